@@ -1,0 +1,73 @@
+"""The JSON API (/api/v1/, OpenAPI at /api/v1/openapi.json).
+
+Errors are ``{"code": …, "message": …, "fields": {field: [messages]}}`` with a 4xx status; the
+message is the same Chinese sentence the pages show.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from voucher.accounts.api import router as accounts_router
+from voucher.core.api import router as core_router
+from voucher.core.workdays import ScheduleMissing
+from voucher.programmes.api import router as programmes_router
+
+api = NinjaAPI(
+    title="北京市中小企业服务券平台 API",
+    version="1",
+    description="Service-voucher platform API. Session authentication (log in through /accounts/login/); "
+    "unsafe methods need the CSRF token.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    message = "；".join(m for msgs in fields.values() for m in msgs) if fields else "；".join(exc.messages)
+    return _error(request, 422, "invalid", message, fields)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        name = ".".join(str(p) for p in err.get("loc", [])[1:]) or "__all__"
+        fields.setdefault(name, []).append(err.get("msg", "格式不正确"))
+    return _error(request, 422, "invalid_request", "请求数据格式不正确。", fields)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "forbidden", str(exc) or "没有权限执行此操作。")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "not_authenticated", "请先登录。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "未找到该记录。")
+
+
+@api.exception_handler(ScheduleMissing)
+def on_schedule_missing(request: HttpRequest, exc: ScheduleMissing) -> HttpResponse:
+    return _error(request, 409, exc.code, str(exc))
+
+
+api.add_router("/", core_router)
+api.add_router("/accounts", accounts_router)
+api.add_router("/programmes", programmes_router)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "voucher.accounts"
+    label = "accounts"
+    verbose_name = "机构与用户"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from voucher.accounts import cards  # noqa: F401  (registers workbench cards)
+        from voucher.accounts.signals import sync_admin_group
+
+        post_migrate.connect(sync_admin_group, dispatch_uid="voucher_sync_admin_group")

@@ -1,0 +1,10 @@
+"""Roles (SPEC §2)."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ENTERPRISE = "enterprise", "企业"
+    PROVIDER = "provider", "服务商"
+    REVIEWER = "reviewer", "评审机构"
+    ADMIN = "admin", "市经信局"

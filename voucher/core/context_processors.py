@@ -1,0 +1,17 @@
+"""Values every page needs: the user's unread count and the navigation for their role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from voucher.core.models import Notification
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    unread = 0
+    if user is not None and user.is_authenticated:
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return {"platform_name": "北京市中小企业服务券平台", "unread_notifications": unread}

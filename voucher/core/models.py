@@ -1,0 +1,160 @@
+"""Models every part of the platform uses: the audit log, the notification inbox, the working-day calendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Base for business records: creation and last-change times."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("审计日志只能追加，不能修改。")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(object_type=_label(obj), object_id=str(obj.pk))
+
+
+def _label(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+class AuditEvent(models.Model):
+    """One state change, decision or upload (SPEC M3): who, when, what, before → after.
+
+    Append-only: the model refuses updates and deletes, and a database trigger refuses them too.
+    """
+
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField("操作人（记录时）", max_length=200)
+    action = models.CharField("动作", max_length=80, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, db_index=True)
+    object_repr = models.CharField("对象", max_length=300)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("审计日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+
+class Notification(models.Model):
+    """An item in a user's in-platform inbox (SPEC N1)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=60)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", db_index=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    dedupe_key = models.CharField("去重键", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_unique_dedupe_per_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class HolidayScheduleYear(models.Model):
+    """A year's published holiday schedule (国务院办公厅关于部分节假日安排的通知) — SPEC Y4.
+
+    Working days can only be computed for years that have one; the days are :class:`CalendarDay` rows.
+    """
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    notice = models.CharField("通知名称及文号", max_length=300)
+    published_on = models.DateField("发布日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "节假日安排（年度）"
+        verbose_name_plural = "节假日安排（年度）"
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年节假日安排"
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the Monday-to-Friday rule: a day off (放假) or a weekend working day (调休上班)."""
+
+    class Kind(models.TextChoices):
+        REST = "rest", "放假"
+        WORK = "work", "调休上班"
+
+    schedule = models.ForeignKey(
+        HolidayScheduleYear, verbose_name="年度安排", on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=4, choices=Kind.choices)
+    festival = models.CharField("节日", max_length=40)
+
+    class Meta:
+        verbose_name = "节假日/调休日"
+        verbose_name_plural = "节假日/调休日"
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["rest", "work"]), name="calendar_day_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}（{self.festival}）"

@@ -1,0 +1,85 @@
+"""In-platform inbox plus pluggable outside senders (SPEC N1).
+
+Services call :func:`notify` inside their transaction: the inbox rows are part of the change, and the
+outside senders (e-mail now, an SMS gateway later) run only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+from voucher.core import clock
+from voucher.core.models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+) -> list[Notification]:
+    """Put a notification in each recipient's inbox and send it outside after commit.
+
+    With a ``dedupe_key`` a recipient gets the notification only once (e.g. "acceptance due soon").
+    """
+    created: list[Notification] = []
+    for user in {u.pk: u for u in recipients}.values():
+        if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
+            continue
+        created.append(
+            Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                title=title,
+                body=body,
+                url=url,
+                created_at=clock.now(),
+                dedupe_key=dedupe_key,
+            )
+        )
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: dispatch(ids))
+    return created
+
+
+def senders() -> list[Any]:
+    """The configured outside senders (``VOUCHER_NOTIFICATION_SENDERS``)."""
+    return [import_string(path)() for path in settings.VOUCHER_NOTIFICATION_SENDERS]
+
+
+def dispatch(notification_ids: list[int]) -> None:
+    """Hand committed notifications to every sender; a failing sender is logged, never raised."""
+    items = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
+    for sender in senders():
+        for item in items:
+            try:
+                sender.send(item)
+            except Exception:
+                logger.exception("notification sender %s failed for %s", type(sender).__name__, item.pk)
+
+
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications as read (idempotent)."""
+    if notification.recipient_id != actor.pk:
+        raise PermissionError("只能标记自己的通知。")
+    if notification.read_at is None:
+        notification.read_at = clock.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, actor: Any) -> int:
+    """Mark every unread notification of the actor as read; returns how many changed."""
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())

@@ -1,0 +1,53 @@
+"""Public home page, the role workbench and the notification inbox."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from voucher.core.models import Notification
+from voucher.core.notifications import notification_mark_all_read, notification_mark_read
+from voucher.core.workbench import build_workbench
+from voucher.programmes.selectors import directions_with_rules, programme_current
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The public front page: what the programme is, its directions and key dates."""
+    programme = programme_current()
+    directions = directions_with_rules(programme) if programme else []
+    return render(request, "core/home.html", {"programme": programme, "directions": directions})
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """工作台: the cards of what awaits this user in their role."""
+    return render(request, "core/workbench.html", {"cards": build_workbench(request.user)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first, 20 a page."""
+    items = Notification.objects.filter(recipient=request.user)
+    if request.GET.get("unread") == "1":
+        items = items.filter(read_at__isnull=True)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(request, "core/inbox.html", {"page": page, "only_unread": request.GET.get("unread") == "1"})
+
+
+@login_required
+@require_POST
+def inbox_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one notification read and follow its link."""
+    item = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(actor=request.user, notification=item)
+    return redirect(item.url or "core:inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    notification_mark_all_read(actor=request.user)
+    return redirect("core:inbox")

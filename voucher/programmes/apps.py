@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ProgrammesConfig(AppConfig):
+    name = "voucher.programmes"
+    label = "programmes"
+    verbose_name = "年度政策"
+
+    def ready(self) -> None:
+        from voucher.programmes import cards  # noqa: F401  (registers workbench cards)
