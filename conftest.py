@@ -17,3 +17,6 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+pytest_plugins = ["voucher.testing.fixtures"]

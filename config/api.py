@@ -14,8 +14,10 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from voucher.accounts.api import router as accounts_router
+from voucher.applications.api import router as applications_router
 from voucher.core.api import router as core_router
 from voucher.core.workdays import ScheduleMissing
+from voucher.enterprises.api import router as enterprises_router
 from voucher.programmes.api import router as programmes_router
 
 api = NinjaAPI(
@@ -71,3 +73,5 @@ def on_schedule_missing(request: HttpRequest, exc: ScheduleMissing) -> HttpRespo
 api.add_router("/", core_router)
 api.add_router("/accounts", accounts_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/enterprises", enterprises_router)
+api.add_router("/applications", applications_router)

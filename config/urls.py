@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("voucher.core.urls")),
     path("accounts/", include("voucher.accounts.urls")),
     path("programme/", include("voucher.programmes.urls")),
+    path("enterprise/", include("voucher.enterprises.urls")),
+    path("applications/", include("voucher.applications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "voucher.core",
     "voucher.accounts",
     "voucher.programmes",
+    "voucher.enterprises",
+    "voucher.applications",
 ]
 
 MIDDLEWARE = [

@@ -7,11 +7,14 @@ from typing import Any
 from django.http import HttpRequest
 
 from voucher.core.models import Notification
+from voucher.core.navigation import nav_items
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     unread = 0
+    nav: list[tuple[str, str]] = []
     if user is not None and user.is_authenticated:
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    return {"platform_name": "北京市中小企业服务券平台", "unread_notifications": unread}
+        nav = nav_items(user)
+    return {"platform_name": "北京市中小企业服务券平台", "unread_notifications": unread, "nav_items": nav}

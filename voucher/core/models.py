@@ -8,6 +8,23 @@ from django.conf import settings
 from django.db import models
 
 
+class MoneyField(models.DecimalField):
+    """An amount in CNY: Decimal with two places (see :mod:`voucher.core.money`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_digits") == 14:
+            del kwargs["max_digits"]
+        if kwargs.get("decimal_places") == 2:
+            del kwargs["decimal_places"]
+        return name, path, args, kwargs
+
+
 class TimeStampedModel(models.Model):
     """Base for business records: creation and last-change times."""
 

@@ -8,10 +8,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from voucher.core.models import TimeStampedModel
+from voucher.core.models import MoneyField, TimeStampedModel
 from voucher.programmes.choices import RequirementKind, YearStatus
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ProgrammeYear(TimeStampedModel):
@@ -30,7 +28,7 @@ class ProgrammeYear(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="如 0.3000 表示不超过合同金额的 30%",
     )
-    annual_cap_per_enterprise = models.DecimalField("每家企业年度补贴上限（元）", **MONEY)
+    annual_cap_per_enterprise = MoneyField("每家企业年度补贴上限（元）")
     max_service_period_months = models.PositiveIntegerField("补贴服务周期上限（月）")
 
     # Timetable (guide §四)
@@ -46,7 +44,7 @@ class ProgrammeYear(TimeStampedModel):
     # Provider conditions (guide §三)
     provider_min_years_established = models.PositiveIntegerField("服务商成立年限下限（年）")
     provider_min_beijing_sme_contracts = models.PositiveIntegerField("上年度与北京中小微企业签约合同数下限")
-    provider_min_revenue = models.DecimalField("服务商上年度营业收入下限（元）", **MONEY)
+    provider_min_revenue = MoneyField("服务商上年度营业收入下限（元）")
     credit_lookback_years = models.PositiveIntegerField("信用核查年限（年）")
     price_proof_months = models.PositiveIntegerField("价格证明：近几个月成交")
     price_proof_sets = models.PositiveIntegerField("价格证明：合同+发票+转账凭证套数")
