@@ -19,7 +19,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     list_display = ["username", "display_name", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "display_name", "organisation__name"]
-    fieldsets = (*DjangoUserAdmin.fieldsets, ("平台身份", {"fields": ["role", "organisation", "display_name", "mobile"]}))
+    fieldsets = (
+        *(DjangoUserAdmin.fieldsets or ()),
+        ("平台身份", {"fields": ["role", "organisation", "display_name", "mobile"]}),
+    )
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, ("平台身份", {"fields": ["role", "organisation"]}))
 
 

@@ -41,7 +41,9 @@ def identity_resolve(*, provider: str, subject: str) -> User:
 def identity_link(*, actor: Any, user: User, provider: str, subject: str) -> ExternalIdentity:
     """Link an outside identity to ``user`` (one subject maps to exactly one user)."""
     link = ExternalIdentity.objects.create(provider=provider, subject=subject, user=user)
-    audit_record(actor=actor, action="identity.linked", obj=user, after={"provider": provider, "subject": subject})
+    audit_record(
+        actor=actor, action="identity.linked", obj=user, after={"provider": provider, "subject": subject}
+    )
     return link
 
 
@@ -52,7 +54,9 @@ class ExternalIdentityBackend:
     verified claims and ``login`` — exactly like the password form.
     """
 
-    def authenticate(self, request: Any, provider: str | None = None, subject: str | None = None, **_: Any) -> User | None:
+    def authenticate(
+        self, request: Any, provider: str | None = None, subject: str | None = None, **_: Any
+    ) -> User | None:
         if not provider or not subject:
             return None
         try:

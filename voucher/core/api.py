@@ -34,7 +34,7 @@ class WorkingDeadlineOut(Schema):
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的通知")
 def notifications(request: HttpRequest, unread: bool = False) -> list[Notification]:
-    items = Notification.objects.filter(recipient=request.user)
+    items = Notification.objects.filter(recipient_id=request.user.pk)
     if unread:
         items = items.filter(read_at__isnull=True)
     return list(items[:200])

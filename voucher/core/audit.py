@@ -13,7 +13,7 @@ from voucher.core import clock
 from voucher.core.models import AuditEvent
 
 
-SECRET_FIELDS = {"password"}
+SECRET_FIELDS = {"password", "created_at", "updated_at"}
 
 
 def _jsonable(value: Any) -> Any:

@@ -30,7 +30,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first, 20 a page."""
-    items = Notification.objects.filter(recipient=request.user)
+    items = Notification.objects.filter(recipient_id=request.user.pk)
     if request.GET.get("unread") == "1":
         items = items.filter(read_at__isnull=True)
     page = Paginator(items, 20).get_page(request.GET.get("page"))

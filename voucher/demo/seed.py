@@ -33,22 +33,62 @@ class DemoLogin:
 
 
 ORGANISATIONS: list[dict[str, Any]] = [
-    {"key": "bureau", "name": "北京市经济和信息化局", "uscc": make_uscc(1, authority_type="11", division="110000"), "is_authority": True,
-     "established_on": dt.date(2009, 1, 1)},
-    {"key": "review", "name": "北京中小企业服务评审中心", "uscc": make_uscc(2, division="110105"), "is_review_body": True,
-     "established_on": dt.date(2010, 6, 1)},
-    {"key": "provider_ai", "name": "北京智算未来科技有限公司", "uscc": make_uscc(101, division="110108"), "is_provider": True,
-     "established_on": dt.date(2016, 3, 18)},
-    {"key": "provider_green", "name": "北京绿源节能咨询有限公司", "uscc": make_uscc(102, division="110105"), "is_provider": True,
-     "established_on": dt.date(2012, 7, 2)},
-    {"key": "provider_design", "name": "北京京韵工业设计有限公司", "uscc": make_uscc(103, division="110302"), "is_provider": True,
-     "established_on": dt.date(2019, 11, 5)},
-    {"key": "ent_food", "name": "北京稻香食品有限公司", "uscc": make_uscc(201, division="110115"), "is_enterprise": True,
-     "established_on": dt.date(2018, 5, 9)},
-    {"key": "ent_soft", "name": "北京云栈软件有限公司", "uscc": make_uscc(202, division="110108"), "is_enterprise": True,
-     "established_on": dt.date(2020, 9, 1)},
-    {"key": "ent_mfg", "name": "北京精工机械制造有限公司", "uscc": make_uscc(203, division="110113"), "is_enterprise": True,
-     "established_on": dt.date(2011, 1, 20)},
+    {
+        "key": "bureau",
+        "name": "北京市经济和信息化局",
+        "uscc": make_uscc(1, authority_type="11", division="110000"),
+        "is_authority": True,
+        "established_on": dt.date(2009, 1, 1),
+    },
+    {
+        "key": "review",
+        "name": "北京中小企业服务评审中心",
+        "uscc": make_uscc(2, division="110105"),
+        "is_review_body": True,
+        "established_on": dt.date(2010, 6, 1),
+    },
+    {
+        "key": "provider_ai",
+        "name": "北京智算未来科技有限公司",
+        "uscc": make_uscc(101, division="110108"),
+        "is_provider": True,
+        "established_on": dt.date(2016, 3, 18),
+    },
+    {
+        "key": "provider_green",
+        "name": "北京绿源节能咨询有限公司",
+        "uscc": make_uscc(102, division="110105"),
+        "is_provider": True,
+        "established_on": dt.date(2012, 7, 2),
+    },
+    {
+        "key": "provider_design",
+        "name": "北京京韵工业设计有限公司",
+        "uscc": make_uscc(103, division="110302"),
+        "is_provider": True,
+        "established_on": dt.date(2019, 11, 5),
+    },
+    {
+        "key": "ent_food",
+        "name": "北京稻香食品有限公司",
+        "uscc": make_uscc(201, division="110115"),
+        "is_enterprise": True,
+        "established_on": dt.date(2018, 5, 9),
+    },
+    {
+        "key": "ent_soft",
+        "name": "北京云栈软件有限公司",
+        "uscc": make_uscc(202, division="110108"),
+        "is_enterprise": True,
+        "established_on": dt.date(2020, 9, 1),
+    },
+    {
+        "key": "ent_mfg",
+        "name": "北京精工机械制造有限公司",
+        "uscc": make_uscc(203, division="110113"),
+        "is_enterprise": True,
+        "established_on": dt.date(2011, 1, 20),
+    },
 ]
 
 USERS: list[dict[str, Any]] = [
@@ -57,7 +97,12 @@ USERS: list[dict[str, Any]] = [
     {"username": "reviewer2", "role": Role.REVIEWER, "org": "review", "display_name": "赵专家"},
     {"username": "provider_ai", "role": Role.PROVIDER, "org": "provider_ai", "display_name": "陈经理"},
     {"username": "provider_green", "role": Role.PROVIDER, "org": "provider_green", "display_name": "周经理"},
-    {"username": "provider_design", "role": Role.PROVIDER, "org": "provider_design", "display_name": "吴经理"},
+    {
+        "username": "provider_design",
+        "role": Role.PROVIDER,
+        "org": "provider_design",
+        "display_name": "吴经理",
+    },
     {"username": "ent_food", "role": Role.ENTERPRISE, "org": "ent_food", "display_name": "孙总"},
     {"username": "ent_soft", "role": Role.ENTERPRISE, "org": "ent_soft", "display_name": "郑总"},
     {"username": "ent_mfg", "role": Role.ENTERPRISE, "org": "ent_mfg", "display_name": "冯总"},
@@ -105,7 +150,9 @@ def seed_demo() -> list[DemoLogin]:
         _demo_programme(User.objects.get(username="admin"))
     return [
         DemoLogin(role=u.role_label, username=u.username, organisation=str(u.organisation))
-        for u in User.objects.filter(username__in=[s["username"] for s in USERS]).select_related("organisation").order_by("id")
+        for u in User.objects.filter(username__in=[s["username"] for s in USERS])
+        .select_related("organisation")
+        .order_by("id")
     ]
 
 

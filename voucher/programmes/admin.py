@@ -72,7 +72,17 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("领券资格与监管", {"fields": ["individual_businesses_eligible", "farmer_cooperatives_eligible", "sanction_years"]}),
+        (
+            "领券资格与监管",
+            {
+                "fields": [
+                    "individual_businesses_eligible",
+                    "farmer_cooperatives_eligible",
+                    "uncovered_industry_group",
+                    "sanction_years",
+                ]
+            },
+        ),
     ]
 
     @admin.action(description="复制所选年度，创建新年度")
@@ -109,7 +119,7 @@ class RequirementInline(admin.StackedInline):
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         if obj is not None:
-            formset.form.base_fields["subtype"].queryset = DirectionSubtype.objects.filter(direction=obj)
+            formset.form.base_fields["subtype"].queryset = DirectionSubtype.objects.filter(direction=obj)  # type: ignore[attr-defined]
         return formset
 
 

@@ -38,10 +38,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory, enterprise=True)
 
     class Params:
-        provider = factory.Trait(role=Role.PROVIDER, organisation=factory.SubFactory(OrganisationFactory, provider=True))
+        provider = factory.Trait(
+            role=Role.PROVIDER, organisation=factory.SubFactory(OrganisationFactory, provider=True)
+        )
         reviewer = factory.Trait(
             role=Role.REVIEWER, organisation=factory.SubFactory(OrganisationFactory, review_body=True)
         )
         admin = factory.Trait(
-            role=Role.ADMIN, is_staff=True, organisation=factory.SubFactory(OrganisationFactory, authority=True)
+            role=Role.ADMIN,
+            is_staff=True,
+            organisation=factory.SubFactory(OrganisationFactory, authority=True),
         )

@@ -35,7 +35,7 @@ def reviewer_user(db):
 def admin_user(db):
     user = UserFactory(admin=True)
     sync_admin_group()
-    user.groups.add(Group.objects.get(name=ADMIN_GROUP))
+    user.groups.add(Group.objects.get(name=ADMIN_GROUP))  # type: ignore[attr-defined]
     return user
 
 
