@@ -56,15 +56,17 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     """The ``count``-th working day strictly after ``start`` (the event day itself is not counted).
 
     "5 个工作日内" from an order on ``start`` ends at the end of ``add_working_days(start, 5)``.
+    Only the years the count actually walks through need a schedule: a deadline on 2026-12-08
+    is computable before the 2027 notice is out, a deadline in 2027 is not.
     """
     if count < 1:
         raise ValueError("count must be at least 1")
-    # Long Chinese holidays add at most ~9 days; a window of 3× plus a margin always suffices.
-    window_end = start + dt.timedelta(days=count * 3 + 20)
-    overrides = _overrides(start, window_end)
+    overrides = _overrides(start, dt.date(start.year, 12, 31))
     day, found = start, 0
     while found < count:
         day += ONE_DAY
+        if day.month == 1 and day.day == 1:
+            overrides = _overrides(day, dt.date(day.year, 12, 31))
         if _is_working(day, overrides):
             found += 1
     return day
