@@ -44,7 +44,8 @@ def end_of_day(day: dt.date) -> dt.datetime:
 def frozen_at(moment: dt.datetime | dt.date) -> Iterator[dt.datetime]:
     """Stand on ``moment`` until the block ends. A date means 09:00 Shanghai time on that day."""
     if isinstance(moment, dt.datetime):
-        pinned = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+        # An aware moment in another zone is converted, so today() is always the Shanghai date.
+        pinned = moment.astimezone(SHANGHAI) if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
     else:
         pinned = dt.datetime.combine(moment, dt.time(9, 0), tzinfo=SHANGHAI)
     token = _frozen.set(pinned)
