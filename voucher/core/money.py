@@ -29,6 +29,9 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise MoneyError(f"“{value}”不是有效的金额。") from exc
     if not amount.is_finite():
         raise MoneyError(f"“{value}”不是有效的金额。")
+    # Checked before quantize, which raises a bare InvalidOperation on huge exponents.
+    if amount and amount.adjusted() >= MAX_DIGITS - DECIMAL_PLACES:
+        raise MoneyError("金额超出允许范围。")
     if amount != amount.quantize(FEN, rounding=ROUNDING):
         raise MoneyError("金额最多保留两位小数（精确到分）。")
     return amount.quantize(FEN)
