@@ -15,10 +15,13 @@ from ninja.security import django_auth
 
 from voucher.accounts.api import router as accounts_router
 from voucher.applications.api import router as applications_router
+from voucher.catalogue.api import router as catalogue_router
 from voucher.core.api import router as core_router
 from voucher.core.workdays import ScheduleMissing
 from voucher.enterprises.api import router as enterprises_router
+from voucher.orders.api import router as orders_router
 from voucher.programmes.api import router as programmes_router
+from voucher.reviews.api import router as reviews_router
 
 api = NinjaAPI(
     title="北京市中小企业服务券平台 API",
@@ -79,3 +82,6 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/programmes", programmes_router)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/applications", applications_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/catalogue", catalogue_router)
+api.add_router("/orders", orders_router)

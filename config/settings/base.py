@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "voucher.programmes",
     "voucher.enterprises",
     "voucher.applications",
+    "voucher.reviews",
+    "voucher.catalogue",
+    "voucher.orders",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+"""API endpoints of the orders app."""
+
+from ninja import Router
+
+router = Router(tags=["orders"])
