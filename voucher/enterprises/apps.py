@@ -5,3 +5,6 @@ class EnterprisesConfig(AppConfig):
     name = "voucher.enterprises"
     label = "enterprises"
     verbose_name = "企业认证与额度"
+
+    def ready(self) -> None:
+        from voucher.enterprises import cards  # noqa: F401  (registers workbench cards and navigation)

@@ -34,13 +34,23 @@ class CopyYearForm(forms.Form):
 
 @admin.register(ProgrammeYear)
 class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["year", "title", "status", "subsidy_rate_cap", "annual_cap_per_enterprise", "last_order_day"]
+    list_display = [
+        "year",
+        "title",
+        "status",
+        "subsidy_rate_cap",
+        "annual_cap_per_enterprise",
+        "last_order_day",
+    ]
     list_filter = ["status"]
     inlines = [FieldInline, DirectionInline]
     actions = ["copy_year"]
     fieldsets = [
         ("年度", {"fields": ["year", "title", "guide_reference", "status"]}),
-        ("补贴标准", {"fields": ["subsidy_rate_cap", "annual_cap_per_enterprise", "max_service_period_months"]}),
+        (
+            "补贴标准",
+            {"fields": ["subsidy_rate_cap", "annual_cap_per_enterprise", "max_service_period_months"]},
+        ),
         (
             "时间安排",
             {
@@ -91,14 +101,18 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
             self.message_user(request, "请只选择一个年度进行复制。", messages.ERROR)
             return None
         source = queryset.get()
-        form = CopyYearForm(request.POST if "confirm" in request.POST else None, initial={"year": source.year + 1})
+        form = CopyYearForm(
+            request.POST if "confirm" in request.POST else None, initial={"year": source.year + 1}
+        )
         if form.is_valid():
             try:
                 copy = programme_year_copy(actor=request.user, source=source, year=form.cleaned_data["year"])
             except ValidationError as exc:
                 form.add_error("year", exc.message_dict.get("year", exc.messages))
             else:
-                self.message_user(request, f"已创建 {copy.year} 年度（筹备中），请核对并修改参数。", messages.SUCCESS)
+                self.message_user(
+                    request, f"已创建 {copy.year} 年度（筹备中），请核对并修改参数。", messages.SUCCESS
+                )
                 return redirect("admin:programmes_programmeyear_change", copy.pk)
         return render(
             request,

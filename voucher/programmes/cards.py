@@ -26,8 +26,10 @@ def programme_dates_card(user: Any) -> list[Card]:
     tone = "normal"
     if user.has_role(Role.PROVIDER, Role.ADMIN, Role.REVIEWER):
         window = f"{_d(programme.application_opens_on)} — {_d(programme.application_closes_on)}"
-        state = "申报中" if programme.application_window_open(today) else (
-            "未开始" if today < programme.application_opens_on else "已截止"
+        state = (
+            "申报中"
+            if programme.application_window_open(today)
+            else ("未开始" if today < programme.application_opens_on else "已截止")
         )
         lines.append(("配券产品申报", f"{window}（{state}）"))
         lines.append(("评审及公示完成", _d(programme.review_deadline)))

@@ -41,6 +41,9 @@ YEAR: dict[str, Any] = {
     "individual_businesses_eligible": False,
     "farmer_cooperatives_eligible": False,
     "sanction_years": 3,
+    # 300号第六条: industries outside the standard are classified "参照本规定"; the programme refers them
+    # to the residual group (employees only).
+    "uncovered_industry_group": "其他未列明行业",
 }
 
 FIELDS = [
@@ -109,7 +112,9 @@ DIRECTIONS: list[dict[str, Any]] = [
                 "kind": "excluded_product_types",
                 "title": "仅为财务管理、智能通讯、视频会议、在线教育、虚拟云桌面等工具的除外",
                 "description": "仅为财务管理软件、智能通讯软件、视频会议软件、在线教育、虚拟云桌面等各种工具的除外。",
-                "params": {"types": ["财务管理软件", "智能通讯软件", "视频会议软件", "在线教育", "虚拟云桌面"]},
+                "params": {
+                    "types": ["财务管理软件", "智能通讯软件", "视频会议软件", "在线教育", "虚拟云桌面"]
+                },
             },
         ],
     },

@@ -7,12 +7,16 @@ from typing import Any
 from voucher.programmes import guide_2025
 
 
-def load_programme(models: Any, year: dict[str, Any], fields: list[dict[str, Any]], directions: list[dict[str, Any]]) -> Any:
+def load_programme(
+    models: Any, year: dict[str, Any], fields: list[dict[str, Any]], directions: list[dict[str, Any]]
+) -> Any:
     """Create the year, its fields, directions, sub-types and requirements.
 
     ``models`` maps names to model classes, so a migration can pass its historical models.
     """
-    programme = models.ProgrammeYear.objects.create(**year)
+    # A migration passes historical models: parameters added by later migrations get their defaults there.
+    known = {f.name for f in models.ProgrammeYear._meta.concrete_fields}
+    programme = models.ProgrammeYear.objects.create(**{k: v for k, v in year.items() if k in known})
     field_by_code = {f["code"]: models.Field.objects.create(programme=programme, **f) for f in fields}
     for spec in directions:
         direction = models.Direction.objects.create(

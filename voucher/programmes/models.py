@@ -56,6 +56,12 @@ class ProgrammeYear(TimeStampedModel):
     individual_businesses_eligible = models.BooleanField("个体工商户可领券", default=False)
     farmer_cooperatives_eligible = models.BooleanField("农民专业合作社可领券", default=False)
     sanction_years = models.PositiveIntegerField("违规后不予受理年限（年）")
+    uncovered_industry_group = models.CharField(
+        "划型标准未列明行业参照的行业",
+        max_length=60,
+        default="其他未列明行业",
+        help_text="划型标准未覆盖的行业（如教育、卫生、金融业）按此行业的划型指标认定，并在页面上说明。",
+    )
 
     class Meta:
         verbose_name = "年度政策"
@@ -78,7 +84,8 @@ class ProgrammeYear(TimeStampedModel):
                 name="programme_orders_end_before_claims",
             ),
             models.CheckConstraint(
-                condition=models.Q(acceptance_working_days__gte=1), name="programme_acceptance_window_positive"
+                condition=models.Q(acceptance_working_days__gte=1),
+                name="programme_acceptance_window_positive",
             ),
         ]
 
@@ -100,7 +107,9 @@ class ProgrammeYear(TimeStampedModel):
 class Field(models.Model):
     """A field (领域): 数智赋能, 绿色低碳, 高端时尚."""
 
-    programme = models.ForeignKey(ProgrammeYear, verbose_name="年度", on_delete=models.CASCADE, related_name="fields")
+    programme = models.ForeignKey(
+        ProgrammeYear, verbose_name="年度", on_delete=models.CASCADE, related_name="fields"
+    )
     code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=60)
     position = models.PositiveIntegerField("排序")
@@ -109,7 +118,9 @@ class Field(models.Model):
         verbose_name = "领域"
         verbose_name_plural = "领域"
         ordering = ["programme", "position"]
-        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="field_unique_code_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="field_unique_code_per_year")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -193,7 +204,9 @@ class Requirement(models.Model):
         verbose_name_plural = "方向要求"
         ordering = ["direction", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["direction", "code"], name="requirement_unique_code_per_direction")
+            models.UniqueConstraint(
+                fields=["direction", "code"], name="requirement_unique_code_per_direction"
+            )
         ]
 
     def __str__(self) -> str:

@@ -21,7 +21,9 @@ def directions_with_rules(programme: ProgrammeYear) -> QuerySet[Direction]:
     return (
         Direction.objects.filter(programme=programme)
         .select_related("field")
-        .prefetch_related("subtypes", Prefetch("requirements", queryset=Requirement.objects.select_related("subtype")))
+        .prefetch_related(
+            "subtypes", Prefetch("requirements", queryset=Requirement.objects.select_related("subtype"))
+        )
         .order_by("number")
     )
 

@@ -79,7 +79,13 @@ def programme_year_copy(*, actor: Any, source: ProgrammeYear, year: int) -> Prog
                 description=req.description,
                 params=req.params,
             )
-    audit_record(actor=actor, action="programme.copied", obj=copy, after=snapshot(copy), note=f"复制自 {source.year} 年度")
+    audit_record(
+        actor=actor,
+        action="programme.copied",
+        obj=copy,
+        after=snapshot(copy),
+        note=f"复制自 {source.year} 年度",
+    )
     return copy
 
 
