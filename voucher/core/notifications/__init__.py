@@ -54,15 +54,25 @@ def notify(
     return created
 
 
-def senders() -> list[Any]:
-    """The configured outside senders (``VOUCHER_NOTIFICATION_SENDERS``)."""
-    return [import_string(path)() for path in settings.VOUCHER_NOTIFICATION_SENDERS]
+def configured_senders() -> list[Any]:
+    """The configured outside senders (``VOUCHER_NOTIFICATION_SENDERS``).
+
+    Not named ``senders``: importing the ``senders`` submodule would rebind that package attribute.
+    A sender that cannot be loaded is logged and skipped, like one that fails to send.
+    """
+    found = []
+    for path in settings.VOUCHER_NOTIFICATION_SENDERS:
+        try:
+            found.append(import_string(path)())
+        except Exception:
+            logger.exception("notification sender %s could not be loaded", path)
+    return found
 
 
 def dispatch(notification_ids: list[int]) -> None:
     """Hand committed notifications to every sender; a failing sender is logged, never raised."""
     items = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
-    for sender in senders():
+    for sender in configured_senders():
         for item in items:
             try:
                 sender.send(item)
