@@ -27,12 +27,16 @@ class AuditedAdminMixin:
         )
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        audit_record(actor=request.user, action=f"{obj._meta.model_name}.deleted", obj=obj, before=snapshot(obj))
+        audit_record(
+            actor=request.user, action=f"{obj._meta.model_name}.deleted", obj=obj, before=snapshot(obj)
+        )
         super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
-            audit_record(actor=request.user, action=f"{obj._meta.model_name}.deleted", obj=obj, before=snapshot(obj))
+            audit_record(
+                actor=request.user, action=f"{obj._meta.model_name}.deleted", obj=obj, before=snapshot(obj)
+            )
         super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 
@@ -67,12 +71,16 @@ class HolidayScheduleYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
         for removed in formset.deleted_objects:
-            audit_record(actor=request.user, action="calendarday.deleted", obj=removed, before=snapshot(removed))
+            audit_record(
+                actor=request.user, action="calendarday.deleted", obj=removed, before=snapshot(removed)
+            )
             removed.delete()
         for day in instances:
             before = snapshot(CalendarDay.objects.get(pk=day.pk)) if day.pk else None
             day.save()
-            audit_record(actor=request.user, action="calendarday.saved", obj=day, before=before, after=snapshot(day))
+            audit_record(
+                actor=request.user, action="calendarday.saved", obj=day, before=before, after=snapshot(day)
+            )
 
 
 @admin.register(Notification)

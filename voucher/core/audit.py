@@ -12,7 +12,6 @@ from django.db import models
 from voucher.core import clock
 from voucher.core.models import AuditEvent
 
-
 SECRET_FIELDS = {"password", "created_at", "updated_at"}
 
 

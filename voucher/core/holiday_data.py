@@ -9,7 +9,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-SCHEDULE_CSV = Path(__file__).resolve().parent.parent.parent / "data" / "reference" / "cn_holiday_schedule_2025_2026.csv"
+SCHEDULE_CSV = (
+    Path(__file__).resolve().parent.parent.parent / "data" / "reference" / "cn_holiday_schedule_2025_2026.csv"
+)
 
 
 def read_schedule_csv(path: Path = SCHEDULE_CSV) -> dict[int, dict[str, Any]]:
@@ -63,7 +65,9 @@ def _festival_name(name: Any) -> str:
 
 def store_schedule(models: Any, year: int, notice: str, days: list[tuple[dt.date, str, str]]) -> Any:
     """Create or replace one year's schedule; ``models`` holds HolidayScheduleYear and CalendarDay."""
-    schedule, _ = models.HolidayScheduleYear.objects.update_or_create(year=year, defaults={"notice": notice[:300]})
+    schedule, _ = models.HolidayScheduleYear.objects.update_or_create(
+        year=year, defaults={"notice": notice[:300]}
+    )
     models.CalendarDay.objects.filter(schedule=schedule).delete()
     models.CalendarDay.objects.bulk_create(
         [models.CalendarDay(schedule=schedule, date=d, kind=k, festival=f[:40]) for d, k, f in days]

@@ -102,7 +102,10 @@ class Notification(models.Model):
     """An item in a user's in-platform inbox (SPEC N1)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField("类型", max_length=60)
     title = models.CharField("标题", max_length=200)
@@ -170,7 +173,9 @@ class CalendarDay(models.Model):
         verbose_name_plural = "节假日/调休日"
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(kind__in=["rest", "work"]), name="calendar_day_kind_valid")
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["rest", "work"]), name="calendar_day_kind_valid"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,7 @@
 """Enter a year's published holiday schedule (SPEC Y4) without a code release.
 
-    manage.py holidays_import --csv schedule.csv          # columns: date,weekday,type,festival,source
-    manage.py holidays_import --from-chinesecalendar 2026 # a year the installed package covers
+manage.py holidays_import --csv schedule.csv          # columns: date,weekday,type,festival,source
+manage.py holidays_import --from-chinesecalendar 2026 # a year the installed package covers
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--csv", type=Path, help="CSV 文件：date,weekday,type,festival,source")
-        source.add_argument("--from-chinesecalendar", type=int, metavar="YEAR", help="从 chinesecalendar 包导入该年")
+        source.add_argument(
+            "--from-chinesecalendar", type=int, metavar="YEAR", help="从 chinesecalendar 包导入该年"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["csv"]:
@@ -42,5 +44,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             for year, data in sorted(years.items()):
                 schedule = store_schedule(models, year, data["notice"], data["days"])
-                audit_record(actor=None, action="holiday_schedule.imported", obj=schedule, after={"days": len(data["days"])})
+                audit_record(
+                    actor=None,
+                    action="holiday_schedule.imported",
+                    obj=schedule,
+                    after={"days": len(data["days"])},
+                )
                 self.stdout.write(f"{year}：已录入 {len(data['days'])} 个放假/调休日期（{data['notice']}）")
