@@ -112,7 +112,7 @@ def check_credit(application: Application, actor: Any) -> CheckResult:
         from voucher.enterprises.credit import credit_check
     except ImportError:
         return CheckResult("P9-3", title, UNKNOWN, "信用核查服务暂不可用，请评审时人工核查。", {})
-    record = credit_check(organisation=application.organisation, actor=actor, context="application_submit")
+    record = credit_check(organisation=application.organisation, actor=actor, context="application")
     outcome = str(getattr(record, "outcome", UNKNOWN))
     if outcome not in {PASS, FAIL, UNKNOWN}:
         outcome = UNKNOWN
