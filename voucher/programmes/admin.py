@@ -61,6 +61,7 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "notice_period_days",
                     "last_order_day",
                     "acceptance_working_days",
+                    "max_open_orders_per_product",
                     "claim_weeks_after_use",
                     "claim_final_date",
                 ]

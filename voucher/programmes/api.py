@@ -70,6 +70,7 @@ class ProgrammeOut(Schema):
     notice_period_days: int
     last_order_day: dt.date
     acceptance_working_days: int
+    max_open_orders_per_product: int
     claim_weeks_after_use: int
     claim_final_date: dt.date
     provider_min_years_established: int

@@ -27,6 +27,8 @@ YEAR: dict[str, Any] = {
     "notice_period_days": 5,
     "last_order_day": dt.date(2025, 9, 30),
     "acceptance_working_days": 5,
+    # Not in the guide's text: the platform's limit against hoarding vouchers of one product.
+    "max_open_orders_per_product": 1,
     "claim_weeks_after_use": 2,
     "claim_final_date": dt.date(2025, 10, 20),
     "provider_min_years_established": 1,

@@ -38,6 +38,11 @@ class ProgrammeYear(TimeStampedModel):
     notice_period_days = models.PositiveIntegerField("公示期（自然日）")
     last_order_day = models.DateField("服务券有效期（最后下单日）")
     acceptance_working_days = models.PositiveIntegerField("服务商接单时限（工作日）")
+    max_open_orders_per_product = models.PositiveIntegerField(
+        "每家企业同一产品的有效订单上限",
+        default=1,
+        help_text="防止囤券：同一企业对同一产品同时持有的待接单/已接单订单数上限",
+    )
     claim_weeks_after_use = models.PositiveIntegerField("用券结束后申请兑券时限（周）")
     claim_final_date = models.DateField("兑券最晚截止日")
 
