@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from voucher.accounts.models import Organisation
@@ -41,6 +42,7 @@ class Product(TimeStampedModel):
     )
     product_line = models.CharField("产品线", max_length=40, blank=True)
     name = models.CharField("产品名称", max_length=200)
+    provider_name = models.CharField("服务商名称", max_length=200, default="", blank=True)
     summary = models.TextField("产品简介")
     pricing_basis = models.TextField("定价依据")
     price_amount = MoneyField("价格（元）")
@@ -53,6 +55,12 @@ class Product(TimeStampedModel):
     on_sale_at = models.DateTimeField("上线时间", null=True, blank=True)
     rating_count = models.PositiveIntegerField("评价数", default=0)
     rating_average = models.DecimalField("平均评分", max_digits=3, decimal_places=2, null=True, blank=True)
+    ready_at = models.DateTimeField("转为待上线时间", null=True, blank=True)
+    on_sale_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上线操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
+    withdrawn_reason = models.TextField("下架原因", blank=True)
 
     class Meta:
         verbose_name = "配券产品"
@@ -75,6 +83,10 @@ class Product(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_orderable(self) -> bool:
+        return self.status == ProductStatus.ON_SALE and self.vouchers_left > 0
 
     @property
     def price_display(self) -> str:
