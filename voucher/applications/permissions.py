@@ -80,6 +80,15 @@ def can_edit_application(user: Any, application: Application) -> Decision:
     return ALLOWED
 
 
+def can_delete_application(user: Any, application: Application) -> Decision:
+    """Only a draft that was never submitted can be deleted, by its owner."""
+    if not (d := can_edit_application(user, application)):
+        return d
+    if application.status != ApplicationStatus.DRAFT or application.last_submitted_at is not None:
+        return deny("已提交过的申报不能删除。")
+    return ALLOWED
+
+
 def application_window(programme: ProgrammeYear, today: dt.date) -> Decision:
     """P8: submission only inside the programme year's application window; the refusal names the dates."""
     opens, closes = programme.application_opens_on, programme.application_closes_on

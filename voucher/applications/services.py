@@ -243,6 +243,17 @@ def application_save(*, actor: Any, application: Application, data: Mapping[str,
     return application
 
 
+@transaction.atomic
+def application_delete(*, actor: Any, application: Application) -> None:
+    """Remove a draft that was never submitted, with its files (a submitted one stays on record)."""
+    application = _locked(application)
+    permissions.can_delete_application(actor, application).enforce()
+    for material in list(Material.objects.select_for_update().filter(application=application)):
+        _remove(actor=actor, material=material, action="material.deleted")
+    audit_record(actor=actor, action="application.deleted", obj=application, before=snapshot(application, FORM_SNAPSHOT))
+    application.delete()
+
+
 def profile_problems(organisation: Organisation) -> list[str]:
     """P1: what the 企业信息 profile still lacks for an application to be submitted."""
     problems = []

@@ -71,7 +71,7 @@ def valid_data(organisation: Any, **overrides: Any) -> dict[str, Any]:
 
 
 def prepare_provider(user: Any, programme: Any, *, contracts: int = 15, revenue_wan: str = "900",
-                     qualifications: list[str] | None = None) -> None:
+                     qualifications: list[str] | None = None, qualification_file: bool | None = None) -> None:
     """Profile, dossier and provider-level files of a provider meeting every threshold."""
     organisation = user.organisation
     organisation.established_on = dt.date(2015, 3, 1)
@@ -93,7 +93,7 @@ def prepare_provider(user: Any, programme: Any, *, contracts: int = 15, revenue_
         for kind in PROVIDER_REQUIRED:
             services.material_upload(actor=user, organisation=organisation, programme=programme, kind=kind,
                                      file=pdf_file(f"{kind}.pdf"))
-        if qualifications:
+        if qualification_file if qualification_file is not None else bool(qualifications):
             services.material_upload(actor=user, organisation=organisation, programme=programme,
                                      kind=MaterialKind.QUALIFICATIONS, file=pdf_file("资质证书.pdf"))
 
