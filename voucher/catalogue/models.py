@@ -57,7 +57,12 @@ class Product(TimeStampedModel):
     rating_average = models.DecimalField("平均评分", max_digits=3, decimal_places=2, null=True, blank=True)
     ready_at = models.DateTimeField("转为待上线时间", null=True, blank=True)
     on_sale_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上线操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="上线操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     withdrawn_reason = models.TextField("下架原因", blank=True)

@@ -144,8 +144,12 @@ def objection_path(instance: Objection, filename: str) -> str:
 class Objection(models.Model):
     """An objection filed by anyone (no login needed) during a notice period, about one product."""
 
-    notice = models.ForeignKey(Notice, verbose_name="公示", on_delete=models.PROTECT, related_name="objections")
-    product = models.ForeignKey(Product, verbose_name="产品", on_delete=models.PROTECT, related_name="objections")
+    notice = models.ForeignKey(
+        Notice, verbose_name="公示", on_delete=models.PROTECT, related_name="objections"
+    )
+    product = models.ForeignKey(
+        Product, verbose_name="产品", on_delete=models.PROTECT, related_name="objections"
+    )
     name = models.CharField("异议人姓名/单位", max_length=100)
     contact = models.CharField("联系方式", max_length=100)
     text = models.TextField("异议内容")
@@ -163,7 +167,11 @@ class Objection(models.Model):
     )
     filed_at = models.DateTimeField("提交时间")
     status = models.CharField(
-        "处理状态", max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN, db_index=True
+        "处理状态",
+        max_length=10,
+        choices=ObjectionStatus.choices,
+        default=ObjectionStatus.OPEN,
+        db_index=True,
     )
     resolution = models.TextField("处理意见", blank=True)
     resolved_by = models.ForeignKey(

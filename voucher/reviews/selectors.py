@@ -92,7 +92,9 @@ def approved_not_noticed(programme: ProgrammeYear | None) -> QuerySet[Applicatio
     items = Application.objects.filter(status=ApplicationStatus.APPROVED, product__isnull=True)
     if programme is not None:
         items = items.filter(programme=programme)
-    return items.select_related("organisation", "direction").order_by("direction__number", "product_name", "id")
+    return items.select_related("organisation", "direction").order_by(
+        "direction__number", "product_name", "id"
+    )
 
 
 def notices_all() -> QuerySet[Notice]:
@@ -124,9 +126,7 @@ def notices_in_progress() -> QuerySet[Notice]:
 
 
 def upheld_product_ids(notice: Notice) -> set[int]:
-    return set(
-        notice.objections.filter(status=ObjectionStatus.UPHELD).values_list("product_id", flat=True)
-    )
+    return set(notice.objections.filter(status=ObjectionStatus.UPHELD).values_list("product_id", flat=True))
 
 
 def product_notice(product: Product) -> Notice | None:

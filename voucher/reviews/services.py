@@ -119,8 +119,10 @@ def review_assign(*, actor: Any, application: Application, reviewer: User) -> Re
 @transaction.atomic
 def review_unassign(*, actor: Any, assignment: ReviewAssignment) -> None:
     """Take a reviewer off an application still waiting for review."""
-    assignment = ReviewAssignment.objects.select_for_update().select_related("application", "reviewer").get(
-        pk=assignment.pk
+    assignment = (
+        ReviewAssignment.objects.select_for_update()
+        .select_related("application", "reviewer")
+        .get(pk=assignment.pk)
     )
     permissions.can_assign(actor, assignment.application).enforce()
     audit_record(
@@ -168,7 +170,9 @@ def notice_publish(
         if application.programme_id != programme.pk:
             errors.setdefault("applications", []).append(f"“{application.product_name}”不属于{programme}。")
         elif application.status != ApplicationStatus.APPROVED:
-            errors.setdefault("applications", []).append(f"“{application.product_name}”未审核通过，不能公示。")
+            errors.setdefault("applications", []).append(
+                f"“{application.product_name}”未审核通过，不能公示。"
+            )
         elif Product.objects.filter(application=application).exists():
             errors.setdefault("applications", []).append(f"“{application.product_name}”已公示过。")
     if errors:
@@ -266,7 +270,9 @@ def objection_file(
             actor=actor if is_user else None,
             action="objection.filed",
             obj=objection,
-            after=snapshot(objection, ["notice_id", "product_id", "name", "contact", "file_name", "file_sha256"]),
+            after=snapshot(
+                objection, ["notice_id", "product_id", "name", "contact", "file_name", "file_sha256"]
+            ),
         )
         notify(
             recipients=_admins(),
