@@ -31,8 +31,8 @@ class CheckInline(admin.TabularInline):
     model = ConditionCheck
     extra = 0
     can_delete = False
-    fields = ["code", "title", "outcome", "message", "checked_at"]
-    readonly_fields = fields
+    fields = ("code", "title", "outcome", "message", "checked_at")
+    readonly_fields = ("code", "title", "outcome", "message", "checked_at")
 
 
 class PriceInline(admin.TabularInline):

@@ -226,7 +226,9 @@ def list_applications(request: HttpRequest, status: str = "") -> Any:
     user = request.user
     if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
         raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
-    return list(selectors.application_list(user, status=status or None).prefetch_related("price_transactions"))
+    return list(
+        selectors.application_list(user, status=status or None).prefetch_related("price_transactions")
+    )
 
 
 @router.post("/", response={201: ApplicationOut}, summary="新建申报（临时保存，不校验）")
@@ -242,12 +244,16 @@ def get_application(request: HttpRequest, pk: int) -> Any:
 
 @router.put("/{int:pk}/draft", response=ApplicationOut, summary="临时保存（不校验）")
 def temp_save_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
-    return services.application_temp_save(actor=request.user, application=_application(request, pk), data=payload.raw())
+    return services.application_temp_save(
+        actor=request.user, application=_application(request, pk), data=payload.raw()
+    )
 
 
 @router.put("/{int:pk}", response=ApplicationOut, summary="保存（全量校验，所有问题一次返回）")
 def save_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> Any:
-    return services.application_save(actor=request.user, application=_application(request, pk), data=payload.raw())
+    return services.application_save(
+        actor=request.user, application=_application(request, pk), data=payload.raw()
+    )
 
 
 @router.post("/{int:pk}/submit", response=ApplicationOut, summary="提交（校验、接受申报承诺并锁定）")
@@ -304,8 +310,12 @@ def upload_application_material(
 ) -> Any:
     application = _application(request, pk)
     material = services.material_upload(
-        actor=request.user, organisation=application.organisation, programme=application.programme,
-        kind=kind, file=file, application=application,
+        actor=request.user,
+        organisation=application.organisation,
+        programme=application.programme,
+        kind=kind,
+        file=file,
+        application=application,
     )
     return 201, material
 
@@ -320,7 +330,9 @@ def download_excel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @router.post("/{int:pk}/excel", response=ApplicationOut, summary="上传填好的Excel填充申请表（逐单元格报错）")
 def upload_excel(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
-    return services.application_import_excel(actor=request.user, application=_application(request, pk), file=file)
+    return services.application_import_excel(
+        actor=request.user, application=_application(request, pk), file=file
+    )
 
 
 @router.get("/{int:pk}/differences", response=list[DifferenceOut], summary="表单与Excel差异")
@@ -357,7 +369,9 @@ def _material(request: HttpRequest, pk: int) -> Material:
 def download_material(request: HttpRequest, pk: int) -> FileResponse:
     material = _material(request, pk)
     response = FileResponse(
-        material.file.open("rb"), as_attachment=True, filename=material.original_name,
+        material.file.open("rb"),
+        as_attachment=True,
+        filename=material.original_name,
         content_type=material.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -374,8 +388,11 @@ def delete_material(request: HttpRequest, pk: int) -> Any:
 def upload_provider_material(request: HttpRequest, kind: Form[str], file: File[UploadedFile]) -> Any:
     permissions.can_create_application(request.user).enforce()
     material = services.material_upload(
-        actor=request.user, organisation=request.user.organisation,  # type: ignore[union-attr,arg-type]
-        programme=_programme(), kind=kind, file=file,
+        actor=request.user,
+        organisation=request.user.organisation,  # type: ignore[union-attr,arg-type]
+        programme=_programme(),
+        kind=kind,
+        file=file,
     )
     return 201, material
 
@@ -404,6 +421,9 @@ def update_dossier(request: HttpRequest, payload: DossierIn) -> Any:
     organisation = request.user.organisation  # type: ignore[union-attr]
     data = {k: ("" if v is None else v) for k, v in payload.dict(exclude_unset=True).items()}
     dossier = services.dossier_update(
-        actor=request.user, organisation=organisation, programme=_programme(), data=data  # type: ignore[arg-type]
+        actor=request.user,
+        organisation=organisation,  # type: ignore[arg-type]
+        programme=_programme(),
+        data=data,
     )
     return _dossier_out(dossier, organisation)

@@ -202,8 +202,10 @@ def check_requirement(
             )
         return CheckResult(code, title, PASS, f"备案号：{application.cac_filing_number}。", values)
     if kind == RequirementKind.PROVIDER_QUALIFICATION:
-        options = {
-            i["code"]: i.get("name", i["code"]) for i in params.get("any_of", []) if isinstance(i, dict)
+        options: dict[str, str] = {
+            str(i["code"]): str(i.get("name") or i["code"])
+            for i in params.get("any_of", [])
+            if isinstance(i, dict)
         }
         held = [c for c in (dossier.qualifications if dossier else []) if c in options]
         proofs = sum(1 for m in provider_files if m.kind == MaterialKind.QUALIFICATIONS)

@@ -175,7 +175,7 @@ SLOTS: dict[str, Slot] = {
         Slot(
             MaterialKind.CLIENT_LIST,
             MaterialScope.PRODUCT,
-            _DOCS + ("xlsx",),
+            (*_DOCS, "xlsx"),
             True,
             False,
             "“序号+企业名称”格式。",
@@ -191,7 +191,7 @@ SLOTS: dict[str, Slot] = {
         Slot(
             MaterialKind.HIGH_GROWTH_LIST,
             MaterialScope.PRODUCT,
-            _DOCS + ("xlsx",),
+            (*_DOCS, "xlsx"),
             False,
             False,
             "“序号+企业名称+企业资质”格式；填写了高成长型企业数量时必须上传。",

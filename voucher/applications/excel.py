@@ -194,12 +194,12 @@ def read_cells(
     cells: dict[str, str] = {}
     addresses: dict[str, str] = {}
     for row in rows(year):
-        index = found.get(_norm(row.label))
-        if index is None:
+        at = found.get(_norm(row.label))
+        if at is None:
             problems.append(f"A列：缺少行标题“{row.label.lstrip('＊')}”。")
             continue
-        addresses[row.key] = f"B{index}"
-        cells[row.key] = _cell_text(sheet.cell(row=index, column=2).value)
+        addresses[row.key] = f"B{at}"
+        cells[row.key] = _cell_text(sheet.cell(row=at, column=2).value)
     price_rows: list[list[Any]] = []
     if PRICE_SHEET in workbook.sheetnames:
         prices = workbook[PRICE_SHEET]

@@ -208,7 +208,7 @@ class UploadForm(forms.Form):
     def __init__(self, *args: Any, product: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = PRODUCT_KINDS if product else PROVIDER_KINDS
-        self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]
+        self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]  # type: ignore[attr-defined]
 
 
 class ExcelImportForm(forms.Form):

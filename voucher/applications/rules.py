@@ -13,12 +13,12 @@ def product_lines(direction: Direction) -> list[tuple[str, str]]:
         params = requirement.params or {}
         line = params.get("product_line")
         if isinstance(line, dict) and line.get("code"):
-            lines.setdefault(line["code"], line.get("name", line["code"]))
+            lines.setdefault(str(line["code"]), str(line.get("name") or line["code"]))
         for item in (
             params.get("lines", []) if requirement.kind == RequirementKind.EXCLUSIVE_PRODUCT_LINES else []
         ):
             if isinstance(item, dict) and item.get("code"):
-                lines.setdefault(item["code"], item.get("name", item["code"]))
+                lines.setdefault(str(item["code"]), str(item.get("name") or item["code"]))
     return list(lines.items())
 
 
@@ -46,7 +46,7 @@ def qualification_options(programme: ProgrammeYear) -> list[tuple[str, str]]:
     for requirement in requirements:
         for item in (requirement.params or {}).get("any_of", []):
             if isinstance(item, dict) and item.get("code"):
-                options.setdefault(item["code"], item.get("name", item["code"]))
+                options.setdefault(str(item["code"]), str(item.get("name") or item["code"]))
     return list(options.items())
 
 

@@ -250,7 +250,12 @@ def application_delete(*, actor: Any, application: Application) -> None:
     permissions.can_delete_application(actor, application).enforce()
     for material in list(Material.objects.select_for_update().filter(application=application)):
         _remove(actor=actor, material=material, action="material.deleted")
-    audit_record(actor=actor, action="application.deleted", obj=application, before=snapshot(application, FORM_SNAPSHOT))
+    audit_record(
+        actor=actor,
+        action="application.deleted",
+        obj=application,
+        before=snapshot(application, FORM_SNAPSHOT),
+    )
     application.delete()
 
 

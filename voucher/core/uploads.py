@@ -66,10 +66,7 @@ def _extension(name: str) -> str:
 def _read_all(file: IO[bytes] | Any) -> bytes:
     if hasattr(file, "seek"):
         file.seek(0)
-    if hasattr(file, "chunks"):
-        data = b"".join(file.chunks())
-    else:
-        data = file.read()
+    data = b"".join(file.chunks()) if hasattr(file, "chunks") else file.read()
     if hasattr(file, "seek"):
         file.seek(0)
     return bytes(data)

@@ -70,8 +70,15 @@ def valid_data(organisation: Any, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def prepare_provider(user: Any, programme: Any, *, contracts: int = 15, revenue_wan: str = "900",
-                     qualifications: list[str] | None = None, qualification_file: bool | None = None) -> None:
+def prepare_provider(
+    user: Any,
+    programme: Any,
+    *,
+    contracts: int = 15,
+    revenue_wan: str = "900",
+    qualifications: list[str] | None = None,
+    qualification_file: bool | None = None,
+) -> None:
     """Profile, dossier and provider-level files of a provider meeting every threshold."""
     organisation = user.organisation
     organisation.established_on = dt.date(2015, 3, 1)
@@ -85,32 +92,59 @@ def prepare_provider(user: Any, programme: Any, *, contracts: int = 15, revenue_
                 "introduction": "介" * programme.provider_intro_min_chars,
                 "revenue_last_year_wan": revenue_wan,
                 "sme_contracts": [
-                    {"enterprise": f"北京客户{i}有限公司", "signed_on": f"2024-0{1 + i % 9}-15"} for i in range(contracts)
+                    {"enterprise": f"北京客户{i}有限公司", "signed_on": f"2024-0{1 + i % 9}-15"}
+                    for i in range(contracts)
                 ],
                 "qualifications": qualifications or [],
             },
         )
         for kind in PROVIDER_REQUIRED:
-            services.material_upload(actor=user, organisation=organisation, programme=programme, kind=kind,
-                                     file=pdf_file(f"{kind}.pdf"))
+            services.material_upload(
+                actor=user,
+                organisation=organisation,
+                programme=programme,
+                kind=kind,
+                file=pdf_file(f"{kind}.pdf"),
+            )
         if qualification_file if qualification_file is not None else bool(qualifications):
-            services.material_upload(actor=user, organisation=organisation, programme=programme,
-                                     kind=MaterialKind.QUALIFICATIONS, file=pdf_file("资质证书.pdf"))
+            services.material_upload(
+                actor=user,
+                organisation=organisation,
+                programme=programme,
+                kind=MaterialKind.QUALIFICATIONS,
+                file=pdf_file("资质证书.pdf"),
+            )
 
 
 def attach_product_files(user: Any, application: Application) -> None:
     with frozen_at(IN_WINDOW):
         for kind in PRODUCT_REQUIRED:
-            services.material_upload(actor=user, organisation=application.organisation,
-                                     programme=application.programme, kind=kind, file=pdf_file(f"{kind}.pdf"),
-                                     application=application)
+            services.material_upload(
+                actor=user,
+                organisation=application.organisation,
+                programme=application.programme,
+                kind=kind,
+                file=pdf_file(f"{kind}.pdf"),
+                application=application,
+            )
         if (application.high_growth_count or 0) > 0:
-            services.material_upload(actor=user, organisation=application.organisation,
-                                     programme=application.programme, kind=MaterialKind.HIGH_GROWTH_LIST,
-                                     file=pdf_file("名单.pdf"), application=application)
+            services.material_upload(
+                actor=user,
+                organisation=application.organisation,
+                programme=application.programme,
+                kind=MaterialKind.HIGH_GROWTH_LIST,
+                file=pdf_file("名单.pdf"),
+                application=application,
+            )
         workbook = SimpleUploadedFile("申请表.xlsx", build_template(application))
-        services.material_upload(actor=user, organisation=application.organisation, programme=application.programme,
-                                 kind=MaterialKind.FORM_EXCEL, file=workbook, application=application)
+        services.material_upload(
+            actor=user,
+            organisation=application.organisation,
+            programme=application.programme,
+            kind=MaterialKind.FORM_EXCEL,
+            file=workbook,
+            application=application,
+        )
 
 
 def ready_application(user: Any, programme: Any, *, prepare: bool = True, **overrides: Any) -> Application:

@@ -53,8 +53,9 @@ def test_p2_product_line_required_for_directions_5_and_6(provider_user, programm
 
 def test_p2_product_line_from_requirement_params(provider_user, programme_2025):
     assert save_errors(provider_user, programme_2025, direction="5", product_line="testing") == {}
-    assert "product_line" in save_errors(provider_user, programme_2025, direction="5", product_line="consulting",
-                                         product_name="其他")
+    assert "product_line" in save_errors(
+        provider_user, programme_2025, direction="5", product_line="consulting", product_name="其他"
+    )
 
 
 def test_p2_product_name_required(provider_user, programme_2025):
@@ -73,7 +74,9 @@ def test_p2_product_name_unique_per_provider_and_year(provider_user, programme_2
 
 
 def test_p2_product_name_unique_database_constraint(provider_user, programme_2025):
-    first = services.application_create(actor=provider_user, programme=programme_2025, data={"product_name": "甲"})
+    first = services.application_create(
+        actor=provider_user, programme=programme_2025, data={"product_name": "甲"}
+    )
     second = services.application_create(actor=provider_user, programme=programme_2025)
     second.product_name = first.product_name
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -87,7 +90,9 @@ def test_p2_product_name_locked_after_public_notice(provider_user, admin_user, p
     Application.objects.filter(pk=locked.pk).update(status="draft")  # even if editable again
     locked.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        services.application_temp_save(actor=provider_user, application=locked, data={"product_name": "新名字"})
+        services.application_temp_save(
+            actor=provider_user, application=locked, data={"product_name": "新名字"}
+        )
     assert "公示" in exc.value.message_dict["product_name"][0]
 
 
@@ -98,7 +103,10 @@ def test_p2_provider_name_equals_licence_name(provider_user, programme_2025):
 
 def test_p2_summary_limit_read_from_programme_year(provider_user, programme_2025):
     assert save_errors(provider_user, programme_2025, summary="字" * 300) == {}
-    assert "301" in save_errors(provider_user, programme_2025, summary="字" * 301, product_name="乙")["summary"][0]
+    assert (
+        "301"
+        in save_errors(provider_user, programme_2025, summary="字" * 301, product_name="乙")["summary"][0]
+    )
     programme_2025.product_summary_max_chars = 310
     programme_2025.save()
     assert save_errors(provider_user, programme_2025, summary="字" * 301, product_name="丙") == {}
@@ -106,7 +114,9 @@ def test_p2_summary_limit_read_from_programme_year(provider_user, programme_2025
 
 def test_p2_pricing_basis_limit(provider_user, programme_2025):
     assert save_errors(provider_user, programme_2025, pricing_basis="字" * 200) == {}
-    assert "pricing_basis" in save_errors(provider_user, programme_2025, pricing_basis="字" * 201, product_name="乙")
+    assert "pricing_basis" in save_errors(
+        provider_user, programme_2025, pricing_basis="字" * 201, product_name="乙"
+    )
 
 
 @pytest.mark.parametrize("amount", ["", "0", "-5", "12.345", "十万"])
@@ -117,7 +127,10 @@ def test_p2_price_amount_is_a_positive_cny_amount(provider_user, programme_2025,
 def test_p2_price_is_amount_plus_unit(provider_user, programme_2025):
     assert "price_unit" in save_errors(provider_user, programme_2025, price_unit="")
     application = services.application_create(
-        actor=provider_user, programme=programme_2025, data=valid_data(provider_user.organisation), full_check=True
+        actor=provider_user,
+        programme=programme_2025,
+        data=valid_data(provider_user.organisation),
+        full_check=True,
     )
     assert application.price_amount == Decimal("100000.00")
     assert application.price_display == "100000元/年"
@@ -141,21 +154,34 @@ def test_p2_at_least_one_of_ip_sales_after_sales(provider_user, programme_2025):
 def test_p2_cac_filing_required_for_llm(provider_user, programme_2025):
     errors = save_errors(provider_user, programme_2025, direction="1")
     assert {"cac_model_name", "cac_filing_unit", "cac_filing_number"} <= set(errors)
-    assert save_errors(provider_user, programme_2025, direction="1", cac_model_name="智算大模型",
-                       cac_filing_unit="北京智算", cac_filing_number="Beijing-ZS-20240101") == {}
+    assert (
+        save_errors(
+            provider_user,
+            programme_2025,
+            direction="1",
+            cac_model_name="智算大模型",
+            cac_filing_unit="北京智算",
+            cac_filing_number="Beijing-ZS-20240101",
+        )
+        == {}
+    )
 
 
 def test_p2_cac_filing_is_not_applicable_otherwise(provider_user, programme_2025):
     assert "cac_model_name" in save_errors(provider_user, programme_2025, cac_model_name="某模型")
     application = services.application_create(
-        actor=provider_user, programme=programme_2025,
-        data=valid_data(provider_user.organisation, cac_model_name="不涉及"), full_check=True,
+        actor=provider_user,
+        programme=programme_2025,
+        data=valid_data(provider_user.organisation, cac_model_name="不涉及"),
+        full_check=True,
     )
     assert application.cac_display == "不涉及"
 
 
-@pytest.mark.parametrize(("value", "ok"), [("6%", True), ("6.5", True), ("无法统计", True), ("", True),
-                                           ("120%", False), ("很多", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("6%", True), ("6.5", True), ("无法统计", True), ("", True), ("120%", False), ("很多", False)],
+)
 def test_p2_market_share_percent_or_unavailable(provider_user, programme_2025, value, ok):
     errors = save_errors(provider_user, programme_2025, market_share=value)
     assert ("market_share" not in errors) is ok
@@ -180,11 +206,15 @@ def test_p2_contact_mobile_is_a_valid_mainland_number(provider_user, programme_2
 
 def test_p2_price_transaction_lines_are_parsed(provider_user, programme_2025):
     application = services.application_create(
-        actor=provider_user, programme=programme_2025,
+        actor=provider_user,
+        programme=programme_2025,
         data={"price_transactions": "2025-03-01 100000\n2025-04-01，120000.50"},
     )
     assert [(t.transacted_on.isoformat(), t.amount) for t in application.price_transactions.all()] == [
-        ("2025-03-01", Decimal("100000.00")), ("2025-04-01", Decimal("120000.50"))]
+        ("2025-03-01", Decimal("100000.00")),
+        ("2025-04-01", Decimal("120000.50")),
+    ]
     with pytest.raises(ValidationError):
-        services.application_temp_save(actor=provider_user, application=application,
-                                       data={"price_transactions": "三月 一万"})
+        services.application_temp_save(
+            actor=provider_user, application=application, data={"price_transactions": "三月 一万"}
+        )

@@ -28,7 +28,9 @@ def test_p3_temp_save_stores_an_incomplete_form(provider_user, programme_2025):
 def test_p3_temp_save_refuses_only_unstorable_values(provider_user, programme_2025):
     application = services.application_create(actor=provider_user, programme=programme_2025)
     with pytest.raises(ValidationError) as exc:
-        services.application_temp_save(actor=provider_user, application=application, data={"client_count": "十家"})
+        services.application_temp_save(
+            actor=provider_user, application=application, data={"client_count": "十家"}
+        )
     assert "client_count" in exc.value.message_dict
 
 
@@ -38,17 +40,35 @@ def test_p3_save_reports_every_problem_at_its_field_at_once(provider_user, progr
         services.application_save(
             actor=provider_user,
             application=application,
-            data={"summary": "x" * 301, "client_count": "abc", "contact_mobile": "12345", "provider_name": "别的公司"},
+            data={
+                "summary": "x" * 301,
+                "client_count": "abc",
+                "contact_mobile": "12345",
+                "provider_name": "别的公司",
+            },
         )
     fields = exc.value.message_dict
-    for name in ["direction", "product_name", "provider_name", "summary", "price_amount", "price_unit",
-                 "pricing_basis", "client_count", "revenue_wan", "ip_sales", "contact_mobile"]:
+    for name in [
+        "direction",
+        "product_name",
+        "provider_name",
+        "summary",
+        "price_amount",
+        "price_unit",
+        "pricing_basis",
+        "client_count",
+        "revenue_wan",
+        "ip_sales",
+        "contact_mobile",
+    ]:
         assert name in fields, name
     assert "301" in fields["summary"][0]
 
 
 def test_p3_refused_save_changes_nothing(provider_user, programme_2025):
-    application = services.application_create(actor=provider_user, programme=programme_2025, data={"summary": "原简介"})
+    application = services.application_create(
+        actor=provider_user, programme=programme_2025, data={"summary": "原简介"}
+    )
     with pytest.raises(ValidationError):
         services.application_save(actor=provider_user, application=application, data={"summary": "新简介"})
     application.refresh_from_db()
@@ -68,7 +88,9 @@ def test_p3_returned_application_can_be_edited_and_resubmitted(provider_user, re
     application = submit(provider_user, ready_application(provider_user, programme_2025))
     services.application_return(actor=reviewer_user, application=application, comment="请补充定价依据")
     application.refresh_from_db()
-    services.application_temp_save(actor=provider_user, application=application, data={"pricing_basis": "补充后的依据"})
+    services.application_temp_save(
+        actor=provider_user, application=application, data={"pricing_basis": "补充后的依据"}
+    )
     again = submit(provider_user, application)
     assert again.status == ApplicationStatus.SUBMITTED
     assert again.pricing_basis == "补充后的依据"
@@ -97,12 +119,22 @@ def test_p3_submit_needs_the_required_materials(provider_user, programme_2025):
     prepare_provider(provider_user, programme_2025)
     with frozen_at(IN_WINDOW):
         application = services.application_create(
-            actor=provider_user, programme=programme_2025, data=valid_data(provider_user.organisation), full_check=True
+            actor=provider_user,
+            programme=programme_2025,
+            data=valid_data(provider_user.organisation),
+            full_check=True,
         )
         with pytest.raises(ValidationError) as exc:
             services.application_submit(actor=provider_user, application=application, pledge_accepted=True)
     fields = exc.value.message_dict
-    for kind in ["form_excel", "form_scan", "price_proof", "revenue_method", "client_list", "ip_proof",
-                 "high_growth_list"]:
+    for kind in [
+        "form_excel",
+        "form_scan",
+        "price_proof",
+        "revenue_method",
+        "client_list",
+        "ip_proof",
+        "high_growth_list",
+    ]:
         assert f"material_{kind}" in fields
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT

@@ -40,7 +40,9 @@ ILLEGAL = [(s, a) for s, a in ALL_MOVES if (a, s) not in TRANSITIONS]
 @pytest.mark.parametrize(("status", "action"), ILLEGAL)
 def test_p4_service_refuses_every_illegal_move(status, action, provider_user, reviewer_user, programme_2025):
     application = ready_application(provider_user, programme_2025)
-    Application.objects.filter(pk=application.pk).update(status=status, last_submitted_at=application.created_at)
+    Application.objects.filter(pk=application.pk).update(
+        status=status, last_submitted_at=application.created_at
+    )
     application.refresh_from_db()
     before = AuditEvent.objects.count()
     if action == ApplicationAction.SUBMIT:
@@ -49,7 +51,9 @@ def test_p4_service_refuses_every_illegal_move(status, action, provider_user, re
             submit(provider_user, application)
     else:
         with pytest.raises(ValidationError):
-            services.application_decide(actor=reviewer_user, application=application, action=action, comment="意见")
+            services.application_decide(
+                actor=reviewer_user, application=application, action=action, comment="意见"
+            )
     application.refresh_from_db()
     assert application.status == status
     assert AuditEvent.objects.count() == before
@@ -65,7 +69,9 @@ def test_p4_service_refuses_every_illegal_move(status, action, provider_user, re
     ],
 )
 def test_v2_decisions_move_audit_and_notify(action, expected, provider_user, reviewer_user, submitted):
-    moved = services.application_decide(actor=reviewer_user, application=submitted, action=action, comment="意见")
+    moved = services.application_decide(
+        actor=reviewer_user, application=submitted, action=action, comment="意见"
+    )
     assert moved.status == expected
     assert moved.decided_by == reviewer_user
     event = AuditEvent.objects.filter(action=f"application.{action}", object_id=str(moved.pk)).get()

@@ -28,12 +28,21 @@ def filled_workbook(application, organisation, **changes):
     workbook = load_workbook(io.BytesIO(build_template(application)))
     sheet = workbook[FORM_SHEET]
     values = {
-        "服务产品所属类别": "工业设计", "服务产品名称": "外观设计服务", "服务商名称": organisation.name,
-        "服务产品简介": "外观与包装设计。", "日常销售/实际成交价格": "100000元/年", "定价依据": "按工作量收费",
-        "2024年度该产品在北京地区签约企业家数": 20, "2024年度该产品在北京地区营收": 300,
-        "具备知识产权或销售资质/售后情况": "知识产权、售后服务", "大模型产品在网信办备案情况：模型名称": "不涉及",
-        "大模型产品在网信办备案情况：备案单位": "不涉及", "大模型产品在网信办备案情况：备案号": "不涉及",
-        "该产品市场份额占比": "6%", "申报联系人": "王五", "联系人手机号码": "13700001111",
+        "服务产品所属类别": "工业设计",
+        "服务产品名称": "外观设计服务",
+        "服务商名称": organisation.name,
+        "服务产品简介": "外观与包装设计。",
+        "日常销售/实际成交价格": "100000元/年",
+        "定价依据": "按工作量收费",
+        "2024年度该产品在北京地区签约企业家数": 20,
+        "2024年度该产品在北京地区营收": 300,
+        "具备知识产权或销售资质/售后情况": "知识产权、售后服务",
+        "大模型产品在网信办备案情况：模型名称": "不涉及",
+        "大模型产品在网信办备案情况：备案单位": "不涉及",
+        "大模型产品在网信办备案情况：备案号": "不涉及",
+        "该产品市场份额占比": "6%",
+        "申报联系人": "王五",
+        "联系人手机号码": "13700001111",
     }
     values.update(changes)
     for row in sheet.iter_rows(min_row=2):
@@ -52,7 +61,10 @@ def as_upload(workbook, name="申请表.xlsx"):
 
 def test_p6_template_has_every_row_and_the_current_values(provider_user, programme_2025):
     application = services.application_create(
-        actor=provider_user, programme=programme_2025, data=valid_data(provider_user.organisation), full_check=True
+        actor=provider_user,
+        programme=programme_2025,
+        data=valid_data(provider_user.organisation),
+        full_check=True,
     )
     sheet = load_workbook(io.BytesIO(build_template(application)))[FORM_SHEET]
     rows = {str(r[0].value).lstrip("＊"): r[1].value for r in sheet.iter_rows(min_row=2)}
@@ -64,7 +76,9 @@ def test_p6_template_has_every_row_and_the_current_values(provider_user, program
 
 def test_p6_upload_fills_the_form_and_keeps_the_excel(provider_user, draft):
     services.application_import_excel(
-        actor=provider_user, application=draft, file=as_upload(filled_workbook(draft, provider_user.organisation))
+        actor=provider_user,
+        application=draft,
+        file=as_upload(filled_workbook(draft, provider_user.organisation)),
     )
     draft.refresh_from_db()
     assert draft.product_name == "外观设计服务"
@@ -77,7 +91,9 @@ def test_p6_upload_fills_the_form_and_keeps_the_excel(provider_user, draft):
 
 def test_p6_wrong_file_type_is_refused(provider_user, draft):
     with pytest.raises(ValidationError) as exc:
-        services.application_import_excel(actor=provider_user, application=draft, file=pdf_file("申请表.xlsx"))
+        services.application_import_excel(
+            actor=provider_user, application=draft, file=pdf_file("申请表.xlsx")
+        )
     assert "excel" in exc.value.message_dict
 
 
@@ -111,8 +127,12 @@ def test_p6_301_character_summary_is_reported_at_its_cell_and_nothing_changes(pr
 
 
 def test_p6_several_cell_errors_at_once(provider_user, draft):
-    workbook = filled_workbook(draft, provider_user.organisation, 联系人手机号码="12345",
-                               **{"2024年度该产品在北京地区签约企业家数": "十家", "日常销售/实际成交价格": "100000"})
+    workbook = filled_workbook(
+        draft,
+        provider_user.organisation,
+        联系人手机号码="12345",
+        **{"2024年度该产品在北京地区签约企业家数": "十家", "日常销售/实际成交价格": "100000"},
+    )
     with pytest.raises(ValidationError) as exc:
         services.application_import_excel(actor=provider_user, application=draft, file=as_upload(workbook))
     text = "\n".join(exc.value.message_dict["excel"])

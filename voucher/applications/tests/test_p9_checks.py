@@ -26,7 +26,12 @@ def submitted_with(user, programme, *, prepare_kwargs=None, **overrides):
 def test_p9_all_checks_pass_for_a_provider_meeting_every_condition(provider_user, programme_2025):
     result = checks(submitted_with(provider_user, programme_2025))
     assert {code: c.outcome for code, c in result.items()} == {
-        "P9-1": PASS, "P9-3": PASS, "P9-4a": PASS, "P9-4b": PASS, "P9-5": PASS, "P9-6": PASS,
+        "P9-1": PASS,
+        "P9-3": PASS,
+        "P9-4a": PASS,
+        "P9-4b": PASS,
+        "P9-5": PASS,
+        "P9-6": PASS,
     }
 
 
@@ -93,12 +98,15 @@ def test_p9_price_unknown_without_deals(provider_user, programme_2025):
 
 
 def test_p9_credit_uses_the_shared_checker(provider_user, programme_2025):
-    from voucher.enterprises.models import CreditCheck, CreditListEntry
     from voucher.core import clock
+    from voucher.enterprises.models import CreditCheck, CreditListEntry
 
     CreditListEntry.objects.create(
-        uscc=provider_user.organisation.uscc, name=provider_user.organisation.name, kind="dishonest_debtor",
-        recorded_on=dt.date(2024, 1, 1), created_at=clock.now(),
+        uscc=provider_user.organisation.uscc,
+        name=provider_user.organisation.name,
+        kind="dishonest_debtor",
+        recorded_on=dt.date(2024, 1, 1),
+        created_at=clock.now(),
     )
     check = checks(submitted_with(provider_user, programme_2025))["P9-3"]
     assert check.outcome == FAIL
@@ -151,8 +159,12 @@ def test_p5_introduction_minimum_length_from_the_year(provider_user, programme_2
 
     application = ready_application(provider_user, programme_2025)
     with frozen_at(IN_WINDOW):
-        services.dossier_update(actor=provider_user, organisation=provider_user.organisation,
-                                programme=programme_2025, data={"introduction": "介" * 1999})
+        services.dossier_update(
+            actor=provider_user,
+            organisation=provider_user.organisation,
+            programme=programme_2025,
+            data={"introduction": "介" * 1999},
+        )
     with pytest.raises(ValidationError) as exc:
         submit(provider_user, application)
     assert "1999" in exc.value.message_dict["introduction"][0]
