@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
 from voucher.accounts.models import Organisation
 from voucher.core.models import MoneyField
@@ -307,7 +307,9 @@ class QuotaTier(models.Model):
 class QuotaAccount(models.Model):
     """An enterprise's quota for one programme year (E6, Y3), kept as running totals of its ledger.
 
-    available = cap − reserved − committed − paid; every bucket and the balance are ≥ 0 in the database.
+    available = cap − reserved − committed − paid (kept by the ledger services; SQLite stores decimals as
+    floating point, so the equation is not a database constraint). Every bucket and the balance are ≥ 0 in
+    the database.
     """
 
     organisation = models.ForeignKey(
@@ -336,10 +338,6 @@ class QuotaAccount(models.Model):
             models.CheckConstraint(
                 condition=Q(reserved__gte=0) & Q(committed__gte=0) & Q(paid__gte=0) & Q(cap__gte=0),
                 name="quota_buckets_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(available=F("cap") - F("reserved") - F("committed") - F("paid")),
-                name="quota_available_balances",
             ),
         ]
 
