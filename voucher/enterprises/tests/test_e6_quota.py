@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -144,25 +145,27 @@ def test_e6_ledger_never_goes_negative(programme_2025, ops) -> None:
         if op == "reserve":
             ok = a <= model["available"]
             delta = {"reserved": a}
-            call = lambda: quota_reserve(actor=None, account=account, amount=a, reference="R")  # noqa: B023, E731
+            call = partial(quota_reserve, actor=None, account=account, amount=a, reference="R")
         elif op == "release":
             ok = a <= model["reserved"]
             delta = {"reserved": -a}
-            call = lambda: quota_release(actor=None, account=account, amount=a, reference="R")  # noqa: B023, E731
+            call = partial(quota_release, actor=None, account=account, amount=a, reference="R")
         elif op == "commit":
             ok = b <= model["reserved"] and a - b <= model["available"]
             delta = {"reserved": -b, "committed": a}
-            call = lambda: quota_commit(
-                actor=None, account=account, amount=a, reserved_amount=b, reference="R"
-            )  # noqa: B023, E731
+            call = partial(
+                quota_commit, actor=None, account=account, amount=a, reserved_amount=b, reference="R"
+            )
         elif op == "pay":
             ok = a <= b <= model["committed"]
             delta = {"committed": -b, "paid": a}
-            call = lambda: quota_pay(actor=None, account=account, amount=a, committed_amount=b, reference="R")  # noqa: B023, E731
+            call = partial(
+                quota_pay, actor=None, account=account, amount=a, committed_amount=b, reference="R"
+            )
         else:
             ok = a <= model["paid"]
             delta = {"paid": -a}
-            call = lambda: quota_claw_back(actor=None, account=account, amount=a, reference="R")  # noqa: B023, E731
+            call = partial(quota_claw_back, actor=None, account=account, amount=a, reference="R")
         if ok:
             call()
             for bucket, change in delta.items():
