@@ -7,7 +7,7 @@ adds the review rules on top — conflict of interest and assignment — and kee
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +34,7 @@ from voucher.reviews.choices import ObjectionAction, ObjectionStatus
 from voucher.reviews.models import Notice, NoticeItem, Objection, ReviewAssignment, ReviewDecision
 from voucher.reviews.transitions import objection_transition
 
-DECISIONS = {
+DECISIONS: dict[str, Callable[..., Application]] = {
     ApplicationAction.APPROVE: application_services.application_approve,
     ApplicationAction.RETURN: application_services.application_return,
     ApplicationAction.REJECT: application_services.application_reject,
