@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.applications import permissions, selectors, services
@@ -234,7 +234,7 @@ def list_applications(request: HttpRequest, status: str = "") -> Any:
 @router.post("/", response={201: ApplicationOut}, summary="新建申报（临时保存，不校验）")
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Any:
     application = services.application_create(actor=request.user, programme=_programme(), data=payload.raw())
-    return 201, application
+    return Status(201, application)
 
 
 @router.get("/{int:pk}", response=ApplicationOut, summary="申报详情")
@@ -317,7 +317,7 @@ def upload_application_material(
         file=file,
         application=application,
     )
-    return 201, material
+    return Status(201, material)
 
 
 @router.get("/{int:pk}/excel", summary="下载申请表Excel模板", response={200: None})
@@ -381,7 +381,7 @@ def download_material(request: HttpRequest, pk: int) -> FileResponse:
 @router.delete("/materials/{int:pk}", response={204: None}, summary="删除附件（仍可修改时）")
 def delete_material(request: HttpRequest, pk: int) -> Any:
     services.material_delete(actor=request.user, material=_material(request, pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/provider-materials", response={201: MaterialOut}, summary="上传服务商材料")
@@ -394,7 +394,7 @@ def upload_provider_material(request: HttpRequest, kind: Form[str], file: File[U
         kind=kind,
         file=file,
     )
-    return 201, material
+    return Status(201, material)
 
 
 def _dossier_out(dossier: ProviderDossier | None, organisation: Any) -> dict[str, Any]:

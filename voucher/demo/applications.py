@@ -221,17 +221,17 @@ def seed_applications() -> list[Application]:
                 )
                 reviewer = reviewers[index % 2]
                 if status == "approved":
-                    services.application_approve(
+                    application = services.application_approve(
                         actor=reviewer, application=application, comment="材料齐全，符合条件。"
                     )
                 elif status == "returned":
-                    services.application_return(
+                    application = services.application_return(
                         actor=reviewer,
                         application=application,
                         comment="请补充近6个月的成交合同和发票，并说明定价依据。",
                     )
                 elif status == "rejected":
-                    services.application_reject(
+                    application = services.application_reject(
                         actor=reviewer, application=application, comment="服务内容与碳足迹认证方向要求不符。"
                     )
             created.append(application)
