@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.accounts.models import User
@@ -272,9 +272,10 @@ def review_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 )
 def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     application = _review(request, pk)
-    return 201, services.review_decide(
+    decision = services.review_decide(
         actor=request.user, application=application, action=payload.action, comment=payload.comment
     )
+    return Status(201, decision)
 
 
 @router.get(
@@ -293,14 +294,14 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
     application = get_object_or_404(Application, pk=pk)
     permissions.can_assign(request.user, application).enforce()
     reviewer = get_object_or_404(User, pk=payload.reviewer_id)
-    return 201, services.review_assign(actor=request.user, application=application, reviewer=reviewer)
+    return Status(201, services.review_assign(actor=request.user, application=application, reviewer=reviewer))
 
 
 @router.delete("/assignments/{int:pk}", response={204: None}, summary="取消分配（市经信局）")
 def unassign(request: HttpRequest, pk: int) -> Any:
     assignment = get_object_or_404(ReviewAssignment, pk=pk)
     services.review_unassign(actor=request.user, assignment=assignment)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/notices", response=list[NoticeOut], summary="公示列表（市经信局）")
@@ -326,7 +327,7 @@ def publish(request: HttpRequest, payload: NoticeIn) -> Any:
         ends_on=payload.ends_on,
         title=payload.title,
     )
-    return 201, _notice_out(notice)
+    return Status(201, _notice_out(notice))
 
 
 @router.post("/notices/{int:pk}/close", response=NoticeOut, summary="结束公示，产品转为待上线（市经信局）")
@@ -384,4 +385,4 @@ def file_objection(
     objection = services.objection_file(
         actor=request.user, notice=notice, product=product, name=name, contact=contact, text=text, file=file
     )
-    return 201, objection
+    return Status(201, objection)

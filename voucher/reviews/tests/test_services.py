@@ -58,7 +58,9 @@ def test_v2_unknown_action_refused(reviewer_user, submitted):
         services.review_decide(actor=reviewer_user, application=submitted, action="submit")
 
 
-def test_v2_decision_recorded_with_reviewer_and_time_and_provider_told(reviewer_user, provider_user, submitted):
+def test_v2_decision_recorded_with_reviewer_and_time_and_provider_told(
+    reviewer_user, provider_user, submitted
+):
     with frozen_at(REVIEW_DAY):
         decision = services.review_decide(
             actor=reviewer_user, application=submitted, action="return", comment="请补充价格证明。"
@@ -125,7 +127,9 @@ def test_once_assigned_only_assigned_reviewers_or_admins_decide(
     services.review_decide(actor=reviewer_user, application=submitted, action="approve")
 
 
-def test_assignment_notifies_reviewer_and_can_be_removed(admin_user, reviewer_user, second_reviewer, submitted):
+def test_assignment_notifies_reviewer_and_can_be_removed(
+    admin_user, reviewer_user, second_reviewer, submitted
+):
     assignment = services.review_assign(actor=admin_user, application=submitted, reviewer=reviewer_user)
     assert Notification.objects.filter(recipient=reviewer_user, kind="review.assigned").exists()
     with pytest.raises(ValidationError):
@@ -135,7 +139,9 @@ def test_assignment_notifies_reviewer_and_can_be_removed(admin_user, reviewer_us
     assert AuditEvent.objects.filter(action="review.unassigned").exists()
 
 
-def test_only_admins_assign_and_only_reviewers_are_assigned(reviewer_user, admin_user, enterprise_user, submitted):
+def test_only_admins_assign_and_only_reviewers_are_assigned(
+    reviewer_user, admin_user, enterprise_user, submitted
+):
     with pytest.raises(PermissionDenied):
         services.review_assign(actor=reviewer_user, application=submitted, reviewer=reviewer_user)
     with pytest.raises(PermissionDenied):
@@ -145,7 +151,9 @@ def test_only_admins_assign_and_only_reviewers_are_assigned(reviewer_user, admin
 # --- V1 queue, P10 priority, review deadline -----------------------------------------------------
 
 
-def test_p10_queue_ranked_by_priority_and_filtered(reviewer_user, provider_user, other_provider, programme_2025):
+def test_p10_queue_ranked_by_priority_and_filtered(
+    reviewer_user, provider_user, other_provider, programme_2025
+):
     low = builders.application(provider_user, programme_2025, priority=1, direction=9)
     high = builders.application(other_provider, programme_2025, priority=8, direction=7)
     builders.application(provider_user, programme_2025, status="draft")
@@ -262,7 +270,9 @@ def test_v3_upheld_objection_withdraws_product_which_never_goes_on_sale(notice, 
         objection = _objection(notice)
         with pytest.raises(ValidationError):
             services.objection_resolve(actor=admin_user, objection=objection, action="uphold", resolution="")
-        services.objection_resolve(actor=admin_user, objection=objection, action="uphold", resolution="价格不实")
+        services.objection_resolve(
+            actor=admin_user, objection=objection, action="uphold", resolution="价格不实"
+        )
     product = notice.items.get().product
     product.refresh_from_db()
     assert product.status == ProductStatus.WITHDRAWN
@@ -278,9 +288,13 @@ def test_v3_upheld_objection_withdraws_product_which_never_goes_on_sale(notice, 
 def test_v3_dismissed_objection_leaves_product_and_resolution_is_final(notice, admin_user):
     with frozen_at(IN_NOTICE):
         objection = _objection(notice)
-        services.objection_resolve(actor=admin_user, objection=objection, action="dismiss", resolution="经核实无误")
+        services.objection_resolve(
+            actor=admin_user, objection=objection, action="dismiss", resolution="经核实无误"
+        )
         with pytest.raises(PermissionDenied):
-            services.objection_resolve(actor=admin_user, objection=objection, action="uphold", resolution="改判")
+            services.objection_resolve(
+                actor=admin_user, objection=objection, action="uphold", resolution="改判"
+            )
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.DISMISSED and objection.resolved_by == admin_user
     assert notice.items.get().product.status == ProductStatus.NOTICED
@@ -290,7 +304,9 @@ def test_v3_only_admins_resolve(notice, reviewer_user):
     with frozen_at(IN_NOTICE):
         objection = _objection(notice)
         with pytest.raises(PermissionDenied):
-            services.objection_resolve(actor=reviewer_user, objection=objection, action="dismiss", resolution="x")
+            services.objection_resolve(
+                actor=reviewer_user, objection=objection, action="dismiss", resolution="x"
+            )
 
 
 def test_v3_close_needs_period_end_and_resolved_objections(notice, admin_user):

@@ -103,7 +103,12 @@ ADMIN_POSTS = ["login", 403, 403, 403, 403, 403, 302]
 def test_permission_matrix_objection_resolve_and_close(client, matrix_users, notice, role):
     with frozen_at(IN_NOTICE):
         objection = services.objection_file(
-            actor=None, notice=notice, product=notice.items.get().product, name="王五", contact="137", text="异议"
+            actor=None,
+            notice=notice,
+            product=notice.items.get().product,
+            name="王五",
+            contact="137",
+            text="异议",
         )
     expected = ADMIN_POSTS[ROLES.index(role)]
     c = _client(client, matrix_users, role)
@@ -121,7 +126,9 @@ def test_permission_matrix_objection_resolve_and_close(client, matrix_users, not
 
 def test_v2_return_without_comment_shows_the_error_at_the_field(client, reviewer_user, submitted):
     client.force_login(reviewer_user)
-    response = client.post(reverse("reviews:decide", args=[submitted.pk]), {"action": "return", "comment": ""})
+    response = client.post(
+        reverse("reviews:decide", args=[submitted.pk]), {"action": "return", "comment": ""}
+    )
     assert response.status_code == 422
     assert "退回修改须填写修改意见" in response.content.decode()
     assert not ReviewDecision.objects.exists()
@@ -129,7 +136,9 @@ def test_v2_return_without_comment_shows_the_error_at_the_field(client, reviewer
 
 def test_v2_decisions_visible_to_the_provider(client, reviewer_user, provider_user, submitted):
     client.force_login(reviewer_user)
-    client.post(reverse("reviews:decide", args=[submitted.pk]), {"action": "return", "comment": "请补充价格证明"})
+    client.post(
+        reverse("reviews:decide", args=[submitted.pk]), {"action": "return", "comment": "请补充价格证明"}
+    )
     client.force_login(provider_user)
     page = client.get(reverse("reviews:decisions", args=[submitted.pk])).content.decode()
     assert "请补充价格证明" in page and str(reviewer_user) in page
@@ -149,7 +158,12 @@ def test_v3_flow_through_the_pages(client, admin_user, approved):
     with frozen_at(NOTICE_START):
         response = client.post(
             reverse("reviews:notice_create"),
-            {"starts_on": NOTICE_START.isoformat(), "ends_on": "", "title": "", "applications": [approved.pk]},
+            {
+                "starts_on": NOTICE_START.isoformat(),
+                "ends_on": "",
+                "title": "",
+                "applications": [approved.pk],
+            },
         )
     notice = Notice.objects.get()
     assert response.status_code == 302
