@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.accounts.models import Organisation
@@ -417,7 +417,7 @@ def list_credit_entries(request: HttpRequest, q: str = "") -> Any:
 
 @router.post("/credit-list", response={201: CreditEntryOut}, summary="录入信用名单记录（管理员）")
 def add_credit_entry(request: HttpRequest, payload: CreditEntryIn) -> Any:
-    return 201, services.credit_list_entry_create(actor=request.user, **payload.dict())
+    return Status(201, services.credit_list_entry_create(actor=request.user, **payload.dict()))
 
 
 @router.post("/credit-list/{entry_id}/deactivate", response=CreditEntryOut, summary="移出信用名单（管理员）")
@@ -434,9 +434,10 @@ def deactivate_credit_entry(request: HttpRequest, entry_id: int) -> Any:
     "/credit-list/imports", response={201: CreditImportOut}, summary="上传信用名单文件并预览（CSV/Excel）"
 )
 def preview_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    return 201, services.credit_list_import_preview(
+    batch = services.credit_list_import_preview(
         actor=request.user, file_name=file.name or "upload", content=file.read()
     )
+    return Status(201, batch)
 
 
 @router.get("/credit-list/imports", response=list[CreditImportOut], summary="信用名单导入批次")

@@ -47,7 +47,7 @@ class AuthenticateForm(forms.Form):
 class ClassifyForm(forms.Form):
     industry_code = forms.CharField(
         label="主营业务行业代码（GB/T 4754-2017）",
-        max_length=6,
+        max_length=60,
         help_text="输入代码或名称搜索，如 C1391、软件；主营业务指占比超过 50% 的业务",
         widget=forms.TextInput(attrs={"list": "industry-codes", "autocomplete": "off"}),
     )
