@@ -41,11 +41,22 @@ def _error(
     )
 
 
+def _codes(exc: ValidationError) -> set[str]:
+    errors = (
+        [e for errs in exc.error_dict.values() for e in errs]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    return {e.code for e in errors if e.code}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with the rule's own code when the error carries exactly one (e.g. ``sold_out``), else ``invalid``."""
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
     message = "；".join(m for msgs in fields.values() for m in msgs) if fields else "；".join(exc.messages)
-    return _error(request, 422, "invalid", message, fields)
+    codes = _codes(exc)
+    return _error(request, 422, codes.pop() if len(codes) == 1 else "invalid", message, fields)
 
 
 @api.exception_handler(NinjaValidationError)

@@ -6,20 +6,24 @@ row fails :func:`test_every_page_is_in_the_matrix`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from voucher.core import clock
 from voucher.core.notifications import notify
+from voucher.orders.services import order_place
+from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
+from voucher.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # redirected to the login page
-ROLES = ["anonymous", "enterprise", "provider", "reviewer", "admin"]
-PAGE_NAMESPACES = {"core", "accounts", "programmes", "enterprises", "applications"}
+ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_other", "reviewer", "admin"]
+PAGE_NAMESPACES = {"core", "accounts", "programmes", "orders"}
 
 
 @dataclass
@@ -41,6 +45,21 @@ def _members(status: int) -> dict[str, int | str]:
     return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status)}
 
 
+def _only(role: str, status: int, others: int) -> dict[str, int | str]:
+    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], others), role: status}
+
+
+def _parties(status: int, *, other: int, **overrides: int) -> dict[str, int | str]:
+    """For an order: the two parties, outsiders of the same roles, and the Bureau's staff."""
+    return {
+        "anonymous": LOGIN,
+        **dict.fromkeys(["enterprise", "provider", "reviewer", "admin"], status),
+        "enterprise_other": other,
+        "provider_other": other,
+        **overrides,
+    }
+
+
 MATRIX: list[Row] = [
     Row("core:home", _everyone(200)),
     Row("core:workbench", _members(200)),
@@ -49,7 +68,7 @@ MATRIX: list[Row] = [
     # Only the recipient may open a notification; everyone else gets 404, not a hint that it exists.
     Row(
         "core:inbox_read",
-        {"anonymous": LOGIN, "enterprise": 302, "provider": 404, "reviewer": 404, "admin": 404},
+        {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "enterprise": 302},
         method="post",
         kwargs=lambda ctx: {"pk": ctx["enterprise_notification"].pk},
     ),
@@ -57,6 +76,32 @@ MATRIX: list[Row] = [
     Row("accounts:logout", _everyone(302), method="post"),
     Row("accounts:organisation", _members(200)),
     Row("programmes:detail", _everyone(200), kwargs=lambda ctx: {"year": 2025}),
+    Row("orders:index", _members(200)),
+    Row(
+        "orders:new",
+        {**_only("enterprise", 200, 403), "enterprise_other": 200},
+        kwargs=lambda ctx: {"product_id": ctx["product"].pk},
+    ),
+    Row("orders:detail", _parties(200, other=404), kwargs=lambda ctx: {"number": ctx["order"].number}),
+    # Only the product's provider decides; everyone else is refused, outsiders do not learn the order exists.
+    Row(
+        "orders:accept",
+        _parties(403, other=404, provider=302),
+        method="post",
+        kwargs=lambda ctx: {"number": ctx["order"].number},
+    ),
+    Row(
+        "orders:decline",
+        _parties(403, other=404, provider=302),
+        method="post",
+        kwargs=lambda ctx: {"number": ctx["order"].number},
+    ),
+    Row(
+        "orders:cancel",
+        _parties(403, other=404, enterprise=302),
+        method="post",
+        kwargs=lambda ctx: {"number": ctx["order"].number},
+    ),
 ]
 
 
@@ -75,9 +120,29 @@ def test_every_page_is_in_the_matrix():
 
 
 @pytest.fixture
-def context(role_users, programme_2025) -> dict[str, Any]:
-    [note] = notify(recipients=[role_users["enterprise"]], kind="test", title="测试通知", url="/workbench/")
-    return {**role_users, "enterprise_notification": note}
+def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
+    with clock.frozen_at(ORDER_DAY):
+        [note] = notify(
+            recipients=[role_users["enterprise"]], kind="test", title="测试通知", url="/workbench/"
+        )
+        make_eligible(role_users["enterprise"], programme_2025)
+        other_enterprise = make_eligible(UserFactory(), programme_2025)
+        product = make_product(programme_2025, provider=role_users["provider"])
+        order = order_place(
+            actor=role_users["enterprise"],
+            product=product,
+            idempotency_key="matrix-order-0001",
+            contact_name="王经理",
+            contact_mobile="13912345678",
+        )
+        yield {
+            **role_users,
+            "enterprise_other": other_enterprise,
+            "provider_other": UserFactory(provider=True),
+            "enterprise_notification": note,
+            "product": product,
+            "order": order,
+        }
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda r: r.name)

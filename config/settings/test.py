@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory e-mail, no secure cookies."""
 
+import os
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -11,3 +13,7 @@ CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# Concurrency tests need real file locking: SQLite's shared-cache in-memory database refuses instead of waiting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so parallel runs never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -1,0 +1,366 @@
+"""Placing and moving voucher orders (SPEC O2–O8).
+
+Launch day: many enterprises submit for the same product in the same second. The product's
+``vouchers_left`` row is the only shared hot spot, so :func:`order_place` does every check and every
+per-enterprise write first (locking only that enterprise's quota account) and takes the voucher last,
+with one conditional ``UPDATE … WHERE vouchers_left > 0``. If no voucher is left the whole transaction
+rolls back. A product already sold out is refused before any transaction starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+
+from voucher.accounts.choices import Role
+from voucher.accounts.models import Organisation, User
+from voucher.catalogue.choices import ProductStatus
+from voucher.catalogue.models import Product
+from voucher.core import clock
+from voucher.core.audit import audit_record, snapshot
+from voucher.core.money import format_cny, share
+from voucher.core.notifications import notify
+from voucher.core.validators import validate_mainland_mobile
+from voucher.core.workdays import ScheduleMissing, add_working_days
+from voucher.enterprises.choices import CreditContext, CreditOutcome
+from voucher.enterprises.credit import credit_check
+from voucher.enterprises.models import QuotaAccount, SizeClassification
+from voucher.enterprises.selectors import digital_marketing_eligible, enterprise_eligibility
+from voucher.enterprises.services import quota_release, quota_reserve
+from voucher.orders.choices import HOLDING_STATUSES, OrderAction, OrderStatus
+from voucher.orders.models import Order
+from voucher.orders.numbers import new_order_number
+from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order
+from voucher.orders.transitions import IllegalTransition, transition
+from voucher.programmes.choices import RequirementKind
+from voucher.programmes.models import ProgrammeYear
+
+ORDER_AUDIT_FIELDS = ["status", "decided_at", "decline_reason", "closed_at", "released_at"]
+
+
+def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
+    """An order refusal with a machine-readable code and the Chinese reason."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _members(organisation: Organisation, role: str) -> Any:
+    return User.objects.filter(organisation=organisation, role=role, is_active=True)
+
+
+def alert_schedule_missing(exc: ScheduleMissing) -> None:
+    """Tell the admins once that a year's holiday schedule is needed (SPEC Y4)."""
+    with transaction.atomic():
+        notify(
+            recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
+            kind="holiday_schedule_missing",
+            title=f"请录入 {exc.year} 年节假日安排",
+            body=str(exc),
+            url=reverse("admin:core_holidayscheduleyear_add"),
+            dedupe_key=f"holiday-schedule-missing-{exc.year}",
+        )
+
+
+def acceptance_deadline(programme: ProgrammeYear, ordered_on: dt.date) -> dt.date:
+    """The last day the provider may accept: N working days after the order day (O6)."""
+    try:
+        return add_working_days(ordered_on, programme.acceptance_working_days)
+    except ScheduleMissing as exc:
+        alert_schedule_missing(exc)
+        raise refuse(exc.code, str(exc)) from exc
+
+
+def order_prerequisites(*, enterprise: Organisation, product: Product, today: dt.date) -> None:
+    """Every O2 condition that does not need a lock; raises the first refusal with its reason."""
+    programme = product.programme
+    if product.status != ProductStatus.ON_SALE:
+        raise refuse("not_on_sale", f"“{product.name}”当前不在售（{product.get_status_display()}）。")
+    if product.vouchers_left <= 0:
+        raise refuse("sold_out", f"“{product.name}”的服务券已领完。")
+    if today > programme.last_order_day:
+        raise refuse(
+            "ordering_closed",
+            f"{programme.year} 年度服务券下单已于 {programme.last_order_day:%Y-%m-%d} 截止。",
+        )
+    eligibility = enterprise_eligibility(organisation=enterprise, programme=programme)
+    if not eligibility:
+        raise refuse(eligibility.code or "not_eligible", eligibility.reason)
+    industry_rule = product.direction.requirements.filter(kind=RequirementKind.ENTERPRISE_INDUSTRY).exists()
+    if industry_rule:
+        classification = (
+            SizeClassification.objects.select_related("industry")
+            .filter(organisation=enterprise, programme=programme, is_current=True)
+            .first()
+        )
+        decision = digital_marketing_eligible(classification.industry if classification else None, programme)
+        if not decision:
+            raise refuse(decision.code or "industry_not_eligible", decision.reason)
+
+
+def order_place(
+    *,
+    actor: Any,
+    product: Product,
+    idempotency_key: str,
+    contact_name: str,
+    contact_mobile: str,
+    note: str = "",
+) -> Order:
+    """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
+
+    The same ``idempotency_key`` from the same enterprise returns the first order instead of a second one.
+    """
+    can_place_order(actor).enforce()
+    enterprise = actor.organisation
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
+    existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    errors: dict[str, list[str]] = {}
+    if not contact_name.strip():
+        errors["contact_name"] = ["请填写企业联系人。"]
+    try:
+        validate_mainland_mobile(contact_mobile)
+    except ValidationError as exc:
+        errors["contact_mobile"] = exc.messages
+    if len(note) > 300:
+        errors["note"] = ["需求说明不能超过300字。"]
+    if errors:
+        raise ValidationError(errors)
+
+    product = Product.objects.select_related("programme", "direction").get(pk=product.pk)
+    programme = product.programme
+    today = clock.today()
+    order_prerequisites(enterprise=enterprise, product=product, today=today)
+    deadline = acceptance_deadline(programme, today)
+    credit = credit_check(organisation=enterprise, actor=actor, context=CreditContext.ORDER)
+    if credit.outcome != CreditOutcome.PASS:
+        raise refuse("credit", f"信用核查未通过：{credit.reason}")
+
+    try:
+        with transaction.atomic():
+            return _place_locked(
+                actor=actor,
+                enterprise=enterprise,
+                product=product,
+                key=key,
+                deadline=deadline,
+                contact_name=contact_name.strip(),
+                contact_mobile=contact_mobile,
+                note=note.strip(),
+            )
+    except IntegrityError:
+        # A concurrent submission with the same key won the race: hand back its order.
+        existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _place_locked(
+    *,
+    actor: Any,
+    enterprise: Organisation,
+    product: Product,
+    key: str,
+    deadline: dt.date,
+    contact_name: str,
+    contact_mobile: str,
+    note: str,
+) -> Order:
+    programme = product.programme
+    # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
+    account = QuotaAccount.objects.select_for_update().get(organisation=enterprise, programme=programme)
+    existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    holding = Order.objects.filter(
+        enterprise=enterprise, product=product, status__in=HOLDING_STATUSES
+    ).count()
+    if holding >= programme.max_open_orders_per_product:
+        raise refuse(
+            "too_many_open_orders",
+            f"贵单位已有 {holding} 笔该产品的有效订单，每家企业同一产品最多 {programme.max_open_orders_per_product} 笔。",
+        )
+    estimate = min(share(product.price_amount, programme.subsidy_rate_cap), account.available)
+    if estimate <= 0:
+        raise refuse("quota_exhausted", "本年度服务券额度已用完。")
+    now = clock.now()
+    order = Order.objects.create(
+        number=new_order_number(),
+        programme=programme,
+        product=product,
+        enterprise=enterprise,
+        provider_id=product.provider_id,
+        ordered_by=actor,
+        ordered_at=now,
+        idempotency_key=key,
+        listed_price=product.price_amount,
+        subsidy_estimate=estimate,
+        acceptance_deadline=deadline,
+        contact_name=contact_name,
+        contact_mobile=contact_mobile,
+        note=note,
+    )
+    quota_reserve(
+        actor=actor, account=account, amount=estimate, reference=order.number, note=f"下单 {product.name}"
+    )
+    audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
+    url = reverse("orders:detail", args=[order.number])
+    notify(
+        recipients=_members(product.provider, Role.PROVIDER),
+        kind="order_placed",
+        title=f"新订单：{product.name}",
+        body=f"{enterprise.name} 已下单（{order.number}），请于 {deadline:%Y-%m-%d} 前决定是否接单。",
+        url=url,
+    )
+    # Last, and in one statement: take the voucher. Nothing after this touches the hot row.
+    taken = Product.objects.filter(pk=product.pk, status=ProductStatus.ON_SALE, vouchers_left__gt=0).update(
+        vouchers_left=F("vouchers_left") - 1
+    )
+    if not taken:
+        raise refuse("sold_out", f"“{product.name}”的服务券已领完。")
+    return order
+
+
+@transaction.atomic
+def order_accept(*, actor: Any, order: Order) -> Order:
+    """The provider accepts within the acceptance window (O6); after the deadline it is refused even
+    if the sweeper has not cancelled the order yet."""
+    can_decide_order(actor, order).enforce()
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    new_status = transition(locked.status, OrderAction.ACCEPT)
+    if clock.today() > locked.acceptance_deadline:
+        raise refuse(
+            "acceptance_deadline_passed",
+            f"接单期限已于 {locked.acceptance_deadline:%Y-%m-%d} 届满，订单将自动取消，服务券退回。",
+        )
+    before = snapshot(locked, ORDER_AUDIT_FIELDS)
+    locked.status = new_status
+    locked.decided_at = clock.now()
+    locked.decided_by = actor
+    locked.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        actor=actor,
+        action="order.accepted",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, ORDER_AUDIT_FIELDS),
+    )
+    notify(
+        recipients=_members(locked.enterprise, Role.ENTERPRISE),
+        kind="order_accepted",
+        title=f"服务商已接单：{locked.number}",
+        body="服务商将与您联系并签订服务合同。",
+        url=reverse("orders:detail", args=[locked.number]),
+    )
+    return locked
+
+
+def order_decline(*, actor: Any, order: Order, reason: str) -> Order:
+    """The provider declines, with a reason; the voucher and the reservation go back (O6)."""
+    can_decide_order(actor, order).enforce()
+    if not reason.strip():
+        raise refuse("reason_required", "请填写拒单原因。", "reason")
+    return _release(actor=actor, order=order, action=OrderAction.DECLINE, reason=reason.strip()[:300])
+
+
+def order_cancel(*, actor: Any, order: Order) -> Order:
+    """The ordering enterprise cancels before acceptance (O7)."""
+    can_cancel_order(actor, order).enforce()
+    return _release(actor=actor, order=order, action=OrderAction.CANCEL)
+
+
+def order_expire(*, order: Order) -> Order:
+    """The system cancels an order not accepted in time (O6)."""
+    if clock.today() <= order.acceptance_deadline:
+        raise refuse("not_overdue", f"接单期限 {order.acceptance_deadline:%Y-%m-%d} 尚未届满。")
+    return _release(actor=None, order=order, action=OrderAction.EXPIRE)
+
+
+RELEASE_TEXT = {
+    OrderAction.DECLINE: ("服务商已拒单", "order_declined"),
+    OrderAction.CANCEL: ("订单已取消", "order_cancelled"),
+    OrderAction.EXPIRE: ("订单超时未接单，已自动取消", "order_expired"),
+}
+
+
+@transaction.atomic
+def _release(*, actor: Any, order: Order, action: str, reason: str = "") -> Order:
+    """Close an open order and give back its voucher and reservation — exactly once.
+
+    The status change is a conditional UPDATE on the still-open order: of two concurrent closers
+    only one changes a row, and only that one releases anything.
+    """
+    current = Order.objects.select_related("product", "enterprise", "provider").get(pk=order.pk)
+    new_status = transition(current.status, action)
+    now = clock.now()
+    fields: dict[str, Any] = {"status": new_status, "closed_at": now, "released_at": now}
+    if action == OrderAction.DECLINE:
+        fields.update(decline_reason=reason, decided_at=now, decided_by=actor)
+    changed = Order.objects.filter(pk=current.pk, status=OrderStatus.PLACED).update(**fields)
+    if not changed:
+        current.refresh_from_db()
+        transition(current.status, action)  # raises with the status that won
+    Product.objects.filter(pk=current.product_id).update(vouchers_left=F("vouchers_left") + 1)
+    account = QuotaAccount.objects.get(organisation=current.enterprise_id, programme=current.programme_id)
+    title, kind = RELEASE_TEXT[OrderAction(action)]
+    quota_release(
+        actor=actor, account=account, amount=current.subsidy_estimate, reference=current.number, note=title
+    )
+    before = snapshot(current, ORDER_AUDIT_FIELDS)
+    current.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action=f"order.{new_status}",
+        obj=current,
+        before=before,
+        after=snapshot(current, ORDER_AUDIT_FIELDS),
+        note=reason,
+    )
+    body = f"订单 {current.number}（{current.product.name}）：服务券已退回，预占额度 {format_cny(current.subsidy_estimate)} 已释放。"
+    if reason:
+        body += f" 原因：{reason}"
+    url = reverse("orders:detail", args=[current.number])
+    recipients = list(_members(current.enterprise, Role.ENTERPRISE)) + list(
+        _members(current.provider, Role.PROVIDER)
+    )
+    notify(recipients=recipients, kind=kind, title=f"{title}：{current.number}", body=body, url=url)
+    return current
+
+
+def orders_sweep() -> dict[str, int]:
+    """Cancel every order whose acceptance window has passed and remind providers of orders due today.
+
+    Idempotent and safe to run concurrently (from cron every minute and from a worker): each order
+    is released at most once, by whichever run changes its status first.
+    """
+    today = clock.today()
+    expired = 0
+    for order in Order.objects.filter(status=OrderStatus.PLACED, acceptance_deadline__lt=today).iterator():
+        try:
+            order_expire(order=order)
+        except IllegalTransition:
+            continue  # another run or a party moved it first
+        expired += 1
+    reminded = 0
+    for order in Order.objects.filter(status=OrderStatus.PLACED, acceptance_deadline=today).select_related(
+        "product", "provider"
+    ):
+        with transaction.atomic():
+            sent = notify(
+                recipients=_members(order.provider, Role.PROVIDER),
+                kind="acceptance_due",
+                title=f"今日为接单截止日：{order.number}",
+                body=f"“{order.product.name}”的订单请于今天内接单或拒单，逾期将自动取消。",
+                url=reverse("orders:detail", args=[order.number]),
+                dedupe_key=f"acceptance-due-{order.number}",
+            )
+        reminded += bool(sent)
+    return {"expired": expired, "reminded": reminded}
