@@ -62,6 +62,7 @@ def _parties(status: int, *, other: int, **overrides: int) -> dict[str, int | st
 
 MATRIX: list[Row] = [
     Row("core:home", _everyone(200)),
+    Row("core:healthz", _everyone(200)),
     Row("core:workbench", _members(200)),
     Row("core:inbox", _members(200)),
     Row("core:inbox_read_all", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}, method="post"),

@@ -19,7 +19,9 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/bootstrap does it as root).")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/bootstrap does it as root)."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,11 @@ from voucher.core.models import Notification
 from voucher.core.notifications import notification_mark_all_read, notification_mark_read
 from voucher.core.workbench import build_workbench
 from voucher.programmes.selectors import directions_with_rules, programme_current
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe for load balancers: answers without touching the database."""
+    return JsonResponse({"status": "ok"})
 
 
 def home(request: HttpRequest) -> HttpResponse:

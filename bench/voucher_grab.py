@@ -1,0 +1,397 @@
+#!/usr/bin/env python
+"""Launch-day benchmark: many enterprises grab vouchers over HTTP at the real order endpoint.
+
+    .venv/bin/python bench/voucher_grab.py            # needs PostgreSQL (DATABASE_URL or 127.0.0.1:5432)
+
+It recreates a scratch database, migrates, creates enterprises (through the enterprise services) and
+products, serves the platform with gunicorn (gthread workers, production settings), and drives it from
+several client processes in two phases:
+
+* buying   — every enterprise orders each of several products that have plenty of vouchers;
+* sold out — far more requests than the K vouchers of one product, as on launch day.
+
+References measured in the same run: the platform's /healthz served the same way, and pgbench at 16
+clients running a bare SQL transaction with the same three writes (decrement the product's vouchers,
+reserve the enterprise's quota, insert the order) on one hot product row. Then it checks the database
+and prints one line:
+
+    voucher_grab requests=… ok=… oversold=… quota_violations=… buy_rps=… soldout_rps=… health_rps=… ref_sql_tps=… p99_ms=…
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import queue
+import random
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/voucher_bench"),
+    )
+    parser.add_argument("--enterprises", type=int, default=256)
+    parser.add_argument("--buy-products", type=int, default=6)
+    parser.add_argument("--soldout-vouchers", type=int, default=20)
+    parser.add_argument("--soldout-requests", type=int, default=1536)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--state", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def django_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.bench",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "VOUCHER_NOTIFICATION_SENDERS": "",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def recreate_database(database_url: str) -> None:
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- setup, run in a child process with Django configured ------------------------------------------------
+
+
+def setup(args: argparse.Namespace) -> None:
+    """Create the programme, enterprises (through the services), products and login sessions."""
+    import django
+
+    django.setup()
+    from decimal import Decimal
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from voucher.demo.seed import seed_demo
+    from voucher.programmes.selectors import programme_current
+    from voucher.testing.builders import make_eligible, make_product
+    from voucher.testing.factories import OrganisationFactory, UserFactory
+
+    seed_demo()
+    programme = programme_current()
+    provider = UserFactory(provider=True)
+    buy = [
+        make_product(programme, provider=provider, price=Decimal("10000.00"), vouchers=args.enterprises + 10)
+        for _ in range(args.buy_products)
+    ]
+    soldout = make_product(
+        programme, provider=provider, price=Decimal("10000.00"), vouchers=args.soldout_vouchers
+    )
+    sessions = []
+    for _ in range(args.enterprises):
+        user = make_eligible(UserFactory(organisation=OrganisationFactory(enterprise=True)), programme)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append({"session": store.session_key, "csrf": secrets.token_hex(16)})
+    state = {"buy": [p.pk for p in buy], "soldout": soldout.pk, "sessions": sessions}
+    Path(args.state).write_text(json.dumps(state))
+
+
+# --- load generation --------------------------------------------------------------------------------------
+
+
+def _client_process(port: int, jobs: list[dict], threads: int, start: mp.Event, out: mp.Queue) -> None:
+    work: queue.Queue = queue.Queue()
+    for job in jobs:
+        work.put(job)
+    results: list[tuple[int, float, str]] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        start.wait()
+        while True:
+            try:
+                job = work.get_nowait()
+            except queue.Empty:
+                break
+            headers = {"Host": "127.0.0.1"}
+            if job.get("session"):
+                headers["Cookie"] = f"sessionid={job['session']}; csrftoken={job['csrf']}"
+                headers["X-CSRFToken"] = job["csrf"]
+            body = None
+            if job.get("json") is not None:
+                body = json.dumps(job["json"])
+                headers["Content-Type"] = "application/json"
+            t0 = time.perf_counter()
+            for attempt in range(3):
+                try:
+                    conn.request(job["method"], job["path"], body=body, headers=headers)
+                    response = conn.getresponse()
+                    payload = response.read()
+                    break
+                except (http.client.HTTPException, OSError):
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    if attempt == 2:
+                        raise
+            elapsed = (time.perf_counter() - t0) * 1000
+            code = ""
+            if response.status >= 400 and payload[:1] == b"{":
+                code = json.loads(payload).get("code", "")
+            mine.append((response.status, elapsed, code))
+        conn.close()
+        with lock:
+            results.extend(mine)
+
+    pool = [threading.Thread(target=run) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    out.put(results)
+
+
+def drive(
+    port: int, jobs: list[dict], clients: int, processes: int
+) -> tuple[list[tuple[int, float, str]], float]:
+    """Run ``jobs`` with ``clients`` concurrent keep-alive connections; returns results and wall time."""
+    ctx = mp.get_context("fork")
+    start, out = ctx.Event(), ctx.Queue()
+    slices = [jobs[i::processes] for i in range(processes)]
+    threads = max(1, clients // processes)
+    procs = [ctx.Process(target=_client_process, args=(port, s, threads, start, out)) for s in slices]
+    for p in procs:
+        p.start()
+    time.sleep(0.5)
+    t0 = time.perf_counter()
+    start.set()
+    results: list[tuple[int, float, str]] = []
+    for _ in procs:
+        results.extend(out.get())
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    return results, elapsed
+
+
+def order_job(session: dict, product_id: int) -> dict:
+    return {
+        "method": "POST",
+        "path": "/api/v1/orders/",
+        "session": session["session"],
+        "csrf": session["csrf"],
+        "json": {
+            "product_id": product_id,
+            "idempotency_key": uuid.uuid4().hex,
+            "contact_name": "压测联系人",
+            "contact_mobile": "13912345678",
+        },
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+# --- references and checks --------------------------------------------------------------------------------
+
+PGBENCH_SETUP = """
+DROP TABLE IF EXISTS ref_product, ref_quota, ref_order;
+CREATE TABLE ref_product (id int PRIMARY KEY, vouchers_left int NOT NULL CHECK (vouchers_left >= 0));
+CREATE TABLE ref_quota (id int PRIMARY KEY, available numeric(14,2) NOT NULL CHECK (available >= 0),
+                        reserved numeric(14,2) NOT NULL);
+CREATE TABLE ref_order (id bigserial PRIMARY KEY, product_id int NOT NULL, quota_id int NOT NULL,
+                        amount numeric(14,2) NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO ref_product VALUES (1, 100000000);
+INSERT INTO ref_quota SELECT g, 100000000, 0 FROM generate_series(1, 1000) g;
+"""
+
+PGBENCH_SCRIPT = """\\set q random(1, 1000)
+BEGIN;
+UPDATE ref_product SET vouchers_left = vouchers_left - 1 WHERE id = 1;
+UPDATE ref_quota SET available = available - 3000, reserved = reserved + 3000 WHERE id = :q;
+INSERT INTO ref_order (product_id, quota_id, amount) VALUES (1, :q, 3000);
+END;
+"""
+
+
+def reference_sql_tps(database_url: str, seconds: int) -> float:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(PGBENCH_SETUP)
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT)
+    url = urlparse(database_url)
+    command = [
+        "pgbench", "-n", "-c", "16", "-j", "2", "-T", str(seconds), "-f", script.name,
+        "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+        url.path.lstrip("/"),
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(script.name)
+    match = re.search(r"tps = ([0-9.]+)", output)
+    return float(match.group(1)) if match else 0.0
+
+
+CHECKS = {
+    # Vouchers handed out beyond what a product has, and vouchers lost or created from nothing.
+    "oversold": """
+        SELECT COALESCE(SUM(GREATEST(held - p.vouchers_total, 0)), 0)
+             + COUNT(*) FILTER (WHERE p.vouchers_left <> p.vouchers_total - held)
+        FROM catalogue_product p
+        JOIN LATERAL (SELECT COUNT(*) AS held FROM orders_order o
+                      WHERE o.product_id = p.id AND o.status IN ('placed', 'accepted')) h ON true""",
+    # Accounts whose buckets do not add up, go negative, or disagree with the open orders' reservations.
+    "quota_violations": """
+        SELECT COUNT(*) FROM enterprises_quotaaccount a
+        LEFT JOIN LATERAL (SELECT COALESCE(SUM(o.subsidy_estimate), 0) AS held FROM orders_order o
+                           WHERE o.enterprise_id = a.organisation_id AND o.programme_id = a.programme_id
+                             AND o.status = 'placed') h ON true
+        WHERE a.available < 0 OR a.reserved <> h.held
+           OR a.available <> a.cap - a.reserved - a.committed - a.paid""",
+}
+
+
+def check_database(database_url: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return {name: int(conn.execute(sql).fetchone()[0]) for name, sql in CHECKS.items()}
+
+
+# --- main -------------------------------------------------------------------------------------------------
+
+
+def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer /healthz")
+
+
+def main() -> None:
+    args = parse_args()
+    if args.setup_only:
+        setup(args)
+        return
+    env = django_env(args.database_url)
+    print(f"preparing database {urlparse(args.database_url).path.lstrip('/')} …", flush=True)
+    recreate_database(args.database_url)
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        state_path = handle.name
+    forwarded = [
+        f"--{k.replace('_', '-')}={v}" for k, v in vars(args).items() if k not in {"setup_only", "state"}
+    ]
+    subprocess.run(
+        [PYTHON, __file__, "--setup-only", f"--state={state_path}", *forwarded], cwd=ROOT, env=env, check=True
+    )
+    state = json.loads(Path(state_path).read_text())
+    os.unlink(state_path)
+    sessions = state["sessions"]
+
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+         "--backlog", "2048", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        wait_until_up(args.port, server)
+        drive(
+            args.port, [{"method": "GET", "path": "/healthz"}] * 200, args.clients, args.client_processes
+        )  # warm-up
+
+        buy_jobs = [order_job(s, p) for s in sessions for p in state["buy"]]
+        random.shuffle(buy_jobs)
+        print(f"buying: {len(buy_jobs)} orders from {len(sessions)} enterprises …", flush=True)
+        buy, buy_seconds = drive(args.port, buy_jobs, args.clients, args.client_processes)
+
+        soldout_jobs = [
+            order_job(random.choice(sessions), state["soldout"]) for _ in range(args.soldout_requests)
+        ]
+        print(f"sold out: {len(soldout_jobs)} requests for {args.soldout_vouchers} vouchers …", flush=True)
+        soldout, soldout_seconds = drive(args.port, soldout_jobs, args.clients, args.client_processes)
+
+        health_jobs = [{"method": "GET", "path": "/healthz"}] * len(soldout_jobs)
+        health, health_seconds = drive(args.port, health_jobs, args.clients, args.client_processes)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(f"reference: pgbench, 16 clients, {args.pgbench_seconds}s …", flush=True)
+    ref_tps = reference_sql_tps(args.database_url, args.pgbench_seconds)
+    checks = check_database(args.database_url)
+
+    buy_ok = sum(1 for status, _, _ in buy if status == 201)
+    soldout_ok = sum(1 for status, _, _ in soldout if status == 201)
+    unexpected = [
+        (s, c) for s, _, c in buy + soldout if s != 201 and c not in {"sold_out", "too_many_open_orders"}
+    ]
+    codes: dict[str, int] = {}
+    for status, _, code in buy + soldout:
+        key = code or str(status)
+        codes[key] = codes.get(key, 0) + 1
+    print(
+        f"responses: {codes}; buy ok {buy_ok}/{len(buy)}, sold-out ok {soldout_ok}/{len(soldout)} (vouchers {args.soldout_vouchers})"
+    )
+    print(
+        f"p50_ms buy={percentile([e for _, e, _ in buy], 0.5):.1f} soldout={percentile([e for _, e, _ in soldout], 0.5):.1f}"
+    )
+    if unexpected:
+        print(f"unexpected responses: {unexpected[:5]} …")
+    latencies = [e for _, e, _ in buy + soldout]
+    print(
+        f"voucher_grab requests={len(buy) + len(soldout)} ok={buy_ok + soldout_ok} oversold={checks['oversold']} "
+        f"quota_violations={checks['quota_violations']} buy_rps={len(buy) / buy_seconds:.0f} "
+        f"soldout_rps={len(soldout) / soldout_seconds:.0f} health_rps={len(health) / health_seconds:.0f} "
+        f"ref_sql_tps={ref_tps:.0f} p99_ms={percentile(latencies, 0.99):.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
