@@ -225,7 +225,7 @@ def order_job(session: dict, product_id: int) -> dict:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 # --- references and checks --------------------------------------------------------------------------------
