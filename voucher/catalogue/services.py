@@ -32,7 +32,11 @@ def provider_users(product: Product) -> list[Any]:
 
 
 def _locked(product: Product) -> Product:
-    return Product.objects.select_for_update().select_related("provider", "programme").get(pk=product.pk)
+    return (
+        Product.objects.select_for_update(of=("self",))
+        .select_related("provider", "programme")
+        .get(pk=product.pk)
+    )
 
 
 @transaction.atomic
@@ -43,7 +47,9 @@ def product_create_for_notice(*, actor: Any, application: Application) -> Produc
     """
     permissions.is_admin(actor).enforce()
     application = (
-        Application.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=application.pk)
     )
     if application.status != ApplicationStatus.APPROVED:
         raise ValidationError({"applications": f"“{application.product_name}”未审核通过，不能公示。"})

@@ -44,7 +44,7 @@ OBJECTION_FILE_KINDS = (PDF, PNG, JPEG)
 
 def _locked_application(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("programme", "organisation")
         .get(pk=application.pk)
     )
@@ -120,7 +120,7 @@ def review_assign(*, actor: Any, application: Application, reviewer: User) -> Re
 def review_unassign(*, actor: Any, assignment: ReviewAssignment) -> None:
     """Take a reviewer off an application still waiting for review."""
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("application", "reviewer")
         .get(pk=assignment.pk)
     )
@@ -161,7 +161,7 @@ def notice_publish(
     if ends_on < starts_on:
         errors["ends_on"] = ["公示结束日不能早于开始日。"]
     locked = list(
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .filter(pk__in=[a.pk for a in applications])
         .select_related("organisation")
         .order_by("direction__number", "product_name", "id")
@@ -224,7 +224,7 @@ def objection_file(
 
     ``actor`` is the logged-in user or ``None`` for a visitor. A file is checked by its content.
     """
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
     permissions.can_file_objection(notice, clock.today()).enforce()
     errors: dict[str, list[str]] = {}
     if not NoticeItem.objects.filter(notice=notice, product=product).exists():
@@ -291,7 +291,11 @@ def objection_file(
 @transaction.atomic
 def objection_resolve(*, actor: Any, objection: Objection, action: str, resolution: str) -> Objection:
     """Record the admin's resolution (V3). Upheld: the product is withdrawn and never goes on sale."""
-    objection = Objection.objects.select_for_update().select_related("product", "notice").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("product", "notice")
+        .get(pk=objection.pk)
+    )
     permissions.can_resolve_objection(actor, objection).enforce()
     if action not in ObjectionAction.values:
         raise ValidationError({"action": "请选择异议成立或不成立。"})
@@ -323,7 +327,7 @@ def objection_resolve(*, actor: Any, objection: Objection, action: str, resoluti
 @transaction.atomic
 def notice_close(*, actor: Any, notice: Notice) -> Notice:
     """After the period, with every objection resolved: the remaining products become 待上线 (V4)."""
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
     permissions.can_close_notice(actor, notice, clock.today()).enforce()
     ready = []
     for item in notice.items.select_related("product"):

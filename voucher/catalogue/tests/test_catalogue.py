@@ -237,3 +237,18 @@ def test_api_o1_search_and_filters(client, provider_user, programme_2025):
     assert [p["name"] for p in body["items"]] == ["京韵外观设计服务"]
     body = client.get("/api/v1/catalogue/products", {"direction": "7"}).json()
     assert [p["name"] for p in body["items"]] == ["能源审计"]
+
+
+def test_o1_trigram_indexes_exist_only_on_postgresql(is_postgres):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if is_postgres:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'catalogue_product'")
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'catalogue_product'"
+            )
+        names = {row[0] for row in cursor.fetchall()}
+    trigram = {f"catalogue_product_{f}_trgm" for f in ("name", "summary", "provider_name")}
+    assert (trigram <= names) is is_postgres
