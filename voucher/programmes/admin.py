@@ -49,7 +49,14 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ("年度", {"fields": ["year", "title", "guide_reference", "status"]}),
         (
             "补贴标准",
-            {"fields": ["subsidy_rate_cap", "annual_cap_per_enterprise", "max_service_period_months"]},
+            {
+                "fields": [
+                    "subsidy_rate_cap",
+                    "annual_cap_per_enterprise",
+                    "max_service_period_months",
+                    "rating_edit_days",
+                ]
+            },
         ),
         (
             "时间安排",

@@ -19,6 +19,8 @@ YEAR: dict[str, Any] = {
     "subsidy_rate_cap": Decimal("0.3000"),
     "annual_cap_per_enterprise": Decimal("200000.00"),
     "max_service_period_months": 12,
+    # Not in the guide's text: how long an enterprise may still edit its satisfaction rating.
+    "rating_edit_days": 30,
     # Not in the guide's text ("指南发布之日起"); admins set the publication date.
     "application_opens_on": dt.date(2025, 4, 28),
     "application_closes_on": dt.date(2025, 5, 16),

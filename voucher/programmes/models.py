@@ -30,6 +30,11 @@ class ProgrammeYear(TimeStampedModel):
     )
     annual_cap_per_enterprise = MoneyField("每家企业年度补贴上限（元）")
     max_service_period_months = models.PositiveIntegerField("补贴服务周期上限（月）")
+    rating_edit_days = models.PositiveIntegerField(
+        "满意度评价可修改天数",
+        default=30,
+        help_text="企业提交满意度评价后，在此天数内可修改评价；之后评价不可再修改",
+    )
 
     # Timetable (guide §四)
     application_opens_on = models.DateField("配券产品申报开始日")
