@@ -687,3 +687,28 @@ def credit_list_import_discard(*, actor: Any, batch: CreditListImport) -> Credit
         after={"status": locked.status},
     )
     return locked
+
+
+@transaction.atomic
+def quota_adjust_commitment(
+    *, actor: Any, account: QuotaAccount, old_amount: Any, new_amount: Any, reference: str, note: str = ""
+) -> QuotaLedgerEntry | None:
+    """Change a contract's committed deduction from ``old_amount`` to ``new_amount`` (contract amended, C2).
+
+    The difference moves between committed and available; an increase beyond the available quota is
+    refused. Recorded as a commitment entry of the difference; nothing is written when nothing changes.
+    """
+    old, new = to_money(old_amount), to_money(new_amount)
+    if new <= 0:
+        raise ValidationError({"amount": ValidationError("金额必须大于 0。", code="amount_not_positive")})
+    if old == new:
+        return None
+    return _move(
+        actor=actor,
+        account=account,
+        kind=LedgerKind.COMMIT,
+        amount=abs(new - old),
+        reference=reference,
+        note=(note or f"合同变更：抵用额度 {format_cny(old)} → {format_cny(new)}")[:300],
+        committed=new - old,
+    )
