@@ -49,7 +49,7 @@ DEMO_FIGURES: list[dict[str, Any]] = [
     },
 ]
 
-LISTED_COMPANY = {
+LISTED_COMPANY: dict[str, Any] = {
     "uscc": make_uscc(901, division="110105"),
     "name": "北京示例失信商贸有限公司",
     "kind": CreditListKind.DISHONEST_DEBTOR,

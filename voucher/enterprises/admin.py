@@ -109,7 +109,7 @@ class LedgerInline(admin.TabularInline):
     model = QuotaLedgerEntry
     extra = 0
     can_delete = False
-    readonly_fields = [
+    readonly_fields = fields = (
         "kind",
         "amount",
         "balance_after",
@@ -119,8 +119,7 @@ class LedgerInline(admin.TabularInline):
         "reference",
         "at",
         "actor",
-    ]
-    fields = readonly_fields
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

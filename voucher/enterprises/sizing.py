@@ -31,8 +31,11 @@ class Figures:
 
 def meets(threshold: SizeThreshold, figures: Figures) -> bool:
     """Every listed minimum of ``threshold`` is met (``>=``)."""
-    checks = [
-        (threshold.employees_min, figures.employees),
+    checks: list[tuple[Decimal | None, Decimal]] = [
+        (
+            None if threshold.employees_min is None else Decimal(threshold.employees_min),
+            Decimal(figures.employees),
+        ),
         (threshold.revenue_min_wan, figures.revenue_wan),
         (threshold.assets_min_wan, figures.assets_wan),
     ]

@@ -23,7 +23,13 @@ from voucher.enterprises.forms import (
     CreditImportForm,
     SignupForm,
 )
-from voucher.enterprises.models import CreditListEntry, CreditListImport, IndustryCode, SizeClassification
+from voucher.enterprises.models import (
+    CreditCheck,
+    CreditListEntry,
+    CreditListImport,
+    IndustryCode,
+    SizeClassification,
+)
 from voucher.enterprises.pdf import pledge_pdf
 from voucher.enterprises.permissions import (
     can_act_for_enterprise,
@@ -186,7 +192,7 @@ def _result_context(request: HttpRequest, organisation: Organisation) -> dict[st
         "status": status,
         "programme": programme,
         "history": history,
-        "credit_checks": organisation.credit_checks.all()[:10],
+        "credit_checks": CreditCheck.objects.filter(organisation=organisation)[:10],
         "digital_marketing": digital_marketing_eligible(
             status.classification.industry if status.classification else None, programme
         ),
