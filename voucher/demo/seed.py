@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
@@ -120,9 +121,26 @@ def demo_year_dates(today: dt.date) -> dict[str, dt.date]:
     }
 
 
-@transaction.atomic
+# Each step builds on the previous ones through the real services and is safe to run again.
+DEMO_STEPS = [
+    "voucher.demo.enterprises.seed_enterprises",
+    "voucher.demo.applications.seed_applications",
+    "voucher.demo.catalogue.seed_catalogue",
+    "voucher.demo.orders.seed_orders",
+]
+
+
 def seed_demo() -> list[DemoLogin]:
     """Create the demo world once; running it again changes nothing and returns the same logins."""
+    logins = seed_people()
+    for step in DEMO_STEPS:
+        import_string(step)()
+    return logins
+
+
+@transaction.atomic
+def seed_people() -> list[DemoLogin]:
+    """The demo organisations, their users and the demo programme year."""
     if not User.objects.filter(username="admin").exists():
         orgs: dict[str, Organisation] = {}
         for spec in ORGANISATIONS:
