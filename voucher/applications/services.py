@@ -631,7 +631,9 @@ def _remove(*, actor: Any, material: Material, action: str) -> None:
 def material_delete(*, actor: Any, material: Material) -> None:
     """Remove a file while its application (or, for provider files, the dossier) is still editable."""
     material = (
-        Material.objects.select_for_update().select_related("application", "organisation").get(pk=material.pk)
+        Material.objects.select_for_update(of=("self",))
+        .select_related("application", "organisation")
+        .get(pk=material.pk)
     )
     permissions.can_delete_material(actor, material).enforce()
     _remove(actor=actor, material=material, action="material.deleted")
