@@ -13,7 +13,7 @@ from voucher.catalogue.models import Product
 from voucher.catalogue.selectors import catalogue_products
 from voucher.demo.applications import seed_applications
 from voucher.demo.catalogue import seed_catalogue
-from voucher.demo.seed import seed_demo
+from voucher.demo.seed import seed_people
 from voucher.programmes.selectors import programme_current
 from voucher.reviews.choices import ObjectionStatus
 from voucher.reviews.models import Notice, Objection, ReviewDecision
@@ -28,13 +28,15 @@ def media_root(settings: Any, tmp_path: Any) -> Any:
 
 
 def test_demo_catalogue_has_products_on_sale_in_all_nine_directions():
-    seed_demo()
+    seed_people()
     seed_applications()
     products = seed_catalogue()
     programme = programme_current()
     on_sale = catalogue_products(programme=programme)
     assert sorted({p.direction.number for p in on_sale}) == list(range(1, 10))
-    assert all(p.vouchers_left == p.vouchers_total > 0 for p in on_sale)
+    assert all(p.vouchers_left == p.vouchers_total > 0 for p in on_sale), [
+        (p.name, p.vouchers_left, p.vouchers_total) for p in on_sale
+    ]
     notice = Notice.objects.get(programme=programme)
     assert notice.closed_at is not None
     objection = Objection.objects.get(notice=notice)
