@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "voucher.reviews",
     "voucher.catalogue",
     "voucher.orders",
+    "voucher.contracts",
 ]
 
 MIDDLEWARE = [
