@@ -94,3 +94,4 @@ def test_english_is_available(client, enterprise_user):
     client.post("/i18n/setlang/", {"language": "en", "next": "/workbench/"})
     body = client.get("/workbench/").content.decode()
     assert 'lang="en"' in body
+    assert ">Workbench<" in body and ">Log out" in body
