@@ -11,6 +11,7 @@ import io
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from voucher.core import clock
 from voucher.enterprises.pdf import FONT, font_path
@@ -38,7 +39,12 @@ def annex_pdf(order: Order) -> bytes:
     pdf.set_font(FONT, size=14)
     pdf.cell(0, 10, f"附：{TITLE}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=11)
-    with pdf.table(col_widths=(32, 28, 40), text_align="LEFT", line_height=8) as table:
+    with pdf.table(
+        col_widths=(32, 28, 40),
+        text_align="LEFT",
+        line_height=8,
+        headings_style=FontFace(emphasis=None, fill_color=(235, 235, 235)),
+    ) as table:
         header = table.row()
         for text in HEADERS:
             header.cell(text)
@@ -50,7 +56,7 @@ def annex_pdf(order: Order) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        "依据《2025年北京市中小企业服务券工作指南》，服务合同内须以列表形式体现系统订单编号、系统下单时间及产品名称。",
+        f"依据《{order.programme.year}年北京市中小企业服务券工作指南》，服务合同内须以列表形式体现系统订单编号、系统下单时间及产品名称。",
     )
     return bytes(pdf.output())
 
