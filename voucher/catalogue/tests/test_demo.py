@@ -34,9 +34,8 @@ def test_demo_catalogue_has_products_on_sale_in_all_nine_directions():
     programme = programme_current()
     on_sale = catalogue_products(programme=programme)
     assert sorted({p.direction.number for p in on_sale}) == list(range(1, 10))
-    assert all(p.vouchers_left == p.vouchers_total > 0 for p in on_sale), [
-        (p.name, p.vouchers_left, p.vouchers_total) for p in on_sale
-    ]
+    # The demo's orders (seeded after the catalogue) may already have taken some vouchers.
+    assert all(0 <= p.vouchers_left <= p.vouchers_total and p.vouchers_total > 0 for p in on_sale)
     notice = Notice.objects.get(programme=programme)
     assert notice.closed_at is not None
     objection = Objection.objects.get(notice=notice)
