@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -67,6 +68,11 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         name = ".".join(str(p) for p in err.get("loc", [])[1:]) or "__all__"
         fields.setdefault(name, []).append(err.get("msg", "格式不正确"))
     return _error(request, 422, "invalid_request", "请求数据格式不正确。", fields)
+
+
+@api.exception_handler(Ratelimited)
+def on_rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
+    return _error(request, 429, "rate_limited", "操作过于频繁，请稍后再试。")
 
 
 @api.exception_handler(PermissionDenied)

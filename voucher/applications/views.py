@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from voucher.applications import permissions, selectors, services
@@ -417,6 +418,7 @@ def _file_response(material: Material, *, inline: bool) -> FileResponse:
     return response
 
 
+@xframe_options_sameorigin
 @login_required
 def attachment_preview(request: HttpRequest, pk: int) -> FileResponse:
     material = _material(request, pk)

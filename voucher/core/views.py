@@ -14,6 +14,11 @@ from voucher.core.workbench import build_workbench
 from voucher.programmes.selectors import directions_with_rules, programme_current
 
 
+def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Shown when a rate limit refuses a request (HTTP 429)."""
+    return render(request, "429.html", status=429)
+
+
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers: answers without touching the database."""
     return JsonResponse({"status": "ok"})

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 
 from voucher.catalogue.models import Product
 from voucher.orders import services
+from voucher.orders.limits import enforce_order_rate_limits
 from voucher.orders.models import Order
 from voucher.orders.permissions import can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
@@ -68,8 +69,9 @@ def _order(request: HttpRequest, number: str) -> Order:
     return order
 
 
-@router.post("/", response={201: OrderOut}, summary="提交订单（领券）")
+@router.post("/", response={201: OrderOut, 429: dict}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
+    enforce_order_rate_limits(request)
     product = get_object_or_404(Product, pk=payload.product_id)
     order = services.order_place(
         actor=request.user,

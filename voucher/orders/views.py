@@ -18,6 +18,7 @@ from voucher.core import clock
 from voucher.orders import services
 from voucher.orders.choices import OrderStatus
 from voucher.orders.forms import DeclineForm, OrderForm
+from voucher.orders.limits import enforce_order_rate_limits
 from voucher.orders.models import Order
 from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order, can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
@@ -51,6 +52,8 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
         services.order_prerequisites(enterprise=enterprise, product=product, today=clock.today())
     except ValidationError as exc:
         refusal = "；".join(exc.messages)
+    if request.method == "POST":
+        enforce_order_rate_limits(request)
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_place(actor=user, product=product, **form.cleaned_data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import RequestFactory
 
 from voucher.accounts.choices import Role
 from voucher.accounts.identity import IdentityNotLinked, identity_link, identity_resolve
@@ -119,10 +120,11 @@ def test_outside_identity_maps_to_its_linked_user(admin_user):
     user = UserFactory()
     with pytest.raises(IdentityNotLinked):
         identity_resolve(provider="beijing-oidc", subject="sub-1")
-    assert authenticate(None, provider="beijing-oidc", subject="sub-1") is None
+    request = RequestFactory().get("/")
+    assert authenticate(request, provider="beijing-oidc", subject="sub-1") is None
     identity_link(actor=admin_user, user=user, provider="beijing-oidc", subject="sub-1")
     assert identity_resolve(provider="beijing-oidc", subject="sub-1") == user
-    assert authenticate(None, provider="beijing-oidc", subject="sub-1") == user
+    assert authenticate(request, provider="beijing-oidc", subject="sub-1") == user
     user.is_active = False
     user.save()
     with pytest.raises(IdentityNotLinked):

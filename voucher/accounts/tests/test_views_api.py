@@ -95,3 +95,32 @@ def test_english_is_available(client, enterprise_user):
     body = client.get("/workbench/").content.decode()
     assert 'lang="en"' in body
     assert ">Workbench<" in body and ">Log out" in body
+
+
+def test_repeated_wrong_passwords_lock_the_login(client, enterprise_user):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": enterprise_user.username, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": enterprise_user.username, "password": "pw-123456"})
+    assert locked.status_code == 429
+    assert "登录已暂时锁定" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_production_settings_pass_the_deployment_checks(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "voucher.example.gov.cn",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -136,3 +136,23 @@ def test_api_permissions(client, buyer, another_buyer, product, provider):
     assert declined.json()["status"] == "declined"
     client.logout()
     assert client.get("/api/v1/orders/").status_code == 401
+
+
+def test_hammering_the_order_endpoint_gets_429_and_no_extra_orders(client, buyer, programme_2025, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE = "3/m"
+    client.force_login(buyer)
+    products = [make_product(programme_2025) for _ in range(6)]
+    statuses = [
+        client.post("/api/v1/orders/", payload(p), content_type="application/json").status_code
+        for p in products
+    ]
+    assert statuses == [201, 201, 201, 429, 429, 429]
+    assert Order.objects.count() == 3
+    refused = client.post("/api/v1/orders/", payload(products[0]), content_type="application/json")
+    assert refused.json()["code"] == "rate_limited"
+    page = client.post(f"/orders/new/{products[5].pk}/", payload(products[5]))
+    assert page.status_code == 429 and "操作过于频繁" in page.content.decode()
+    cache.clear()
