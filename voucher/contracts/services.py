@@ -268,10 +268,20 @@ def contract_record(
             )
         if Contract.objects.filter(order=locked).exists():
             raise refuse("contract_exists", "该订单已录入合同，如需修改请使用“变更合同”。")
-        _check_parties(locked, product, counterparty_uscc)
-        checked = check_terms(
-            order=locked, terms=terms, available=account.available, held=locked.subsidy_estimate
-        )
+        # Every problem at once: the parties and the terms.
+        problems: dict[str, list[ValidationError]] = {}
+        try:
+            _check_parties(locked, product, counterparty_uscc)
+        except ValidationError as exc:
+            problems.update(exc.error_dict)
+        try:
+            checked = check_terms(
+                order=locked, terms=terms, available=account.available, held=locked.subsidy_estimate
+            )
+        except ValidationError as exc:
+            problems.update(exc.error_dict)
+        if problems:
+            raise ValidationError(problems)
         if _number_taken(locked.provider_id, checked.number):
             raise refuse("number_taken", "本单位已有相同编号的合同。", "number")
         now = clock.now()
