@@ -79,6 +79,13 @@ def programme_year_copy(*, actor: Any, source: ProgrammeYear, year: int) -> Prog
                 description=req.description,
                 params=req.params,
             )
+    # Quota tiers (E6) are year data kept by the enterprises app; a new year starts with the same tiers.
+    from voucher.enterprises.models import QuotaTier
+
+    for tier in QuotaTier.objects.filter(programme=source):
+        QuotaTier.objects.create(
+            programme=copy, code=tier.code, name=tier.name, cap=tier.cap, is_default=tier.is_default
+        )
     audit_record(
         actor=actor,
         action="programme.copied",

@@ -180,3 +180,12 @@ def test_e6_ledger_never_goes_negative(programme_2025, ops) -> None:
     assert all(e.balance_after >= 0 for e in account.entries.all())
     last = account.entries.order_by("-id").first()
     assert last.balance_after == model["available"]
+
+
+def test_y2_copied_year_keeps_the_quota_tiers(programme_2025, admin_user) -> None:
+    from voucher.programmes.services import programme_year_copy
+
+    copy = programme_year_copy(actor=admin_user, source=programme_2025, year=2026)
+    assert [(t.code, t.cap, t.is_default) for t in QuotaTier.objects.filter(programme=copy)] == [
+        ("standard", Decimal("200000.00"), True)
+    ]
