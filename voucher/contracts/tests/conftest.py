@@ -19,10 +19,10 @@ __all__ = ["ORDER_DAY", "make_product", "place_and_accept", "terms"]
 DAY = ORDER_DAY.date()
 
 
-def place_and_accept(enterprise_user: Any, product: Any, provider_user: Any) -> Any:
+def place_and_accept(enterprise_user: Any, item: Any, provider_user: Any) -> Any:
     order = order_services.order_place(
         actor=enterprise_user,
-        product=product,
+        product=item,
         idempotency_key=uuid.uuid4().hex,
         contact_name="王经理",
         contact_mobile="13912345678",
