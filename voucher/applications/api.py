@@ -274,9 +274,13 @@ def application_problems(request: HttpRequest, pk: int) -> Any:
 
 
 def _decide(request: HttpRequest, pk: int, action: str, comment: str) -> Application:
-    return services.application_decide(
+    """Decisions go through the review service: conflict of interest, assignment, decision history (V2)."""
+    from voucher.reviews.services import review_decide
+
+    decision = review_decide(
         actor=request.user, application=_application(request, pk), action=action, comment=comment
     )
+    return decision.application
 
 
 @router.post("/{int:pk}/approve", response=ApplicationOut, summary="审核通过（评审）")

@@ -34,6 +34,7 @@ from voucher.applications.models import Application, Material
 from voucher.core import clock
 from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
+from voucher.reviews import permissions as review_permissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -206,7 +207,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "excel_form": ExcelImportForm(),
             "checks": list(application.checks.all()),
             "transactions": list(application.price_transactions.all()),
-            "can_decide": permissions.can_decide_application(user, application).allowed,
+            "can_decide": review_permissions.can_decide(user, application).allowed,
             "has_excel": any(m.kind == MaterialKind.FORM_EXCEL for m in product_files),
             "actions": ApplicationAction,
         },
@@ -231,9 +232,12 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    # Decisions go through the review service: conflict of interest, assignment, decision history (V2).
+    from voucher.reviews.services import review_decide
+
     application = _application(request, pk)
     try:
-        services.application_decide(
+        review_decide(
             actor=request.user,
             application=application,
             action=request.POST.get("action", ""),

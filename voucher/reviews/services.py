@@ -21,6 +21,7 @@ from voucher.accounts.models import User
 from voucher.applications import services as application_services
 from voucher.applications.choices import ApplicationAction, ApplicationStatus
 from voucher.applications.models import Application
+from voucher.applications.transitions import transition
 from voucher.catalogue import services as catalogue_services
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
@@ -70,6 +71,9 @@ def review_decide(*, actor: Any, application: Application, action: str, comment:
     if action == ApplicationAction.REJECT and not comment:
         raise ValidationError({"comment": "审核不通过须填写理由。"})
     application = _locked_application(application)
+    transition(
+        application.status, action
+    )  # an illegal move is a 422 with the current status, before permissions
     permissions.can_decide(actor, application).enforce()
     decided = DECISIONS[action](actor=actor, application=application, comment=comment)
     decision = ReviewDecision.objects.create(

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from voucher.applications.models import Application
 from voucher.applications.samples import tiny_pdf
+from voucher.applications.transitions import IllegalTransition
 from voucher.catalogue import services as catalogue_services
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
@@ -85,7 +86,7 @@ def test_v2_history_keeps_every_decision(reviewer_user, submitted):
 
 def test_v2_decided_application_cannot_be_decided_again(reviewer_user, submitted):
     services.review_decide(actor=reviewer_user, application=submitted, action="approve")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(IllegalTransition):
         services.review_decide(actor=reviewer_user, application=submitted, action="reject", comment="x")
 
 
