@@ -47,8 +47,9 @@ def make_product(
     status: str = ProductStatus.ON_SALE,
     name: str | None = None,
 ) -> Product:
-    provider_user = provider or UserFactory(provider=True)
-    organisation = provider_user.organisation
+    provider_user: Any = provider or UserFactory(provider=True)
+    organisation: Any = provider_user.organisation
+    direction_row = programme.directions.get(code=direction)
     sequence = Application.objects.filter(organisation=organisation, programme=programme).count() + 1
     label = name or f"测试产品{organisation.pk}-{sequence}"
     application = Application.objects.create(
@@ -57,7 +58,7 @@ def make_product(
         sequence=sequence,
         created_by=provider_user,
         status=ApplicationStatus.APPROVED,
-        direction=programme.directions.get(code=direction),
+        direction=direction_row,
         product_name=label,
         provider_name=organisation.name,
         summary="测试产品简介",
@@ -69,7 +70,7 @@ def make_product(
         programme=programme,
         application=application,
         provider=organisation,
-        direction=application.direction,
+        direction=direction_row,
         name=label,
         summary=application.summary,
         pricing_basis=application.pricing_basis,
