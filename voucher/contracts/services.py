@@ -406,7 +406,7 @@ def contract_amend(*, actor: Any, contract: Contract, terms: Terms, reason: str)
         return locked
 
 
-def _move(*, actor: Any, contract: Contract, action: str, event: str) -> tuple[Contract, dict[str, Any]]:
+def _move(*, contract: Contract, action: str) -> tuple[Contract, dict[str, Any]]:
     locked = (
         Contract.objects.select_for_update(of=("self",))
         .select_related("order", "product")
@@ -421,7 +421,7 @@ def _move(*, actor: Any, contract: Contract, action: str, event: str) -> tuple[C
 def contract_confirm(*, actor: Any, contract: Contract) -> Contract:
     """The ordering enterprise confirms the recorded terms (deduction and own payment) before delivery."""
     can_confirm_contract(actor, contract).enforce()
-    locked, before = _move(actor=actor, contract=contract, action=ContractAction.CONFIRM, event="confirmed")
+    locked, before = _move(contract=contract, action=ContractAction.CONFIRM)
     locked.enterprise_confirmed_at = clock.now()
     locked.enterprise_confirmed_by = actor
     locked.save(update_fields=["status", "enterprise_confirmed_at", "enterprise_confirmed_by"])
@@ -446,7 +446,7 @@ def contract_confirm(*, actor: Any, contract: Contract) -> Contract:
 def contract_complete(*, actor: Any, contract: Contract) -> Contract:
     """The ordering enterprise confirms that the service was delivered (C7)."""
     can_complete_contract(actor, contract).enforce()
-    locked, before = _move(actor=actor, contract=contract, action=ContractAction.COMPLETE, event="completed")
+    locked, before = _move(contract=contract, action=ContractAction.COMPLETE)
     if clock.today() < locked.service_start:
         raise refuse(
             "service_not_started", f"服务开始日期为 {locked.service_start:%Y-%m-%d}，尚不能确认服务完成。"
@@ -498,11 +498,13 @@ def _scores(scores: dict[str, Any]) -> dict[str, int]:
     errors = _Errors()
     clean: dict[str, int] = {}
     for name, label in RATING_CRITERIA:
-        value = scores.get(name)
-        try:
-            number = int(value) if value not in (None, "") and not isinstance(value, bool) else None
-        except (TypeError, ValueError):
-            number = None
+        value: Any = scores.get(name)
+        number: int | None = None
+        if value not in (None, "") and not isinstance(value, bool):
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                number = None
         if number is None or not SCORE_MIN <= number <= SCORE_MAX or str(value).strip() != str(number):
             errors.add(name, "invalid_score", f"请为“{label}”选择 {SCORE_MIN}–{SCORE_MAX} 分。")
         else:
