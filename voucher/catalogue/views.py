@@ -14,6 +14,7 @@ from voucher.catalogue import permissions, selectors, services
 from voucher.catalogue.choices import CatalogueSort, ProductStatus
 from voucher.catalogue.forms import CatalogueFilterForm, OnSaleForm
 from voucher.catalogue.models import Product
+from voucher.contracts.selectors import product_ratings
 from voucher.programmes.models import Direction, Field
 from voucher.programmes.selectors import programme_current
 
@@ -62,7 +63,11 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "catalogue/detail.html",
-        {"product": product, "on_sale": product.status == ProductStatus.ON_SALE},
+        {
+            "product": product,
+            "on_sale": product.status == ProductStatus.ON_SALE,
+            "ratings": product_ratings(product),
+        },
     )
 
 

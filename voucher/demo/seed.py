@@ -127,6 +127,7 @@ DEMO_STEPS = [
     "voucher.demo.applications.seed_applications",
     "voucher.demo.catalogue.seed_catalogue",
     "voucher.demo.orders.seed_orders",
+    "voucher.demo.contracts.seed_contracts",
 ]
 
 
