@@ -50,6 +50,14 @@ class ProgrammeYear(TimeStampedModel):
     )
     claim_weeks_after_use = models.PositiveIntegerField("用券结束后申请兑券时限（周）")
     claim_final_date = models.DateField("兑券最晚截止日")
+    claim_risk_price_ratio = models.DecimalField(
+        "兑券风险提示：合同金额超过产品价格的倍数",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text="合同总金额超过下单时产品价格的该倍数时，在兑券审核页面提示评审人员",
+    )
 
     # Provider conditions (guide §三)
     provider_min_years_established = models.PositiveIntegerField("服务商成立年限下限（年）")
