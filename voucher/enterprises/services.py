@@ -712,3 +712,20 @@ def quota_adjust_commitment(
         note=(note or f"合同变更：抵用额度 {format_cny(old)} → {format_cny(new)}")[:300],
         committed=new - old,
     )
+
+
+@transaction.atomic
+def quota_release_commitment(
+    *, actor: Any, account: QuotaAccount, amount: Any, reference: str, note: str = ""
+) -> QuotaLedgerEntry:
+    """Give back a contract's committed deduction that will never be paid (claim waived or order void, R5/R6)."""
+    value = _positive(amount)
+    return _move(
+        actor=actor,
+        account=account,
+        kind=LedgerKind.RELEASE,
+        amount=value,
+        reference=reference,
+        note=note,
+        committed=-value,
+    )
