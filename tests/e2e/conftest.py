@@ -81,3 +81,47 @@ def assert_labelled_and_fits(page) -> None:
     assert unlabelled == [], f"fields without a label: {unlabelled}"
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than the screen"
+
+
+def field(page, name: str):
+    """The form control called ``name`` (labels with a trailing “*” make label lookups ambiguous)."""
+    return page.locator(f"main [name={name}]")
+
+
+def switch_user(page, base_url: str, username: str, password: str) -> None:
+    """Drop the current session and log in as someone else in the same browser window."""
+    page.context.clear_cookies()
+    login(page, base_url, username, password)
+
+
+def assert_error_next_to(page, name: str, text: str) -> None:
+    """The error message sits inside the same field block as the control it is about."""
+    block = page.locator(f"main .field:has([name={name}])").first
+    assert block.locator(".error, .errorlist").count() > 0, f"no error shown next to {name}"
+    assert text in block.inner_text(), block.inner_text()
+
+
+def tiny_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF (fpdf2) with one line of Latin text, for any slot that takes a PDF."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def pdf_file(name: str) -> dict[str, object]:
+    """An in-memory file for ``set_input_files``."""
+    return {
+        "name": name,
+        "mimeType": "application/pdf",
+        "buffer": tiny_pdf("Test document for the voucher platform"),
+    }
+
+
+def viewport_screenshot(page, name: str) -> None:
+    """A screenshot of what is on screen only, for long pages (keeps the PNG small)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
