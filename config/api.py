@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from voucher.accounts.api import router as accounts_router
 from voucher.applications.api import router as applications_router
 from voucher.catalogue.api import router as catalogue_router
+from voucher.claims.api import router as claims_router
 from voucher.contracts.api import router as contracts_router
 from voucher.core.api import router as core_router
 from voucher.core.workdays import ScheduleMissing
@@ -104,3 +105,4 @@ api.add_router("/reviews", reviews_router)
 api.add_router("/catalogue", catalogue_router)
 api.add_router("/orders", orders_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/claims", claims_router)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("catalogue/", include("voucher.catalogue.urls")),
     path("orders/", include("voucher.orders.urls")),
     path("contracts/", include("voucher.contracts.urls")),
+    path("claims/", include("voucher.claims.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

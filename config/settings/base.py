@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "voucher.catalogue",
     "voucher.orders",
     "voucher.contracts",
+    "voucher.claims",
 ]
 
 MIDDLEWARE = [

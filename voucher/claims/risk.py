@@ -1,0 +1,118 @@
+"""Risk flags for reviewers (SPEC M6, beyond the guide). Computed from the records; never block a decision.
+
+The price threshold is the programme year's ``claim_risk_price_ratio``; the repeat-pair count and the
+split window are review heuristics, not rules of the guide, and live here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from voucher.claims.models import Claim
+from voucher.contracts.models import Contract
+from voucher.core.money import format_cny, share
+
+REPEAT_PAIR_CONTRACTS = 3
+SPLIT_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    title: str
+    detail: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"[\s\-()（）]", "", value or "").lower()
+
+
+def _shared_contacts(claim: Claim) -> list[str]:
+    ent, prov = claim.enterprise, claim.provider
+    shared = []
+    phones_e = {_norm(ent.contact_phone), _norm(claim.order.contact_mobile)} - {""}
+    phones_p = {_norm(prov.contact_phone)} - {""}
+    if phones_e & phones_p:
+        shared.append(f"联系电话 {', '.join(sorted(phones_e & phones_p))}")
+    addresses_e = {_norm(ent.registered_address), _norm(ent.operating_address)} - {""}
+    addresses_p = {_norm(prov.registered_address), _norm(prov.operating_address)} - {""}
+    if addresses_e & addresses_p:
+        shared.append("地址相同")
+    if _norm(ent.contact_name) and _norm(ent.contact_name) == _norm(prov.contact_name):
+        shared.append(f"联系人 {ent.contact_name}")
+    return shared
+
+
+def risk_flags(claim: Claim) -> list[Flag]:
+    """Every flag that applies to ``claim`` now."""
+    flags: list[Flag] = []
+    contract = claim.contract
+    order = claim.order
+    programme = claim.programme
+    ratio = programme.claim_risk_price_ratio
+    if order.listed_price and contract.total_amount > order.listed_price * ratio:
+        flags.append(
+            Flag(
+                "price_far_above_list",
+                "合同金额远高于产品价格",
+                f"合同总金额 {format_cny(contract.total_amount)} 超过下单时产品价格 "
+                f"{format_cny(order.listed_price)} 的 {ratio} 倍。",
+            )
+        )
+    pair = Contract.objects.filter(
+        programme_id=claim.programme_id, enterprise_id=claim.enterprise_id, provider_id=claim.provider_id
+    )
+    count = pair.count()
+    if count >= REPEAT_PAIR_CONTRACTS:
+        flags.append(
+            Flag(
+                "repeat_pair",
+                "同一企业与服务商多次交易",
+                f"本年度该企业与该服务商已有 {count} 份合同。",
+            )
+        )
+    shared = _shared_contacts(claim)
+    if shared:
+        flags.append(Flag("shared_contact", "企业与服务商信息相同", "；".join(shared) + "。"))
+    early = [
+        f"{label} {day:%Y-%m-%d}"
+        for label, day in (("开票日期", claim.invoice_date), ("收款日期", claim.receipt_date))
+        if day is not None and day < contract.signed_on
+    ]
+    if early:
+        flags.append(
+            Flag(
+                "dated_before_contract",
+                "票据日期早于合同",
+                f"{'、'.join(early)}早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+            )
+        )
+    window = dt.timedelta(days=SPLIT_WINDOW_DAYS)
+    near = list(
+        pair.filter(
+            order__ordered_at__gte=order.ordered_at - window, order__ordered_at__lte=order.ordered_at + window
+        )
+        .select_related("order")
+        .order_by("order__ordered_at")
+    )
+    if len(near) >= 2:
+        together = sum((c.deduction for c in near), Decimal("0"))
+        one_order = max(share(c.order.listed_price, programme.subsidy_rate_cap) for c in near)
+        if together > one_order:
+            flags.append(
+                Flag(
+                    "split_orders",
+                    "疑似拆分订单",
+                    f"{SPLIT_WINDOW_DAYS} 天内该企业向同一服务商下单 {len(near)} 笔"
+                    f"（{'、'.join(c.order.number for c in near)}），抵用额度合计 {format_cny(together)}，"
+                    f"超过单笔订单最多可得的 {format_cny(one_order)}。",
+                )
+            )
+    return flags

@@ -1,0 +1,51 @@
+"""The claim state machine as a table (ARCHITECTURE convention 3).
+
+A draft (or a claim returned for supplementary material) is edited and submitted by the provider; the
+submission (完成服务) is irreversible. A returned claim is submitted again; a claim is returned at most
+once (checked by the service). A draft or returned claim can be waived by the provider's statement or,
+when the claim period ends, by the sweeper (R5).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+from voucher.claims.choices import ClaimAction as A
+from voucher.claims.choices import ClaimStatus as S
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (A.EDIT, S.DRAFT): S.DRAFT,
+    (A.EDIT, S.RETURNED): S.RETURNED,
+    (A.SUBMIT, S.DRAFT): S.SUBMITTED,
+    (A.SUBMIT, S.RETURNED): S.SUBMITTED,
+    (A.WAIVE, S.DRAFT): S.WAIVED,
+    (A.WAIVE, S.RETURNED): S.WAIVED,
+    (A.EXPIRE, S.DRAFT): S.WAIVED,
+    (A.EXPIRE, S.RETURNED): S.WAIVED,
+    (A.APPROVE, S.SUBMITTED): S.APPROVED,
+    (A.RETURN, S.SUBMITTED): S.RETURNED,
+    (A.VOID, S.SUBMITTED): S.VOIDED,
+}
+
+
+class IllegalTransition(ValidationError):
+    """A move the table does not allow."""
+
+
+def can_move(status: str, action: str) -> bool:
+    return (action, status) in TRANSITIONS
+
+
+def transition(status: str, action: str) -> str:
+    """The status after ``action`` from ``status``, or :class:`IllegalTransition` with a Chinese reason."""
+    try:
+        return TRANSITIONS[(action, status)]
+    except KeyError:
+        raise IllegalTransition(
+            {
+                "status": ValidationError(
+                    f"兑券申请当前状态为“{S(status).label}”，不能{A(action).label}。",
+                    code="illegal_transition",
+                )
+            }
+        ) from None
