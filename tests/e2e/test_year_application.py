@@ -191,7 +191,8 @@ def test_provider_applies_is_returned_resubmits_and_is_approved(live_server, des
         assert "材料已上传" in page.locator("main").inner_text(), name
         assert name in page.locator(f"#slot-{kind}").inner_text()
     assert_labelled_and_fits(page)
-    screenshot(page, "provider-application-materials")
+    page.locator("#slot-ip_proof").scroll_into_view_if_needed()
+    viewport_screenshot(page, "provider-application-materials")
 
     # 提交 needs the pledge; afterwards the application is locked.
     submit_with_pledge(page)
