@@ -15,14 +15,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser(django_db_setup) -> Iterator[object]:
+    from django.db import connection
     from playwright.sync_api import sync_playwright
+
+    # Once Playwright's event loop runs in this thread, Django hands out a fresh connection object for
+    # this context, without the test database's serialized contents: serialized rollback would then
+    # restore nothing (programme 2025, holiday schedules, reference codes). Carry them over.
+    contents = getattr(connection, "_test_serialized_contents", None)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's chromium package (scripts/bootstrap does it as root)."
         )
     with sync_playwright() as playwright:
+        if contents is not None:
+            connection._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
