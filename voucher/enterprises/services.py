@@ -410,7 +410,11 @@ def _move(
     committed: Decimal = Decimal("0"),
     paid: Decimal = Decimal("0"),
 ) -> QuotaLedgerEntry:
-    locked = QuotaAccount.objects.select_for_update().select_related("organisation").get(pk=account.pk)
+    locked = (
+        QuotaAccount.objects.select_for_update(of=("self",))
+        .select_related("organisation", "programme")
+        .get(pk=account.pk)
+    )
     can_move_quota(actor, locked.organisation).enforce()
     before = snapshot(locked, ["reserved", "committed", "paid", "available"])
     new = {

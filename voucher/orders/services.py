@@ -134,7 +134,7 @@ def order_place(
     if errors:
         raise ValidationError(errors)
 
-    product = Product.objects.select_related("programme", "direction").get(pk=product.pk)
+    product = Product.objects.select_related("programme", "direction", "provider").get(pk=product.pk)
     programme = product.programme
     today = clock.today()
     order_prerequisites(enterprise=enterprise, product=product, today=today)
