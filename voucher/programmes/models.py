@@ -111,8 +111,9 @@ class ProgrammeYear(TimeStampedModel):
         return self.title
 
     @property
-    def subsidy_rate_percent(self) -> Decimal:
-        return (self.subsidy_rate_cap * 100).normalize()
+    def subsidy_rate_percent(self) -> str:
+        """The rate cap as a percentage for people: ``30``, ``27.5`` (never ``3E+1``)."""
+        return f"{(self.subsidy_rate_cap * 100).normalize():f}"
 
     def application_window_open(self, day: dt.date) -> bool:
         return self.application_opens_on <= day <= self.application_closes_on

@@ -190,3 +190,9 @@ def test_y1_application_window_order_is_a_database_constraint(programme_2025):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgrammeYear.objects.filter(pk=programme_2025.pk).update(application_opens_on=dt.date(2025, 6, 1))
+
+
+def test_rate_cap_reads_as_a_plain_percentage(programme_2025):
+    assert programme_2025.subsidy_rate_percent == "30"
+    programme_2025.subsidy_rate_cap = Decimal("0.275")
+    assert programme_2025.subsidy_rate_percent == "27.5"
