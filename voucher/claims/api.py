@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.claims import services
@@ -148,10 +148,10 @@ class ClaimOut(Schema):
 
 
 class ClaimDetailOut(ClaimOut):
-    materials: list[MaterialOut]
-    prechecks: list[PreCheckOut]
-    risk_flags: list[FlagOut]
-    submission_problems: list[str]
+    files: list[MaterialOut] = Field(description="材料（含已替换的文件）")
+    checks: list[PreCheckOut] = Field(description="自动预检（R8）")
+    flags: list[FlagOut] = Field(description="风险提示（M6，仅评审机构和市经信局可见）")
+    problems: list[str] = Field(description="提交前尚需完成的事项")
     credit_outcome: str | None
     credit_reason: str | None
 
@@ -189,21 +189,24 @@ def _contract(request: HttpRequest, number: str) -> Contract:
     return contract
 
 
-def _detail(request: HttpRequest, claim: Claim) -> dict[str, Any]:
-    claim.refresh_from_db()
+def _detail(request: HttpRequest, claim: Claim) -> Claim:
+    """The claim with what the detail schema shows attached (flags and credit only for reviewers)."""
+    claim = Claim.objects.select_related(
+        "order", "order__product", "contract", "enterprise", "provider", "programme", "credit_check"
+    ).get(pk=claim.pk)
     reviewer = is_staff_reviewer(request.user)
-    data = ClaimOut.from_orm(claim).dict()
-    data.update(
-        materials=list(claim.materials.order_by("kind", "uploaded_at", "id")),
-        prechecks=list(claim.prechecks.all()),
-        risk_flags=[f.as_json() for f in risk_flags(claim)] if reviewer else [],
-        submission_problems=services.submission_problems(claim)
-        if can_edit_claim(request.user, claim)
-        else [],
-        credit_outcome=claim.credit_check.outcome if reviewer and claim.credit_check else None,
-        credit_reason=claim.credit_check.reason if reviewer and claim.credit_check else None,
-    )
-    return data
+    credit = claim.credit_check if reviewer else None
+    extra: dict[str, Any] = {
+        "files": list(claim.materials.order_by("kind", "uploaded_at", "id")),
+        "checks": list(claim.prechecks.all()),
+        "flags": [f.as_json() for f in risk_flags(claim)] if reviewer else [],
+        "problems": services.submission_problems(claim) if can_edit_claim(request.user, claim) else [],
+        "credit_outcome": credit.outcome if credit else None,
+        "credit_reason": credit.reason if credit else None,
+    }
+    for name, value in extra.items():
+        setattr(claim, name, value)
+    return claim
 
 
 @router.get("/", response=list[ClaimOut], summary="兑券申请列表（按用户可见范围）")
@@ -239,7 +242,7 @@ def start(request: HttpRequest, number: str) -> Any:
     contract = _contract(request, number)
     can_file_claim(request.user, contract).enforce()
     claim = services.claim_start(actor=request.user, contract=contract)
-    return 201, _detail(request, claim)
+    return Status(201, _detail(request, claim))
 
 
 @router.get("/{number}", response=ClaimDetailOut, summary="兑券申请详情、材料、预检和风险提示")
@@ -261,7 +264,7 @@ def save_data(request: HttpRequest, number: str, payload: DataIn) -> Any:
 @router.post("/{number}/materials", response={201: MaterialOut}, summary="上传一种兑付材料（按内容检查）")
 def upload(request: HttpRequest, number: str, kind: Form[str], file: File[UploadedFile]) -> Any:
     claim = _claim(request, number)
-    return 201, services.claim_material_upload(actor=request.user, claim=claim, kind=kind, file=file)
+    return Status(201, services.claim_material_upload(actor=request.user, claim=claim, kind=kind, file=file))
 
 
 @router.post(
@@ -278,8 +281,11 @@ def merge(
     name: Form[str] = "",
 ) -> Any:
     claim = _claim(request, number)
-    return 201, services.claim_material_merge(
-        actor=request.user, claim=claim, kind=kind, files=list(files), order=order, name=name
+    return Status(
+        201,
+        services.claim_material_merge(
+            actor=request.user, claim=claim, kind=kind, files=list(files), order=order, name=name
+        ),
     )
 
 
