@@ -28,6 +28,7 @@ ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_ot
 DETAILED = {"core", "accounts", "programmes", "orders"}
 PAGE_NAMESPACES = {
     "core", "accounts", "programmes", "orders", "enterprises", "applications", "reviews", "catalogue", "contracts",
+    "claims",
 }  # fmt: skip
 
 

@@ -128,6 +128,7 @@ DEMO_STEPS = [
     "voucher.demo.catalogue.seed_catalogue",
     "voucher.demo.orders.seed_orders",
     "voucher.demo.contracts.seed_contracts",
+    "voucher.demo.claims.seed_claims",
 ]
 
 

@@ -98,6 +98,7 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "farmer_cooperatives_eligible",
                     "uncovered_industry_group",
                     "sanction_years",
+                    "claim_risk_price_ratio",
                 ]
             },
         ),
