@@ -366,6 +366,10 @@ def main() -> None:
     print(f"reference: pgbench, 16 clients, {args.pgbench_seconds}s …", flush=True)
     ref_tps = reference_sql_tps(args.database_url, args.pgbench_seconds)
     checks = check_database(args.database_url)
+    ledger = subprocess.run(
+        [PYTHON, "manage.py", "ledger_check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    print(f"ledger_check: {(ledger.stdout.strip().splitlines() or ['?'])[-1]}")
 
     buy_ok = sum(1 for status, _, _ in buy if status == 201)
     soldout_ok = sum(1 for status, _, _ in soldout if status == 201)

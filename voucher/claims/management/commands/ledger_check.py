@@ -1,0 +1,21 @@
+"""Check every quota ledger and voucher count against the orders, contracts and claims; list each mismatch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from voucher.claims.invariants import ledger_mismatches
+
+
+class Command(BaseCommand):
+    help = "核对额度账户与服务券数量是否与订单、合同、兑券一致"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        found = ledger_mismatches()
+        for mismatch in found:
+            self.stdout.write(str(mismatch))
+        if found:
+            raise CommandError(f"发现 {len(found)} 处不一致。")
+        self.stdout.write("额度账户与服务券数量全部一致（0 处不一致）。")
