@@ -56,6 +56,9 @@ class MergeForm(forms.Form):
     )
 
     def __init__(self, *args: object, marketing: bool = False, **kwargs: object) -> None:
+        # Shown on the same page as UploadForm, which also has a "kind" field: distinct ids keep each label
+        # attached to its own control.
+        kwargs.setdefault("auto_id", "merge_%s")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["kind"].choices = slot_choices(marketing)  # type: ignore[attr-defined]
         for i in range(1, MERGE_SLOTS + 1):

@@ -48,6 +48,7 @@ from voucher.contracts.models import Contract
 from voucher.contracts.services import contract_lock_for_claim
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
 from voucher.core.notifications import notify
 from voucher.core.uploads import JPEG, PDF, PNG
@@ -81,18 +82,6 @@ CLAIMABLE_CONTRACT_STATUSES = (ContractStatus.CONFIRMED, ContractStatus.COMPLETE
 def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
     """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.items: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.items.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise ValidationError(dict(self.items))
 
 
 def _members(organisation_id: int, role: str) -> QuerySet[User]:
@@ -215,21 +204,6 @@ class ClaimData:
     receipt_amount: Any
 
 
-def _amount(errors: _Errors, field: str, value: Any, label: str) -> Decimal | None:
-    if value is None or value == "":
-        errors.add(field, "required", f"请填写{label}。")
-        return None
-    try:
-        amount = to_money(value)
-    except MoneyError as exc:
-        errors.add(field, "invalid_amount", str(exc))
-        return None
-    if amount <= 0:
-        errors.add(field, "amount_not_positive", f"{label}必须大于 0。")
-        return None
-    return amount
-
-
 def _invoice_taken(normalised: str, claim: Claim) -> bool:
     return Claim.objects.filter(invoice_number_normalised=normalised).exclude(pk=claim.pk).exists()
 
@@ -244,7 +218,7 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
         can_edit_claim(actor, locked).enforce()
         transition(locked.status, ClaimAction.EDIT)
         _check_window(locked.contract, what="修改兑券申请")
-        errors = _Errors()
+        errors = FieldErrors()
         number = (data.invoice_number or "").strip()
         normalised = normalise_invoice_number(number)
         if not normalised:
@@ -269,8 +243,8 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
                 errors.add(field, "date_before_contract", f"{label}不得早于合同签订日期 {signed:%Y-%m-%d}。")
             elif day > today:
                 errors.add(field, "date_in_future", f"{label}不能晚于今天（{today:%Y-%m-%d}）。")
-        invoice_amount = _amount(errors, "invoice_amount", data.invoice_amount, "发票金额")
-        receipt_amount = _amount(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
+        invoice_amount = positive_money(errors, "invoice_amount", data.invoice_amount, "发票金额")
+        receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
         errors.raise_any()
         before = snapshot(locked, CLAIM_AUDIT_FIELDS)
         locked.invoice_number = number

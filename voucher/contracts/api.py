@@ -16,6 +16,7 @@ from voucher.contracts.models import Contract, Rating
 from voucher.contracts.permissions import can_record_contract, can_view_order_contract
 from voucher.contracts.rules import deduction_limit
 from voucher.contracts.selectors import contract_list, contracts_visible_to, product_ratings
+from voucher.core.errors import FieldErrors, positive_money
 from voucher.enterprises.models import QuotaAccount
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
@@ -221,10 +222,10 @@ def quote(
         else (order.subsidy_estimate if order.status == OrderStatus.ACCEPTED else 0)
     )
     account = QuotaAccount.objects.get(organisation_id=order.enterprise_id, programme_id=order.programme_id)
-    errors = services._Errors()
+    errors = FieldErrors()
     if service_end < service_start:
         errors.add("service_end", "end_before_start", "服务结束日期不能早于服务开始日期。")
-    amount = services._money(errors, "total_amount", total_amount, "合同总金额")
+    amount = positive_money(errors, "total_amount", total_amount, "合同总金额")
     errors.raise_any()
     assert amount is not None
     limit = deduction_limit(

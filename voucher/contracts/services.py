@@ -35,6 +35,7 @@ from voucher.contracts.rules import DeductionLimit, deduction_limit
 from voucher.contracts.transitions import transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
 from voucher.core.notifications import notify
 from voucher.enterprises.models import QuotaAccount
@@ -66,23 +67,6 @@ COMMENT_MAX = 500
 def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
     """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-class _Errors:
-    """Collects every problem of a form so they are reported at once, each at its field."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, list[ValidationError]] = {}
-
-    def add(self, field: str, code: str, message: str) -> None:
-        self.items.setdefault(field, []).append(ValidationError(message, code=code))
-
-    def has(self, field: str) -> bool:
-        return field in self.items
-
-    def raise_any(self) -> None:
-        if self.items:
-            raise ValidationError(dict(self.items))
 
 
 def _members(organisation: Organisation | int, role: str) -> Any:
@@ -118,21 +102,6 @@ class CheckedTerms:
     limit: DeductionLimit
 
 
-def _money(errors: _Errors, field: str, value: Any, label: str) -> Decimal | None:
-    if value is None or value == "":
-        errors.add(field, "required", f"请填写{label}。")
-        return None
-    try:
-        amount = to_money(value)
-    except MoneyError as exc:
-        errors.add(field, "invalid_amount", str(exc))
-        return None
-    if amount <= 0:
-        errors.add(field, "amount_not_positive", f"{label}必须大于 0。")
-        return None
-    return amount
-
-
 def order_day(order: Order) -> dt.date:
     """The order date in Beijing time (C3 compares contract dates with it)."""
     return clock.local(order.ordered_at).date()
@@ -145,14 +114,14 @@ def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal
     already holds on it (its reservation, or the contract's current deduction when amending).
     """
     programme = order.programme
-    errors = _Errors()
+    errors = FieldErrors()
     number = (terms.number or "").strip()
     if not number:
         errors.add("number", "required", "请填写合同编号。")
     elif len(number) > 60:
         errors.add("number", "too_long", "合同编号不能超过60个字符。")
-    total = _money(errors, "total_amount", terms.total_amount, "合同总金额")
-    deduction = _money(errors, "deduction", terms.deduction, "服务券抵用额度")
+    total = positive_money(errors, "total_amount", terms.total_amount, "合同总金额")
+    deduction = positive_money(errors, "deduction", terms.deduction, "服务券抵用额度")
     ordered_on = order_day(order)
     for field, label, day in (
         ("signed_on", "合同签订日期", terms.signed_on),
@@ -218,7 +187,7 @@ def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal
 
 def _check_parties(order: Order, product: Product | None, counterparty_uscc: str | None) -> None:
     """The contract is for the ordered product (C1) with the ordering enterprise (O8)."""
-    errors = _Errors()
+    errors = FieldErrors()
     if product is not None and product.pk != order.product_id:
         errors.add("product", "product_mismatch", f"合同服务产品必须是订单产品“{order.product.name}”。")
     uscc = (counterparty_uscc or "").strip().upper()
@@ -495,7 +464,7 @@ def contract_lock_for_claim(*, contract: Contract, actor: Any = None) -> Contrac
 
 
 def _scores(scores: dict[str, Any]) -> dict[str, int]:
-    errors = _Errors()
+    errors = FieldErrors()
     clean: dict[str, int] = {}
     for name, label in RATING_CRITERIA:
         value: Any = scores.get(name)
