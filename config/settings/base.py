@@ -202,4 +202,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Libraries that report routine work at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("pikepdf", "fontTools", "axes")},
 }
