@@ -145,18 +145,19 @@ def seed_people() -> list[DemoLogin]:
     """The demo organisations, their users and the demo programme year."""
     if not User.objects.filter(username="admin").exists():
         orgs: dict[str, Organisation] = {}
-        for spec in ORGANISATIONS:
+        for index, spec in enumerate(ORGANISATIONS):
             values = {k: v for k, v in spec.items() if k not in {"key", "name", "uscc"}}
             orgs[spec["key"]] = organisation_create(
                 actor=None,
                 name=spec["name"],
                 uscc=spec["uscc"],
-                registered_address="北京市",
-                contact_name="联系人",
-                contact_phone="13800138000",
+                # Distinct contacts, so the reviewers' shared-contact risk flag (M6) is not raised by demo data.
+                registered_address=f"北京市海淀区中关村大街{index + 1}号",
+                contact_name=f"联系人{index + 1}",
+                contact_phone=f"138001380{index + 10:02d}",
                 **values,
             )
-        for spec in USERS:
+        for index, spec in enumerate(USERS):
             user_create(
                 actor=None,
                 username=spec["username"],
@@ -165,7 +166,7 @@ def seed_people() -> list[DemoLogin]:
                 organisation=orgs[spec["org"]],
                 display_name=spec["display_name"],
                 email=f"{spec['username']}@demo.example",
-                mobile="13800138000",
+                mobile=f"139{index:08d}",
             )
         _demo_programme(User.objects.get(username="admin"))
     return [
