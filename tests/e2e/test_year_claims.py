@@ -266,7 +266,7 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     card.get_by_role("link", name=f"订单 {number}").click()
     page.wait_for_url(f"{base}/claims/{number}/")
     flags = page.locator("main section", has_text="风险提示")
-    assert "企业与服务商信息相同" in flags.inner_text()
+    assert "同一企业与服务商多次交易" in flags.inner_text()
     previews = page.locator("main iframe, main details img")
     assert previews.count() == 5
     assert page.locator("main iframe[title='服务合同-双方盖章.pdf']").count() == 1
