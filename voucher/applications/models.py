@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from voucher.applications.choices import (
     MaterialScope,
 )
 from voucher.core.models import MoneyField, TimeStampedModel
+from voucher.core.uploads import opaque_upload_name
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear
 
 
@@ -246,8 +246,7 @@ class PriceTransaction(models.Model):
 
 def material_path(instance: Material, filename: str) -> str:
     """Stored under an opaque name; the original name is kept on the row for display and download."""
-    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
-    return f"applications/{instance.organisation_id}/{instance.programme_id}/{uuid.uuid4().hex}{extension}"
+    return opaque_upload_name(f"applications/{instance.organisation_id}/{instance.programme_id}", filename)
 
 
 class Material(models.Model):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,6 +10,7 @@ from voucher.accounts.models import Organisation
 from voucher.claims.choices import CheckOutcome, ClaimAction, ClaimStatus, MaterialKind
 from voucher.contracts.models import Contract
 from voucher.core.models import MoneyField
+from voucher.core.uploads import opaque_upload_name
 from voucher.enterprises.models import CreditCheck
 from voucher.orders.models import Order
 from voucher.programmes.models import ProgrammeYear
@@ -148,8 +147,7 @@ class Claim(models.Model):
 
 def material_path(instance: ClaimMaterial, filename: str) -> str:
     """Stored under an opaque name; the original name stays on the row."""
-    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
-    return f"claims/{instance.claim.provider_id}/{instance.claim_id}/{uuid.uuid4().hex}{extension}"
+    return opaque_upload_name(f"claims/{instance.claim.provider_id}/{instance.claim_id}", filename)
 
 
 class ClaimMaterial(models.Model):

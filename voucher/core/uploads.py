@@ -9,6 +9,7 @@ accepts files calls :func:`inspect_upload` before storing anything.
 from __future__ import annotations
 
 import hashlib
+import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -137,3 +138,12 @@ def inspect_upload(
     return InspectedFile(
         kind=kind, content_type=CONTENT_TYPES[kind], size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
+
+
+def opaque_upload_name(folder: str, filename: str) -> str:
+    """A storage name that reveals nothing of the user's file name: ``folder/<random hex><.ext>``.
+
+    The original name is kept on the database row for display and download.
+    """
+    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    return f"{folder}/{uuid.uuid4().hex}{extension}"
