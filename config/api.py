@@ -21,8 +21,11 @@ from voucher.claims.api import router as claims_router
 from voucher.contracts.api import router as contracts_router
 from voucher.core.api import router as core_router
 from voucher.core.workdays import ScheduleMissing
+from voucher.dashboards.api import router as dashboards_router
+from voucher.enforcement.api import router as enforcement_router
 from voucher.enterprises.api import router as enterprises_router
 from voucher.orders.api import router as orders_router
+from voucher.payouts.api import router as payouts_router
 from voucher.programmes.api import router as programmes_router
 from voucher.reviews.api import router as reviews_router
 
@@ -106,3 +109,6 @@ api.add_router("/catalogue", catalogue_router)
 api.add_router("/orders", orders_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/claims", claims_router)
+api.add_router("/payouts", payouts_router)
+api.add_router("/oversight", enforcement_router)
+api.add_router("/dashboard", dashboards_router)

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "voucher.orders",
     "voucher.contracts",
     "voucher.claims",
+    "voucher.payouts",
+    "voucher.enforcement",
+    "voucher.dashboards",
 ]
 
 MIDDLEWARE = [

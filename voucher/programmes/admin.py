@@ -99,6 +99,8 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "uncovered_industry_group",
                     "sanction_years",
                     "claim_risk_price_ratio",
+                    "payout_notice_days",
+                    "clawback_restores_quota",
                 ]
             },
         ),

@@ -58,6 +58,17 @@ class ProgrammeYear(TimeStampedModel):
         validators=[MinValueValidator(Decimal("1"))],
         help_text="合同总金额超过下单时产品价格的该倍数时，在兑券审核页面提示评审人员",
     )
+    payout_notice_days = models.PositiveIntegerField(
+        "兑付批次公示期（自然日）",
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="兑付批次公示的天数；公示期内可提出异议，期满后方可拨付",
+    )
+    clawback_restores_quota = models.BooleanField(
+        "追回资金后恢复企业额度",
+        default=False,
+        help_text="默认不恢复：已兑付后被追回的金额仍计为企业已使用额度",
+    )
 
     # Provider conditions (guide §三)
     provider_min_years_established = models.PositiveIntegerField("服务商成立年限下限（年）")

@@ -1,0 +1,1 @@
+"""Admin dashboard (M4): budget, vouchers, claims and providers, with Excel exports."""

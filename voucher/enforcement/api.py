@@ -1,0 +1,7 @@
+"""API endpoints of enforcement (/api/v1/enforcement)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["enforcement"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnforcementConfig(AppConfig):
+    name = "voucher.enforcement"
+    label = "enforcement"
+    verbose_name = "监督管理（追回、违规处理、抽查）"

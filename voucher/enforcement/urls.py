@@ -1,0 +1,7 @@
+"""Pages of enforcement."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "enforcement"
+
+urlpatterns: list = []

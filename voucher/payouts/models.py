@@ -1,0 +1,1 @@
+"""Payout batches (R7): public notice, objections, payment file, marking paid."""
