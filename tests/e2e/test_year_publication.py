@@ -68,9 +68,10 @@ def test_notice_objection_and_going_on_sale(live_server, desktop, phone):
     field(visitor, "name").fill("北京某软件有限公司")
     field(visitor, "text").fill("该产品名称与我司注册商标近似，请核实。")
     visitor.get_by_role("button", name="提交异议").click()
-    # The form is not sent: the browser points at the empty required field itself.
-    assert field(visitor, "contact").evaluate("el => el.matches(':invalid') && el.validationMessage !== ''")
+    # The server's Chinese error sits at the empty required field; nothing is saved, nothing typed is lost.
+    assert_error_next_to(visitor, "contact", "必填")
     assert Notice.objects.get(pk=notice.pk).objections.count() == 0
+    assert field(visitor, "text").input_value() == "该产品名称与我司注册商标近似，请核实。"
     field(visitor, "contact").fill("13955556666")
     assert_labelled_and_fits(visitor)
     screenshot(visitor, "public-objection")
@@ -104,7 +105,8 @@ def test_notice_objection_and_going_on_sale(live_server, desktop, phone):
     viewport_screenshot(admin, "admin-put-on-sale")
     row.get_by_label("服务券数量").fill("0")
     row.get_by_role("button", name="上线").click()
-    assert row.get_by_label("服务券数量").evaluate("el => el.matches(':invalid')")
+    assert "服务券数量须为1至100000之间的整数" in admin.locator(".msg-error").inner_text()
+    row = admin.locator("main ul.list li", has_text=PRODUCT)
     row.get_by_label("服务券数量").fill("20")
     row.get_by_role("button", name="上线").click()
     assert "已上线，服务券20张" in admin.locator(".msg-success").inner_text()
