@@ -1,7 +1,8 @@
 """The one clock every rule reads "now" from (SPEC Y5).
 
 Tests and the demo move time with :func:`frozen_at`; production reads the system clock.
-The override lives in a context variable, so it never leaks between threads or requests.
+That override lives in a context variable, so it never leaks between threads or requests. Browser
+tests, whose live server answers in other threads, move the whole process forward with :func:`travel`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _frozen: contextvars.ContextVar[dt.datetime | None] = contextvars.ContextVar("voucher_clock", default=None)
+_travelled = dt.timedelta(0)
 
 
 def now() -> dt.datetime:
@@ -22,7 +24,7 @@ def now() -> dt.datetime:
     frozen = _frozen.get()
     if frozen is not None:
         return frozen
-    return dt.datetime.now(tz=SHANGHAI)
+    return dt.datetime.now(tz=SHANGHAI) + _travelled
 
 
 def today() -> dt.date:
@@ -53,3 +55,15 @@ def frozen_at(moment: dt.datetime | dt.date) -> Iterator[dt.datetime]:
         yield pinned
     finally:
         _frozen.reset(token)
+
+
+@contextmanager
+def travel(delta: dt.timedelta) -> Iterator[None]:
+    """Move every thread of this process ``delta`` ahead until the block ends (browser tests only)."""
+    global _travelled
+    before = _travelled
+    _travelled = before + delta
+    try:
+        yield
+    finally:
+        _travelled = before

@@ -95,3 +95,17 @@ def test_local_and_end_of_day():
     assert end.utcoffset() == EIGHT_HOURS
     assert (end.date(), end.hour, end.minute, end.second) == (dt.date(2025, 10, 14), 23, 59, 59)
     assert end + dt.timedelta(microseconds=1) == dt.datetime(2025, 10, 15, tzinfo=clock.SHANGHAI)
+
+
+def test_y5_travel_moves_every_thread_and_comes_back():
+    import threading
+
+    start = clock.now()
+    seen: list[dt.date] = []
+    with clock.travel(dt.timedelta(days=7)):
+        worker = threading.Thread(target=lambda: seen.append(clock.today()))
+        worker.start()
+        worker.join()
+        assert clock.today() >= (start + dt.timedelta(days=7)).date()
+    assert seen and seen[0] >= (start + dt.timedelta(days=7)).date()
+    assert clock.now() - start < dt.timedelta(days=1)
