@@ -98,8 +98,6 @@ def test_local_and_end_of_day():
 
 
 def test_y5_travel_moves_every_thread_and_comes_back():
-    import threading
-
     start = clock.now()
     seen: list[dt.date] = []
     with clock.travel(dt.timedelta(days=7)):
