@@ -6,13 +6,10 @@ provider and the enterprise see the decision."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from decimal import Decimal
 
 import pytest
-from fpdf import FPDF
-from PIL import Image
 
 from tests.e2e.conftest import (
     assert_error_next_to,
@@ -23,6 +20,7 @@ from tests.e2e.conftest import (
     switch_user,
     viewport_screenshot,
 )
+from tests.e2e.steps import claim_files, fill_claim_data, png_upload, upload_claim_files
 from voucher.accounts.models import User
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
@@ -35,7 +33,6 @@ from voucher.core import clock
 from voucher.demo.contracts import ENTERPRISES, _provider_user
 from voucher.demo.seed import DEMO_PASSWORD, seed_demo
 from voucher.enterprises.models import QuotaAccount
-from voucher.enterprises.pdf import FONT, font_path
 from voucher.orders import services as order_services
 from voucher.orders.choices import HOLDING_STATUSES
 from voucher.orders.models import Order
@@ -44,30 +41,6 @@ from voucher.programmes.selectors import programme_current
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 INVOICE_NUMBER = "04412025-00871236"
-
-
-def make_pdf(lines: list[str]) -> bytes:
-    """A real text PDF with the embedded CJK font, as exported from a word processor."""
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", str(font_path()))
-    pdf.add_page()
-    pdf.set_font(FONT, size=11)
-    for line in lines:
-        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def pdf_upload(name: str, lines: list[str]) -> dict[str, object]:
-    return {"name": name, "mimeType": "application/pdf", "buffer": make_pdf(lines)}
-
-
-def png_upload(name: str, colour: tuple[int, int, int]) -> dict[str, object]:
-    """A small photo-like PNG (a coloured page with a dark band standing for the printed text)."""
-    image = Image.new("RGB", (300, 420), colour)
-    image.paste((40, 40, 40), (30, 60, 270, 80))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
 
 
 def completed_contract() -> Contract:
@@ -154,11 +127,7 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     page.wait_for_url(f"{base}/claims/{number}/data/")
 
     # Step 1: a bank-receipt date before the signing date is refused at its field, then a valid one.
-    field(page, "invoice_number").fill(INVOICE_NUMBER)
-    field(page, "invoice_date").fill(f"{signed + dt.timedelta(days=2):%Y-%m-%d}")
-    field(page, "invoice_amount").fill(str(contract.total_amount))
-    field(page, "receipt_date").fill(f"{signed - dt.timedelta(days=1):%Y-%m-%d}")
-    field(page, "receipt_amount").fill(str(contract.own_payment))
+    fill_claim_data(page, contract, INVOICE_NUMBER, signed - dt.timedelta(days=1))
     page.get_by_role("button", name="保存并继续").click()
     page.locator("main .has-error").first.wait_for()
     assert_error_next_to(page, "receipt_date", f"银行收款日期不得早于合同签订日期 {signed:%Y-%m-%d}")
@@ -190,36 +159,7 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     assert receipt.page_count == 3
 
     # The other required files, one per typed slot; the contract PDF carries the order annex.
-    ordered = clock.local(order.ordered_at)
-    uploads = [
-        (
-            MaterialKind.PLEDGE,
-            pdf_upload("划型及用券承诺.pdf", ["中小微企业划型及用券承诺", contract.enterprise.name]),
-        ),
-        (MaterialKind.INVOICE, pdf_upload("发票.pdf", ["增值税普通发票", f"发票号码 {INVOICE_NUMBER}"])),
-        (MaterialKind.INVOICE_VERIFICATION, png_upload("发票查验结果.png", (235, 245, 235))),
-        (
-            MaterialKind.CONTRACT,
-            pdf_upload(
-                "服务合同-双方盖章.pdf",
-                [
-                    f"服务合同（{contract.number}）",
-                    f"甲方：{contract.enterprise.name}    乙方：{contract.provider.name}",
-                    "附表：服务券订单信息",
-                    f"系统订单编号：{number}",
-                    f"系统下单时间：{ordered:%Y-%m-%d %H:%M}",
-                    f"产品名称：{order.product.name}",
-                    "甲方（盖章）            乙方（盖章）",
-                ],
-            ),
-        ),
-    ]
-    upload = page.locator("main form", has_text="上传文件")
-    for kind, file in uploads:
-        upload.locator("[name=kind]").select_option(kind.value)
-        upload.locator("[name=file]").set_input_files(file)
-        upload.get_by_role("button", name="上传").click()
-        page.get_by_text(f"已上传“{file['name']}”").wait_for()
+    upload_claim_files(page, claim_files(contract, INVOICE_NUMBER))
     slots = page.locator("main table").first.inner_text()
     assert "银行回单.pdf" in slots and "合并自 回单第1页.png、回单第2页.png、回单第3页.png" in slots
     assert "未上传" not in page.locator("main table tr", has_text="服务合同").inner_text()

@@ -1,0 +1,259 @@
+"""Steps of the programme year as a user performs them in the browser, shared by the browser tests.
+
+Each step drives the pages the way the role's guide describes; checks of refusals and screenshots stay
+in the tests that are about them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from fpdf import FPDF
+from PIL import Image
+
+from tests.e2e.conftest import field, pdf_file, tiny_pdf
+from voucher.accounts.models import User
+from voucher.applications import services as application_services
+from voucher.applications.choices import MaterialKind as ApplicationMaterial
+from voucher.applications.models import Application
+from voucher.claims.choices import MaterialKind as ClaimMaterial
+from voucher.contracts.models import Contract
+from voucher.core import clock
+from voucher.demo.seed import seed_people
+from voucher.enterprises.pdf import FONT, font_path
+from voucher.programmes.selectors import programme_current
+from voucher.programmes.services import programme_year_update
+
+PROVIDER_FILES = [
+    ApplicationMaterial.LICENCE,
+    ApplicationMaterial.PREMISES,
+    ApplicationMaterial.CREDIT_REPORT,
+    ApplicationMaterial.SOCIAL_INSURANCE,
+    ApplicationMaterial.FINANCIALS,
+    ApplicationMaterial.SME_CONTRACTS,
+]
+PRODUCT_FILES = [
+    (ApplicationMaterial.FORM_SCAN, "申请表盖章扫描件.pdf"),
+    (ApplicationMaterial.PRICE_PROOF, "价格证明.pdf"),
+    (ApplicationMaterial.REVENUE_METHOD, "营收测算说明.pdf"),
+    (ApplicationMaterial.CLIENT_LIST, "签约企业名单.pdf"),
+    (ApplicationMaterial.IP_PROOF, "知识产权证明.pdf"),
+]
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def make_pdf(lines: list[str]) -> bytes:
+    """A real text PDF with the embedded CJK font, as exported from a word processor."""
+    pdf = FPDF(format="A4")
+    pdf.add_font(FONT, "", str(font_path()))
+    pdf.add_page()
+    pdf.set_font(FONT, size=11)
+    for line in lines:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def pdf_upload(name: str, lines: list[str]) -> dict[str, object]:
+    return {"name": name, "mimeType": "application/pdf", "buffer": make_pdf(lines)}
+
+
+def png_upload(name: str, colour: tuple[int, int, int]) -> dict[str, object]:
+    """A small photo-like PNG (a coloured page with a dark band standing for the printed text)."""
+    image = Image.new("RGB", (300, 420), colour)
+    image.paste((40, 40, 40), (30, 60, 270, 80))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return {"name": name, "mimeType": "image/png", "buffer": buffer.getvalue()}
+
+
+# --- provider applications (P) -------------------------------------------------------------------
+
+
+def open_application_window() -> None:
+    """Demo people and programme, with an application window that includes today's real date."""
+    seed_people()
+    admin = User.objects.get(username="admin")
+    today = clock.today()
+    programme_year_update(
+        actor=admin,
+        programme=programme_current(),
+        application_opens_on=today - dt.timedelta(days=10),
+        application_closes_on=today + dt.timedelta(days=10),
+        review_deadline=today + dt.timedelta(days=20),
+    )
+
+
+def prepare_provider_dossier(username: str) -> None:
+    """The provider's year-level 申报资料 (introduction, revenue, last year's contracts and their scans)."""
+    user = User.objects.get(username=username)
+    organisation = user.organisation
+    programme = programme_current()
+    last_year = programme.year - 1
+    application_services.dossier_update(
+        actor=user,
+        organisation=organisation,
+        programme=programme,
+        data={
+            "introduction": ("本公司专注为北京市中小企业提供工业设计服务。" * 200)[
+                : programme.provider_intro_min_chars + 50
+            ],
+            "revenue_last_year_wan": "1500",
+            "sme_contracts": [
+                {
+                    "enterprise": f"北京设计客户{i + 1}有限公司",
+                    "signed_on": f"{last_year}-{i % 12 + 1:02d}-15",
+                }
+                for i in range(programme.provider_min_beijing_sme_contracts)
+            ],
+        },
+    )
+    for kind in PROVIDER_FILES:
+        application_services.material_upload(
+            actor=user,
+            organisation=organisation,
+            programme=programme,
+            kind=kind,
+            file=SimpleUploadedFile(f"{kind}.pdf", tiny_pdf(kind)),
+        )
+
+
+def price_lines(today: dt.date, count: int) -> str:
+    """``count`` recent deals around the listed price of 80000 (the average must not be below it)."""
+    return "\n".join(
+        f"{today - dt.timedelta(days=15 * (i + 1)):%Y-%m-%d} {80000 + 500 * i}" for i in range(count)
+    )
+
+
+def start_application(page, base: str, product: str, direction: str) -> Application:
+    """我的申报 → 新建申报 → 临时保存 with the direction and the product name only."""
+    page.goto(f"{base}/applications/")
+    page.get_by_role("link", name="新建申报").click()
+    field(page, "direction").select_option(label=direction)
+    field(page, "product_name").fill(product)
+    page.get_by_role("button", name="临时保存").click()
+    assert "已临时保存（未校验）" in page.locator("main").inner_text()
+    return Application.objects.get(product_name=product)
+
+
+def fill_application_form(page, *, mobile: str) -> None:
+    """Every field of the application form for an 80,000-yuan design product (not yet saved)."""
+    programme = programme_current()
+    field(page, "summary").fill(
+        "为食品、文创企业提供礼盒结构、包装外观与打样设计，按项目交付设计稿与打样文件。"
+    )
+    field(page, "price_amount").fill("80000")
+    field(page, "price_unit").fill("项")
+    field(page, "pricing_basis").fill("按设计工时、打样次数和交付物数量计费。")
+    field(page, "client_count").fill("18")
+    field(page, "revenue_wan").fill("260")
+    page.get_by_label("知识产权").check()
+    page.get_by_label("售后服务").check()
+    field(page, "market_share").fill("无法统计")
+    field(page, "contact_mobile").fill(mobile)
+    field(page, "price_transactions").fill(price_lines(clock.today(), programme.price_proof_sets))
+
+
+def save_application(page) -> None:
+    page.get_by_role("button", name="保存", exact=True).click()
+    assert "已保存，并通过全量校验" in page.locator("main").inner_text()
+    assert page.locator("main .error").count() == 0
+
+
+def upload_application_materials(page, application: Application) -> None:
+    """附件信息与提交: the Excel form downloaded from the platform, then the PDFs of the product folder."""
+    page.get_by_role("link", name="附件信息与提交").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载Excel模板").click()
+    with open(download.value.path(), "rb") as workbook:
+        content = workbook.read()
+    upload = page.locator("form[action$='/upload/']")
+    upload.get_by_label("材料类型").select_option(ApplicationMaterial.FORM_EXCEL)
+    upload.get_by_label("文件").set_input_files(
+        {
+            "name": f"{application.folder_name}.xlsx",
+            "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "buffer": content,
+        }
+    )
+    upload.get_by_role("button", name="上传").click()
+    assert "材料已上传" in page.locator("main").inner_text()
+    for kind, name in PRODUCT_FILES:
+        upload = page.locator("form[action$='/upload/']")
+        upload.get_by_label("材料类型").select_option(kind)
+        upload.get_by_label("文件").set_input_files(pdf_file(name))
+        upload.get_by_role("button", name="上传").click()
+        assert "材料已上传" in page.locator("main").inner_text(), name
+        assert name in page.locator(f"#slot-{kind}").inner_text()
+
+
+def submit_with_pledge(page) -> None:
+    page.get_by_label("我已阅读并接受以上承诺").check()
+    page.locator("form[action$='/submit/']").get_by_role("button", name="提交").click()
+    assert "申报已提交，等待审核" in page.locator("main").inner_text()
+
+
+def review_application(page, base: str, product: str, outcome: str, comment: str) -> None:
+    """The reviewer opens the application from the queue and records a decision with a comment."""
+    page.goto(f"{base}/reviews/")
+    page.get_by_role("link", name=product).click()
+    page.get_by_label(outcome).check()
+    page.get_by_label("审核意见").fill(comment)
+
+
+def send_review(page) -> None:
+    page.get_by_role("button", name="提交审核结果").click()
+
+
+# --- claims (R) ----------------------------------------------------------------------------------
+
+
+def claim_files(contract: Contract, invoice_number: str) -> list[tuple[str, dict[str, object]]]:
+    """The required claim files besides the bank receipt; the contract PDF carries the order annex."""
+    order = contract.order
+    ordered = clock.local(order.ordered_at)
+    return [
+        (
+            ClaimMaterial.PLEDGE,
+            pdf_upload("划型及用券承诺.pdf", ["中小微企业划型及用券承诺", contract.enterprise.name]),
+        ),
+        (ClaimMaterial.INVOICE, pdf_upload("发票.pdf", ["增值税普通发票", f"发票号码 {invoice_number}"])),
+        (ClaimMaterial.INVOICE_VERIFICATION, png_upload("发票查验结果.png", (235, 245, 235))),
+        (
+            ClaimMaterial.CONTRACT,
+            pdf_upload(
+                "服务合同-双方盖章.pdf",
+                [
+                    f"服务合同（{contract.number}）",
+                    f"甲方：{contract.enterprise.name}    乙方：{contract.provider.name}",
+                    "附表：服务券订单信息",
+                    f"系统订单编号：{order.number}",
+                    f"系统下单时间：{ordered:%Y-%m-%d %H:%M}",
+                    f"产品名称：{order.product.name}",
+                    "甲方（盖章）            乙方（盖章）",
+                ],
+            ),
+        ),
+    ]
+
+
+def upload_claim_files(page, files: list[tuple[str, dict[str, object]]]) -> None:
+    """Step 2 of the claim wizard: one file per typed slot."""
+    upload = page.locator("main form", has_text="上传文件")
+    for kind, file in files:
+        upload.locator("[name=kind]").select_option(str(kind))
+        upload.locator("[name=file]").set_input_files(file)
+        upload.get_by_role("button", name="上传").click()
+        page.get_by_text(f"已上传“{file['name']}”").wait_for()
+
+
+def fill_claim_data(page, contract: Contract, invoice_number: str, receipt_date: dt.date) -> None:
+    """Step 1 of the claim wizard: invoice and bank-receipt data (not yet saved)."""
+    field(page, "invoice_number").fill(invoice_number)
+    field(page, "invoice_date").fill(f"{contract.signed_on + dt.timedelta(days=2):%Y-%m-%d}")
+    field(page, "invoice_amount").fill(str(contract.total_amount))
+    field(page, "receipt_date").fill(f"{receipt_date:%Y-%m-%d}")
+    field(page, "receipt_amount").fill(str(contract.own_payment))
