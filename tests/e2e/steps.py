@@ -13,7 +13,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 from PIL import Image
 
-from tests.e2e.conftest import field, pdf_file, tiny_pdf
+from tests.e2e.conftest import (
+    assert_error_next_to,
+    assert_labelled_and_fits,
+    field,
+    pdf_file,
+    screenshot,
+    tiny_pdf,
+    viewport_screenshot,
+)
 from voucher.accounts.models import User
 from voucher.applications import services as application_services
 from voucher.applications.choices import MaterialKind as ApplicationMaterial
@@ -21,6 +29,7 @@ from voucher.applications.models import Application
 from voucher.claims.choices import MaterialKind as ClaimMaterial
 from voucher.contracts.models import Contract
 from voucher.core import clock
+from voucher.demo.codes import make_uscc
 from voucher.demo.seed import seed_people
 from voucher.enterprises.pdf import FONT, font_path
 from voucher.programmes.selectors import programme_current
@@ -257,3 +266,125 @@ def fill_claim_data(page, contract: Contract, invoice_number: str, receipt_date:
     field(page, "invoice_amount").fill(str(contract.total_amount))
     field(page, "receipt_date").fill(f"{receipt_date:%Y-%m-%d}")
     field(page, "receipt_amount").fill(str(contract.own_payment))
+
+
+# --- notice and sale (V3, V4) --------------------------------------------------------------------
+
+
+def fill_notice(page, base: str, *, title: str, starts_on: dt.date, ends_on: dt.date, product: str) -> None:
+    """公示管理 → 发布公示, filled for one product (not yet sent)."""
+    page.goto(f"{base}/reviews/notices/")
+    page.get_by_role("link", name="发布公示").click()
+    field(page, "title").fill(title)
+    field(page, "starts_on").fill(f"{starts_on:%Y-%m-%d}")
+    field(page, "ends_on").fill(f"{ends_on:%Y-%m-%d}")
+    page.get_by_label(product).check()
+
+
+def put_on_sale(page, base: str, product: str, quantity: int) -> None:
+    """产品上线: the product waiting to go on sale gets its number of vouchers."""
+    page.goto(f"{base}/catalogue/manage/")
+    page.get_by_role("link", name="待上线").click()
+    row = page.locator("main ul.list li", has_text=product)
+    row.get_by_label("服务券数量").fill(str(quantity))
+    row.get_by_role("button", name="上线").click()
+    assert f"已上线，服务券{quantity}张" in page.locator(".msg-success").inner_text()
+
+
+# --- enterprises, orders and contracts (E, O, C) -------------------------------------------------
+
+
+def tab_to(page, name: str, limit: int = 60) -> None:
+    """Press Tab until the control called ``name`` has the focus (it must be reachable by keyboard)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.name") == name:
+            return
+    raise AssertionError(f"{name} cannot be reached with the Tab key")
+
+
+def sign_up_with_the_keyboard(
+    page, base: str, *, name: str, uscc: str, username: str, password: str, shots: bool = False
+) -> None:
+    """The sign-up form, filled and sent with Tab and Enter only; a Shanghai code is refused at its field."""
+    page.goto(f"{base}/enterprise/signup/")
+    assert_labelled_and_fits(page)
+    if shots:
+        screenshot(page, "enterprise-signup-phone")
+    values = [
+        ("name", name),
+        ("uscc", make_uscc(777, division="310104")),
+        ("registered_address", "北京市海淀区中关村大街1号"),
+        ("contact_name", "刘女士"),
+        ("contact_phone", "13912345678"),
+        ("username", username),
+        ("password", password),
+        ("password_again", password),
+    ]
+    tab_to(page, "name")
+    for index, (control, value) in enumerate(values):
+        if index:
+            page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.name") == control
+        page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    page.locator("main .has-error").first.wait_for()
+    assert_error_next_to(page, "uscc", "北京")
+    if shots:
+        viewport_screenshot(page, "enterprise-signup-error-phone")
+
+    field(page, "uscc").fill(uscc)
+    field(page, "password").fill(password)
+    field(page, "password_again").fill(password)
+    field(page, "password_again").press("Enter")
+    page.wait_for_url(f"{base}/enterprise/classify/")
+
+
+def classify(page, *, industry: str, employees: int, revenue_wan: int, assets_wan: int) -> None:
+    """划型认证 with the year's figures and the pledge ticked (not yet sent)."""
+    field(page, "industry_code").fill(industry)
+    field(page, "employees").fill(str(employees))
+    field(page, "revenue_wan").fill(str(revenue_wan))
+    field(page, "assets_wan").fill(str(assets_wan))
+    page.get_by_label("我承诺以上数据真实").check()
+
+
+def fill_order(page, base: str, product_id: int, *, contact: str, mobile: str, note: str) -> None:
+    """产品详情 → 去下单 → 申请服务, filled (not yet sent)."""
+    page.goto(f"{base}/catalogue/{product_id}/")
+    page.get_by_role("link", name="去下单").click()
+    field(page, "contact_name").fill(contact)
+    field(page, "contact_mobile").fill(mobile)
+    field(page, "note").fill(note)
+
+
+def accept_order(page, base: str, number: str) -> None:
+    page.goto(f"{base}/orders/{number}/")
+    page.get_by_role("button", name="接单").click()
+    page.get_by_role("link", name="录入合同").first.click()
+
+
+def fill_contract(page, terms: dict[str, str]) -> None:
+    for name, value in terms.items():
+        field(page, name).fill(value)
+
+
+def record_contract(page, base: str, number: str) -> None:
+    page.get_by_role("button", name="录入合同（服务商确认）").click()
+    page.wait_for_url(f"{base}/contracts/{number}/")
+
+
+def confirm_and_rate(page, base: str, number: str, comment: str) -> None:
+    """The enterprise confirms the contract terms, then the completion with four 5-star scores."""
+    page.goto(f"{base}/contracts/{number}/")
+    page.get_by_role("button", name="确认合同条款").click()
+    page.get_by_role("link", name="确认服务完成并评价").click()
+    for criterion in ("quality", "responsiveness", "expertise", "overall"):
+        page.locator(f"[name={criterion}][value='5']").check()
+    field(page, "comment").fill(comment)
+
+
+def send_rating(page, base: str, number: str) -> None:
+    page.get_by_role("button", name="确认服务已完成并提交评价").click()
+    page.wait_for_url(f"{base}/contracts/{number}/")
+    assert "已完成" in page.locator("main").inner_text()

@@ -10,8 +10,8 @@ import pytest
 
 from tests.e2e.conftest import assert_labelled_and_fits, field, login, viewport_screenshot
 from voucher.accounts.models import User
-from voucher.catalogue.models import Product
 from voucher.catalogue.choices import ProductStatus
+from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.demo.seed import DEMO_PASSWORD, seed_demo
 from voucher.enterprises.models import QuotaAccount

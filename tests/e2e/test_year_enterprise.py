@@ -15,6 +15,16 @@ from tests.e2e.conftest import (
     screenshot,
     viewport_screenshot,
 )
+from tests.e2e.steps import (
+    accept_order,
+    classify,
+    confirm_and_rate,
+    fill_contract,
+    fill_order,
+    record_contract,
+    send_rating,
+    sign_up_with_the_keyboard,
+)
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.demo.codes import make_uscc
@@ -29,48 +39,6 @@ USCC = make_uscc(777, division="110108")
 PASSWORD = "Xinya-2025-voucher"
 
 
-def tab_to(page, name: str, limit: int = 60) -> None:
-    """Press Tab until the control called ``name`` has the focus (it must be reachable by keyboard)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement && document.activeElement.name") == name:
-            return
-    raise AssertionError(f"{name} cannot be reached with the Tab key")
-
-
-def sign_up_with_the_keyboard(page, base: str) -> None:
-    """The sign-up form, filled and sent with Tab and Enter only; a Shanghai code is refused at its field."""
-    page.goto(f"{base}/enterprise/signup/")
-    assert_labelled_and_fits(page)
-    screenshot(page, "enterprise-signup-phone")
-    values = [
-        ("name", NAME),
-        ("uscc", make_uscc(777, division="310104")),
-        ("registered_address", "北京市海淀区中关村大街1号"),
-        ("contact_name", "刘女士"),
-        ("contact_phone", "13912345678"),
-        ("username", "xinya"),
-        ("password", PASSWORD),
-        ("password_again", PASSWORD),
-    ]
-    tab_to(page, "name")
-    for index, (name, value) in enumerate(values):
-        if index:
-            page.keyboard.press("Tab")
-        assert page.evaluate("() => document.activeElement.name") == name
-        page.keyboard.type(value)
-    page.keyboard.press("Enter")
-    page.locator("main .has-error").first.wait_for()
-    assert_error_next_to(page, "uscc", "北京")
-    viewport_screenshot(page, "enterprise-signup-error-phone")
-
-    field(page, "uscc").fill(USCC)
-    field(page, "password").fill(PASSWORD)
-    field(page, "password_again").fill(PASSWORD)
-    field(page, "password_again").press("Enter")
-    page.wait_for_url(f"{base}/enterprise/classify/")
-
-
 def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, desktop):
     seed_demo()
     product = Product.objects.get(name=PRODUCT)
@@ -79,13 +47,11 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
     ent = phone
 
     # 注册并认证 → 划型认证 → 认证结果 with the year's 200,000 yuan available.
-    sign_up_with_the_keyboard(ent, base)
+    sign_up_with_the_keyboard(
+        ent, base, name=NAME, uscc=USCC, username="xinya", password=PASSWORD, shots=True
+    )
     assert "企业认证已通过" in ent.locator("main").inner_text()
-    field(ent, "industry_code").fill("I65")
-    field(ent, "employees").fill("35")
-    field(ent, "revenue_wan").fill("1200")
-    field(ent, "assets_wan").fill("800")
-    ent.get_by_label("我承诺以上数据真实").check()
+    classify(ent, industry="I65", employees=35, revenue_wan=1200, assets_wan=800)
     assert_labelled_and_fits(ent)
     screenshot(ent, "enterprise-classify-phone")
     ent.get_by_role("button", name="提交划型").click()
@@ -100,10 +66,14 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
     # 去下单 → 申请服务 → 提交订单, on the phone.
     ent.goto(f"{base}/catalogue/{product.pk}/")
     viewport_screenshot(ent, "product-phone")
-    ent.get_by_role("link", name="去下单").click()
-    field(ent, "contact_name").fill("刘女士")
-    field(ent, "contact_mobile").fill("13912345678")
-    field(ent, "note").fill("新品礼盒包装设计，希望 3 个月内完成。")
+    fill_order(
+        ent,
+        base,
+        product.pk,
+        contact="刘女士",
+        mobile="13912345678",
+        note="新品礼盒包装设计，希望 3 个月内完成。",
+    )
     assert_labelled_and_fits(ent)
     screenshot(ent, "order-new-phone")
     ent.get_by_role("button", name="提交订单").click()
@@ -118,9 +88,7 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
     provider.goto(f"{base}/orders/")
     assert order.number in provider.locator("main").inner_text()
     viewport_screenshot(provider, "provider-orders")
-    provider.goto(f"{base}/orders/{order.number}/")
-    provider.get_by_role("button", name="接单").click()
-    provider.get_by_role("link", name="录入合同").first.click()
+    accept_order(provider, base, order.number)
     contract = {
         "number": "JY-2026-0815",
         "counterparty_uscc": USCC,
@@ -131,16 +99,14 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
         "deduction": "40000",
         "own_payment": "60000",
     }
-    for name, value in contract.items():
-        field(provider, name).fill(value)
+    fill_contract(provider, contract)
     provider.get_by_role("button", name="录入合同（服务商确认）").click()
     assert_error_next_to(provider, "deduction", "不能超过 ¥30,000.00")
     field(provider, "deduction").fill("30000")
     field(provider, "own_payment").fill("70000")
     assert_labelled_and_fits(provider)
     screenshot(provider, "provider-contract-form")
-    provider.get_by_role("button", name="录入合同（服务商确认）").click()
-    provider.wait_for_url(f"{base}/contracts/{order.number}/")
+    record_contract(provider, base, order.number)
     viewport_screenshot(provider, "provider-contract-recorded")
 
     # The annex (order number, time and product name) for the contract, as a PDF.
@@ -157,16 +123,10 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
     body = ent.locator("main").inner_text()
     assert "30,000" in body or "30000" in body
     viewport_screenshot(ent, "enterprise-contract-phone")
-    ent.get_by_role("button", name="确认合同条款").click()
-    ent.get_by_role("link", name="确认服务完成并评价").click()
-    for criterion in ("quality", "responsiveness", "expertise", "overall"):
-        ent.locator(f"[name={criterion}][value='5']").check()
-    field(ent, "comment").fill("设计方案专业，沟通及时，按期交付。")
+    confirm_and_rate(ent, base, order.number, "设计方案专业，沟通及时，按期交付。")
     assert_labelled_and_fits(ent)
     screenshot(ent, "enterprise-complete-rate-phone")
-    ent.get_by_role("button", name="确认服务已完成并提交评价").click()
-    ent.wait_for_url(f"{base}/contracts/{order.number}/")
-    assert "已完成" in ent.locator("main").inner_text()
+    send_rating(ent, base, order.number)
 
     # The rating shows on the public product page.
     ent.goto(f"{base}/catalogue/{product.pk}/")

@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     screenshot,
     viewport_screenshot,
 )
+from tests.e2e.steps import fill_notice
 from voucher.accounts.models import User
 from voucher.applications.models import Application
 from voucher.core import clock
@@ -42,12 +43,14 @@ def test_notice_objection_and_going_on_sale(live_server, desktop, phone):
 
     # 发布公示: a notice that runs today only, with the newly approved product.
     login(admin, base, "admin", DEMO_PASSWORD)
-    admin.goto(f"{base}/reviews/notices/")
-    admin.get_by_role("link", name="发布公示").click()
-    field(admin, "title").fill(f"{today.year}年度服务券配券产品公示（第二批）")
-    field(admin, "starts_on").fill(f"{today:%Y-%m-%d}")
-    field(admin, "ends_on").fill(f"{today - dt.timedelta(days=1):%Y-%m-%d}")
-    admin.get_by_label(PRODUCT).check()
+    fill_notice(
+        admin,
+        base,
+        title=f"{today.year}年度服务券配券产品公示（第二批）",
+        starts_on=today,
+        ends_on=today - dt.timedelta(days=1),
+        product=PRODUCT,
+    )
     assert_labelled_and_fits(admin)
     admin.get_by_role("button", name="发布公示").click()
     assert_error_next_to(admin, "ends_on", "公示结束日不能早于开始日")
