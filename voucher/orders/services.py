@@ -27,6 +27,7 @@ from voucher.core.money import format_cny, share
 from voucher.core.notifications import notify
 from voucher.core.validators import validate_mainland_mobile
 from voucher.core.workdays import ScheduleMissing, add_working_days
+from voucher.enforcement.selectors import sanction_refusal
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import QuotaAccount, SizeClassification
@@ -74,8 +75,16 @@ def acceptance_deadline(programme: ProgrammeYear, ordered_on: dt.date) -> dt.dat
         raise refuse(exc.code, str(exc)) from exc
 
 
+def provider_refusal_text(product: Product, sanction_reason: str) -> str:
+    """Why a product cannot be ordered while its provider is under a sanction (E7, M5)."""
+    return f"“{product.name}”的服务商受到违规处理：{sanction_reason}该产品暂不能下单。"
+
+
 def order_prerequisites(*, enterprise: Organisation, product: Product, today: dt.date) -> None:
-    """Every O2 condition that does not need a lock; raises the first refusal with its reason."""
+    """Every O2 condition that does not need a lock; raises the first refusal with its reason.
+
+    Includes E7: neither the enterprise nor the product's provider may be under a sanction today (M5).
+    """
     programme = product.programme
     if product.status != ProductStatus.ON_SALE:
         raise refuse("not_on_sale", f"“{product.name}”当前不在售（{product.get_status_display()}）。")
@@ -86,6 +95,12 @@ def order_prerequisites(*, enterprise: Organisation, product: Product, today: dt
             "ordering_closed",
             f"{programme.year} 年度服务券下单已于 {programme.last_order_day:%Y-%m-%d} 截止。",
         )
+    sanctioned = sanction_refusal(organisation_id=enterprise.pk, on=today)
+    if not sanctioned:
+        raise refuse("sanctioned", sanctioned.reason)
+    provider_sanctioned = sanction_refusal(organisation_id=product.provider_id, on=today)
+    if not provider_sanctioned:
+        raise refuse("provider_sanctioned", provider_refusal_text(product, provider_sanctioned.reason))
     eligibility = enterprise_eligibility(organisation=enterprise, programme=programme)
     if not eligibility:
         raise refuse(eligibility.code or "not_eligible", eligibility.reason)
