@@ -82,6 +82,20 @@ MATRIX: list[Row] = [
     Row("accounts:login", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     Row("accounts:logout", _everyone(302), method="post"),
     Row("accounts:organisation", _members(200)),
+    # Second factor: reviewers and admins only; nobody here has a device, so the code step passes through.
+    Row("accounts:otp_verify", _members(302)),
+    Row("accounts:otp", {**_only("reviewer", 200, 403), "admin": 200}),
+    Row("accounts:otp_begin", {**_only("reviewer", 302, 403), "admin": 302}, method="post"),
+    Row("accounts:otp_confirm", {**_only("reviewer", 422, 403), "admin": 422}, method="post"),
+    Row("accounts:otp_recovery_codes", {**_only("reviewer", 302, 403), "admin": 302}),
+    Row("accounts:otp_disable", {**_only("reviewer", 422, 403), "admin": 422}, method="post"),
+    Row("accounts:otp_users", _only("admin", 200, 403)),
+    Row(
+        "accounts:otp_reset",
+        _only("admin", 422, 403),
+        method="post",
+        kwargs=lambda ctx: {"user_id": ctx["reviewer"].pk},
+    ),
     Row("programmes:detail", _everyone(200), kwargs=lambda ctx: {"year": 2025}),
     Row("orders:index", _members(200)),
     Row(

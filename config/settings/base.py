@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "ninja",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "voucher.core",
     "voucher.accounts",
     "voucher.programmes",
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff with a second factor finish the code step before any other page (voucher.accounts).
+    "voucher.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -153,6 +159,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+
+# Optional TOTP second factor for reviewers and admins (django-otp). When required, staff without one
+# must set it up before using any other page.
+VOUCHER_REQUIRE_TOTP_FOR_STAFF = env_bool("VOUCHER_REQUIRE_TOTP_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "北京市中小企业服务券平台"
 
 # Rate limits for order submission (django-ratelimit, counted in the cache): per enterprise and per address.
 VOUCHER_ORDER_RATE_PER_ENTERPRISE = os.environ.get("VOUCHER_ORDER_RATE_PER_ENTERPRISE", "20/m")

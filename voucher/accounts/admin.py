@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from voucher.accounts.models import ExternalIdentity, Organisation, User
 from voucher.core.admin import AuditedAdminMixin
@@ -30,3 +32,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 class ExternalIdentityAdmin(admin.ModelAdmin):
     list_display = ["provider", "subject", "user", "last_login_at"]
     search_fields = ["subject", "user__username"]
+
+
+# Second factors are removed only through the audited reset (双重认证管理), never edited here.
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

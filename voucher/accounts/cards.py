@@ -6,6 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
+from voucher.accounts.choices import Role
+from voucher.core.navigation import register_nav
 from voucher.core.workbench import Card, register
 
 PROFILE_FIELDS = {
@@ -35,3 +37,33 @@ def organisation_card(user: Any) -> list[Card]:
             order=30,
         )
     ]
+
+
+@register
+def second_factor_card(user: Any) -> list[Card]:
+    """Reviewers and admins: whether the second factor is on."""
+    from voucher.accounts.selectors import second_factor_status
+
+    if not user.has_role(Role.REVIEWER, Role.ADMIN):
+        return []
+    state = second_factor_status(user)
+    lines = [("状态", "已开启" if state.enabled else "未开启")]
+    if state.enabled:
+        lines.append(("剩余恢复码", f"{state.recovery_codes_left} 个"))
+    warn = (not state.enabled and state.required) or (state.enabled and state.recovery_codes_left < 3)
+    return [
+        Card(
+            title="双重认证",
+            lines=lines,
+            links=[("查看/设置双重认证", reverse("accounts:otp"))],
+            tone="warning" if warn else "normal",
+            order=90,
+        )
+    ]
+
+
+@register_nav
+def second_factor_nav(user: Any) -> list[tuple[str, str]]:
+    if user.has_role(Role.REVIEWER, Role.ADMIN):
+        return [("双重认证", reverse("accounts:otp"))]
+    return []

@@ -21,3 +21,35 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ORGANISATION_EDITABLE
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class SecondFactorCodeForm(forms.Form):
+    """One code: six digits from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label="动态验证码",
+        max_length=32,
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 10}
+        ),
+    )
+
+    def __init__(self, *args: object, allow_recovery: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if allow_recovery:
+            field = self.fields["code"]
+            field.label = "动态验证码或恢复码"
+            field.help_text = "打开手机上的身份验证器，输入显示的 6 位数字；手机不在身边时可输入一个恢复码（每个只能用一次）。"
+            field.widget.attrs["inputmode"] = "text"
+
+
+class SecondFactorResetForm(forms.Form):
+    """An admin's reason for removing someone's second factor."""
+
+    reason = forms.CharField(
+        label="重置原因",
+        max_length=500,
+        error_messages={"required": "请填写重置原因（例如：手机丢失，已电话核实本人身份）。"},
+        widget=forms.TextInput(attrs={"placeholder": "例如：手机丢失，已电话核实本人身份"}),
+    )

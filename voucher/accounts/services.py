@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc as stdnum_uscc
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.notifications import notify
 from voucher.core.validators import validate_mainland_mobile
 
 ORGANISATION_EDITABLE = [
@@ -122,3 +128,213 @@ def user_create(
         group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
         user.groups.add(group)
     return user
+
+
+# --- Second factor (TOTP authenticator plus one-time recovery codes, via django-otp) ---
+
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "身份验证器"
+RECOVERY_DEVICE_NAME = "恢复码"
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "") if ch.isalnum()).lower()
+
+
+def _throttle_message(device: Device) -> str | None:
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    locked_until = (data or {}).get("locked_until")
+    if locked_until is None:
+        return "验证码错误次数过多，请稍后再试。"
+    seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    return f"验证码错误次数过多，请 {seconds} 秒后再试。"
+
+
+def _check_code(*, user: User, code: str, devices: list[Device], purpose: str) -> Device | ValidationError:
+    """Try ``code`` on the fitting device of ``devices`` (locked by the caller); audit a failure.
+
+    A six-digit code goes to the authenticator, anything else to the recovery codes. Returns the
+    device that accepted the code, or the field error to raise once the transaction that records
+    the failure (audit event, the device's throttling counter) has committed.
+    """
+    value = _normalise_code(code)
+    if not value:
+        return ValidationError({"code": ValidationError("请输入验证码。", code="required")})
+    wants_totp = value.isdigit() and len(value) == 6
+    device = next((d for d in devices if isinstance(d, TOTPDevice) == wants_totp), None)
+    throttled = None
+    if device is not None:
+        throttled = _throttle_message(device)
+        if throttled is None and device.verify_token(value):
+            return device
+    if device is None:
+        message = "请输入身份验证器上的 6 位动态验证码。"
+    elif throttled:
+        message = throttled
+    elif wants_totp:
+        message = "动态验证码不正确或已过期，请输入身份验证器上当前显示的 6 位数字。"
+    else:
+        message = "恢复码不正确或已使用过。"
+    audit_record(
+        actor=user,
+        action="otp.code_failed",
+        obj=user,
+        after={
+            "purpose": purpose,
+            "kind": "totp" if wants_totp else "recovery",
+            "throttled": bool(throttled),
+        },
+    )
+    return ValidationError(
+        {"code": ValidationError(message, code="otp_throttled" if throttled else "otp_invalid")}
+    )
+
+
+def _locked_devices(user: User, *, confirmed: bool = True) -> list[Device]:
+    return [
+        *TOTPDevice.objects.select_for_update().filter(user=user, confirmed=confirmed).order_by("pk"),
+        *StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).order_by("pk"),
+    ]
+
+
+def _notify_security(user: User, title: str, body: str) -> None:
+    from django.urls import reverse
+
+    notify(
+        recipients=[user], kind="account.second_factor", title=title, body=body, url=reverse("accounts:otp")
+    )
+
+
+def second_factor_begin(*, actor: User) -> TOTPDevice:
+    """Start setting up an authenticator: a new secret, unconfirmed until the first code is entered."""
+    from voucher.accounts.permissions import can_manage_second_factor
+
+    can_manage_second_factor(actor).enforce()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise ValidationError({"code": "已开启双重认证；如需更换手机，请先关闭再重新开启。"})
+        TOTPDevice.objects.filter(user=actor, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=actor, name=TOTP_DEVICE_NAME, confirmed=False)
+        audit_record(actor=actor, action="otp.setup_started", obj=actor)
+    return device
+
+
+def second_factor_confirm(*, actor: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator being set up with its first code; returns it and new recovery codes.
+
+    The recovery codes are shown to the user once; each works one time in place of a code.
+    """
+    from voucher.accounts.permissions import can_manage_second_factor
+
+    can_manage_second_factor(actor).enforce()
+    value = _normalise_code(code)
+    if not (value.isdigit() and len(value) == 6):
+        raise ValidationError({"code": "请输入身份验证器上的 6 位动态验证码。"})
+    codes: list[str] = []
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        if TOTPDevice.objects.filter(user=actor, confirmed=True).exists():
+            raise ValidationError({"code": "已开启双重认证。"})
+        pending = list(
+            TOTPDevice.objects.select_for_update().filter(user=actor, confirmed=False).order_by("-pk")[:1]
+        )
+        if not pending:
+            raise ValidationError({"code": "请先点击“开启双重认证”生成二维码。"})
+        result = _check_code(user=actor, code=value, devices=pending, purpose="setup")
+        if isinstance(result, TOTPDevice):
+            result.confirmed = True
+            result.save(update_fields=["confirmed"])
+            StaticDevice.objects.filter(user=actor).delete()
+            recovery = StaticDevice.objects.create(user=actor, name=RECOVERY_DEVICE_NAME, confirmed=True)
+            codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+            StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+            audit_record(
+                actor=actor, action="otp.enabled", obj=actor, after={"recovery_codes": RECOVERY_CODE_COUNT}
+            )
+            _notify_security(
+                actor,
+                "已开启双重认证",
+                "今后登录时需输入身份验证器上的动态验证码。如非本人操作，请立即联系市经信局。",
+            )
+    if isinstance(result, ValidationError):
+        raise result
+    assert isinstance(result, TOTPDevice)
+    return result, codes
+
+
+def second_factor_verify(*, actor: User, code: str) -> Device:
+    """Check a login's second step: a current authenticator code or an unused recovery code.
+
+    A recovery code is used up. Wrong codes are audited and throttled (waits of 1, 2, 4 … seconds).
+    """
+    with transaction.atomic():
+        devices = _locked_devices(actor)
+        if not any(isinstance(d, TOTPDevice) for d in devices):
+            raise ValidationError({"code": "该账号未开启双重认证。"})
+        result = _check_code(user=actor, code=code, devices=devices, purpose="login")
+        if isinstance(result, StaticDevice):
+            audit_record(
+                actor=actor,
+                action="otp.recovery_code_used",
+                obj=actor,
+                after={"recovery_codes_left": result.token_set.count()},
+            )
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
+def _remove_devices(user: User) -> int:
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    removed += StaticDevice.objects.filter(user=user).delete()[0]
+    return removed
+
+
+def second_factor_disable(*, actor: User, code: str) -> None:
+    """Turn the user's own second factor off; needs a current code (or a recovery code)."""
+    from voucher.accounts.permissions import can_manage_second_factor
+
+    can_manage_second_factor(actor).enforce()
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        devices = _locked_devices(actor)
+        if not any(isinstance(d, TOTPDevice) for d in devices):
+            raise ValidationError({"code": "该账号未开启双重认证。"})
+        result = _check_code(user=actor, code=code, devices=devices, purpose="disable")
+        if not isinstance(result, ValidationError):
+            _remove_devices(actor)
+            audit_record(actor=actor, action="otp.disabled", obj=actor)
+            _notify_security(
+                actor,
+                "已关闭双重认证",
+                "登录时不再需要动态验证码。如非本人操作，请立即修改密码并联系市经信局。",
+            )
+    if isinstance(result, ValidationError):
+        raise result
+
+
+@transaction.atomic
+def second_factor_reset(*, actor: User, user: User, reason: str) -> None:
+    """An admin removes another user's second factor (e.g. a lost phone); the user sets it up again."""
+    from voucher.accounts.permissions import can_reset_second_factor
+
+    can_reset_second_factor(actor, user).enforce()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写重置原因（例如：手机丢失，已电话核实本人身份）。"})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if (
+        not TOTPDevice.objects.filter(user=locked).exists()
+        and not StaticDevice.objects.filter(user=locked).exists()
+    ):
+        raise ValidationError({"reason": "该用户未开启双重认证，无需重置。"})
+    _remove_devices(locked)
+    audit_record(actor=actor, action="otp.reset", obj=locked, note=reason[:500])
+    _notify_security(
+        locked,
+        "双重认证已被管理员重置",
+        "市经信局管理员已重置您的双重认证，登录后可重新开启。如非本人申请，请立即联系市经信局。",
+    )

@@ -1,0 +1,95 @@
+"""The second-factor gate: staff who have a TOTP device finish the code step before anything else.
+
+Runs after :class:`django_otp.middleware.OTPMiddleware`. A reviewer or admin who has passed the
+password step but not the code step may reach only the login, logout and code pages (and their API
+counterparts); pages redirect to the code page, the API answers 403 ``otp_required``. With
+``VOUCHER_REQUIRE_TOTP_FOR_STAFF`` on, staff without a device are sent to set one up
+(API: 403 ``otp_setup_required``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+
+# View names (``namespace:name``) an unverified user may still reach.
+VERIFY_OPEN = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:otp_verify",
+        "api:accounts_otp_status",
+        "api:accounts_otp_verify",
+        "set_language",
+    }
+)
+# ... and those a staff member without a device may reach while a device is required.
+SETUP_OPEN = VERIFY_OPEN | {
+    "accounts:otp",
+    "accounts:otp_begin",
+    "accounts:otp_confirm",
+    "accounts:otp_recovery_codes",
+    "api:accounts_otp_begin",
+    "api:accounts_otp_confirm",
+}
+
+OTP_REQUIRED_MESSAGE = "请先输入动态验证码完成双重认证。"
+OTP_SETUP_MESSAGE = "平台要求评审机构和市经信局账号开启双重认证，请先完成设置。"
+
+
+def _view_name(request: HttpRequest) -> str | None:
+    try:
+        return resolve(request.path_info).view_name
+    except Resolver404:
+        return None
+
+
+def _is_api(view_name: str | None, request: HttpRequest) -> bool:
+    if view_name is not None:
+        return view_name.startswith("api:")
+    return request.path_info.startswith("/api/")
+
+
+def _refuse_api(code: str, message: str) -> HttpResponse:
+    return JsonResponse({"code": code, "message": message, "fields": {}}, status=403)
+
+
+class SecondFactorMiddleware:
+    """Hold staff sessions at the code step (or the set-up step) until it is done."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._check(request)
+        return refusal if refusal is not None else self.get_response(request)
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
+        from voucher.accounts.selectors import has_second_factor, is_second_factor_staff
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not is_second_factor_staff(user):
+            return None
+        if has_second_factor(user):
+            if user.is_verified():  # type: ignore[union-attr]
+                return None
+            view_name = _view_name(request)
+            if view_name in VERIFY_OPEN:
+                return None
+            if _is_api(view_name, request):
+                return _refuse_api("otp_required", OTP_REQUIRED_MESSAGE)
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:otp_verify')}?{query}")
+        if not getattr(settings, "VOUCHER_REQUIRE_TOTP_FOR_STAFF", False):
+            return None
+        view_name = _view_name(request)
+        if view_name in SETUP_OPEN:
+            return None
+        if _is_api(view_name, request):
+            return _refuse_api("otp_setup_required", OTP_SETUP_MESSAGE)
+        return redirect("accounts:otp")
