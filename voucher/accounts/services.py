@@ -325,6 +325,8 @@ def second_factor_reset(*, actor: User, user: User, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写重置原因（例如：手机丢失，已电话核实本人身份）。"})
+    if len(reason) > 500 or "\x00" in reason:
+        raise ValidationError({"reason": "重置原因最多 500 字，且不能含有控制字符。"})
     locked = User.objects.select_for_update().get(pk=user.pk)
     if (
         not TOTPDevice.objects.filter(user=locked).exists()

@@ -198,3 +198,10 @@ def test_status_says_required_when_the_programme_setting_is_on(reviewer_user, en
     assert second_factor_status(reviewer_user).required
     assert not second_factor_status(enterprise_user).required
     assert not second_factor_status(enterprise_user).available
+
+
+def test_reset_reason_with_control_characters_is_refused_at_the_field(admin_user, reviewer_user):
+    enable_second_factor(reviewer_user)
+    with pytest.raises(ValidationError) as exc:
+        second_factor_reset(actor=admin_user, user=reviewer_user, reason="丢失\x00")
+    assert "reason" in exc.value.message_dict and has_second_factor(reviewer_user)
