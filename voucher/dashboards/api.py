@@ -1,7 +1,244 @@
-"""API endpoints of dashboards (/api/v1/dashboards)."""
+"""API of the dashboard (/api/v1/dashboard): every figure set as JSON and every table as Excel, admins only."""
 
 from __future__ import annotations
 
-from ninja import Router
+from decimal import Decimal
+from typing import Any
 
-router = Router(tags=["dashboards"])
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Router, Schema
+
+from voucher.core.audit import audit_record
+from voucher.dashboards import selectors, tables
+from voucher.dashboards.forms import FilterForm
+from voucher.dashboards.permissions import can_view_dashboard
+from voucher.dashboards.selectors import Filters
+
+router = Router(tags=["dashboard"])
+
+
+class BudgetRowOut(Schema):
+    key: str
+    label: str
+    group: str
+    reserved: Decimal
+    committed: Decimal
+    approved: Decimal
+    paid: Decimal
+
+
+class AccountTotalsOut(Schema):
+    accounts: int
+    cap: Decimal
+    reserved: Decimal
+    committed: Decimal
+    paid: Decimal
+    available: Decimal
+
+
+class BudgetOut(Schema):
+    year: int
+    field: str | None
+    direction: str | None
+    period: str
+    totals: BudgetRowOut
+    accounts: AccountTotalsOut
+    ledger_matches_accounts: bool
+    by_field: list[BudgetRowOut]
+    by_direction: list[BudgetRowOut]
+    by_district: list[BudgetRowOut]
+    opening: BudgetRowOut
+    series: list[BudgetRowOut]
+
+
+class ProductVouchersOut(Schema):
+    product_id: int
+    name: str
+    provider: str
+    direction: str
+    status: str
+    total: int
+    ordered: int
+    left: int
+
+
+class VouchersOut(Schema):
+    year: int
+    total: int
+    ordered: int
+    left: int
+    products: list[ProductVouchersOut]
+
+
+class StatusRowOut(Schema):
+    status: str
+    label: str
+    count: int
+    deduction: Decimal
+    approved: Decimal
+
+
+class AgeRowOut(Schema):
+    label: str
+    low: int
+    high: int | None
+    submitted: int
+    returned: int
+    count: int
+
+
+class ClaimsOut(Schema):
+    year: int
+    by_status: list[StatusRowOut]
+    by_age: list[AgeRowOut]
+
+
+class ProviderOut(Schema):
+    rank: int
+    provider_id: int
+    name: str
+    products: int
+    orders: int
+    contracts: int
+    contract_amount: Decimal
+    approved: Decimal
+    ratings: int
+    rating: Decimal | None
+
+
+class ProvidersOut(Schema):
+    year: int
+    sort: str
+    providers: list[ProviderOut]
+
+
+def _filters(request: HttpRequest, **query: Any) -> tuple[FilterForm, Filters]:
+    """Admins only; the query parameters checked like the page's filter form (422 when one is wrong)."""
+    can_view_dashboard(request.user).enforce()
+    form = FilterForm({k: v for k, v in query.items() if v not in (None, "")})
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())  # type: ignore[arg-type]
+    filters = form.filters()
+    if filters is None:
+        raise Http404
+    return form, filters
+
+
+def _scope(filters: Filters) -> dict[str, Any]:
+    return {
+        "year": filters.programme.year,
+        "field": filters.field.code if filters.field else None,
+        "direction": filters.direction.code if filters.direction else None,
+    }
+
+
+@router.get(
+    "/budget",
+    response=BudgetOut,
+    summary="预算执行：已预占、合同已确认、审核通过、已兑付，按领域、方向、区和时间",
+)
+def budget(
+    request: HttpRequest,
+    year: int | None = None,
+    field: str | None = None,
+    direction: str | None = None,
+    period: str | None = None,
+) -> Any:
+    form, filters = _filters(request, year=year, field=field, direction=direction, period=period)
+    figures = selectors.budget(filters, form.directions)
+    return {
+        **_scope(filters),
+        "period": filters.period,
+        "totals": figures.totals,
+        "accounts": figures.accounts,
+        "ledger_matches_accounts": figures.ledger_matches_accounts,
+        "by_field": figures.by_field,
+        "by_direction": figures.by_direction,
+        "by_district": figures.by_district,
+        "opening": figures.opening,
+        "series": figures.series,
+    }
+
+
+@router.get("/vouchers", response=VouchersOut, summary="各产品服务券发放、已下单与剩余数量")
+def vouchers(
+    request: HttpRequest, year: int | None = None, field: str | None = None, direction: str | None = None
+) -> Any:
+    _form, filters = _filters(request, year=year, field=field, direction=direction)
+    rows = selectors.vouchers_by_product(filters)
+    return {
+        "year": filters.programme.year,
+        "total": sum(r.total for r in rows),
+        "ordered": sum(r.ordered for r in rows),
+        "left": sum(r.left for r in rows),
+        "products": rows,
+    }
+
+
+@router.get("/claims", response=ClaimsOut, summary="兑券申请按状态与按提交天数")
+def claims(
+    request: HttpRequest, year: int | None = None, field: str | None = None, direction: str | None = None
+) -> Any:
+    _form, filters = _filters(request, year=year, field=field, direction=direction)
+    return {
+        "year": filters.programme.year,
+        "by_status": selectors.claims_by_status(filters),
+        "by_age": selectors.claims_by_age(filters),
+    }
+
+
+@router.get("/providers", response=ProvidersOut, summary="服务商排名（订单数、合同金额、核定兑付、评分）")
+def providers(
+    request: HttpRequest,
+    year: int | None = None,
+    field: str | None = None,
+    direction: str | None = None,
+    sort: str | None = None,
+) -> Any:
+    form, filters = _filters(request, year=year, field=field, direction=direction, sort=sort)
+    chosen = form.cleaned_data.get("sort") or "approved"
+    return {
+        "year": filters.programme.year,
+        "sort": chosen,
+        "providers": selectors.provider_ranking(filters, chosen),
+    }
+
+
+@router.get(
+    "/export",
+    summary="导出一张看板表格（Excel）",
+    response={200: bytes},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Excel 工作簿",
+                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
+            }
+        }
+    },
+)
+def export(
+    request: HttpRequest,
+    table: str,
+    year: int | None = None,
+    field: str | None = None,
+    direction: str | None = None,
+    period: str | None = None,
+    sort: str | None = None,
+) -> HttpResponse:
+    form, filters = _filters(request, year=year, field=field, direction=direction, period=period, sort=sort)
+    if table not in tables.TABLES:
+        raise ValidationError({"table": ValidationError("没有这张表格。", code="unknown_table")})
+    built = tables.build_table(table, filters, sort=form.cleaned_data.get("sort") or "approved")
+    audit_record(
+        actor=request.user, action="dashboard.exported", obj=filters.programme, note=f"{built.title}（API）"
+    )
+    response = HttpResponse(
+        tables.workbook(built, filters),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="dashboard-{filters.programme.year}-{table}.xlsx"'
+    )
+    return response

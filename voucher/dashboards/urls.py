@@ -1,7 +1,12 @@
-"""Pages of dashboards."""
+"""Pages of the dashboard (/dashboard/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from voucher.dashboards import views
 
 app_name = "dashboards"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("export/", views.export, name="export"),
+]
