@@ -7,7 +7,6 @@ from typing import Any
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
-from voucher.core.navigation import register_nav
 from voucher.core.workbench import Card, register
 
 PROFILE_FIELDS = {
@@ -60,10 +59,3 @@ def second_factor_card(user: Any) -> list[Card]:
             order=90,
         )
     ]
-
-
-@register_nav
-def second_factor_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
-        return [("双重认证", reverse("accounts:otp"))]
-    return []

@@ -260,3 +260,11 @@ def test_second_factor_operations_are_in_the_openapi_schema(client):
         "/api/v1/accounts/users/{user_id}/otp/reset",
     ):
         assert path in paths, path
+
+
+def test_staff_find_it_on_the_workbench_and_the_organisation_page(client, reviewer_user, enterprise_user):
+    client.force_login(reviewer_user)
+    assert "/accounts/2fa/" in client.get("/workbench/").content.decode()
+    assert "/accounts/2fa/" in client.get("/accounts/organisation/").content.decode()
+    client.force_login(enterprise_user)
+    assert "/accounts/2fa/" not in client.get("/accounts/organisation/").content.decode()
