@@ -15,10 +15,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 Number = Decimal | int
 PALETTE = ["#e0902a", "#3b7dd8", "#2e9d5b", "#b3261e", "#7a5cc4", "#5f6b7a"]
-WIDTH = 640
-LABEL_WIDTH = 170
-VALUE_WIDTH = 70
-BAR = 12
+# Narrow drawings, so that on a phone (about 330 px of card) the 12 px texts stay readable.
+WIDTH = 400
+LINE_WIDTH = 480
+LABEL_WIDTH = 112
+VALUE_WIDTH = 52
+BAR = 13
 GAP = 10
 LEGEND = 28
 
@@ -52,10 +54,10 @@ def _legend(names: Sequence[str], y: int = 16) -> list[str]:
     return parts
 
 
-def _frame(title: str, height: int, body: list[str], chart_id: str) -> SafeString:
+def _frame(title: str, height: int, body: list[str], chart_id: str, width: int = WIDTH) -> SafeString:
     description = f"{title}（数据见图下表格）"
     return mark_safe(  # noqa: S308 — every text above went through escape()
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
         f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMinYMin meet" '
         f'xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(description)}</desc>'
@@ -92,10 +94,11 @@ def bar_chart(
                 f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR - 2}" fill="{colour}">'
                 f"<title>{escape(category)} · {escape(name)}：{escape(str(values[c]))}</title></rect>"
             )
-            body.append(
-                f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + BAR - 3}" class="chart-value">'
-                f"{escape(short_number(value))}</text>"
-            )
+            if value or len(series) == 1:
+                body.append(
+                    f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + BAR - 3}" class="chart-value">'
+                    f"{escape(short_number(value))}</text>"
+                )
     return _frame(title, height, body, chart_id)
 
 
@@ -105,10 +108,12 @@ def line_chart(
     title: str,
     labels: Sequence[str],
     series: Sequence[tuple[str, Sequence[Number]]],
+    axis_labels: Sequence[str] | None = None,
 ) -> SafeString:
-    """One line per series over ``labels`` (periods), with a zero-based axis and five grid lines."""
-    height = 300
-    left, right, top_y, bottom = 64, WIDTH - 12, LEGEND + 8, height - 40
+    """One line per series over ``labels`` (periods), with a zero-based axis and five grid lines;
+    ``axis_labels`` are shorter texts for under the axis (the full label shows on the points)."""
+    height = 280
+    left, right, top_y, bottom = 52, LINE_WIDTH - 12, LEGEND + 8, height - 40
     top = max([Decimal(v) for _, values in series for v in values] + [Decimal(0)])
     top = top if top > 0 else Decimal(1)
     count = max(1, len(labels))
@@ -129,8 +134,8 @@ def line_chart(
             f'<text x="{left - 6}" y="{gy + 4:.1f}" text-anchor="end" class="chart-value">'
             f"{escape(short_number(level.quantize(Decimal(1))))}</text>"
         )
-    every = max(1, -(-count // 12))
-    for i, label in enumerate(labels):
+    every = max(1, -(-count // 8))
+    for i, label in enumerate(axis_labels or labels):
         if i % every == 0:
             body.append(
                 f'<text x="{x(i):.1f}" y="{bottom + 18}" text-anchor="middle" class="chart-label">'
@@ -146,4 +151,4 @@ def line_chart(
                     f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
                     f"<title>{escape(labels[i])} · {escape(name)}：{escape(str(v))}</title></circle>"
                 )
-    return _frame(title, height, body, chart_id)
+    return _frame(title, height, body, chart_id, LINE_WIDTH)

@@ -40,6 +40,7 @@ def budget_charts(figures: Budget) -> dict[str, Any]:
             chart_id="chart-series",
             title="预算执行（各期期末）",
             labels=[r.label for r in figures.series],
+            axis_labels=[r.label if len(r.key) == 7 else r.key[5:] for r in figures.series],
             series=_bucket_series(figures.series),
         ),
     }

@@ -1,0 +1,48 @@
+"""The dashboard in a real browser on a phone and on a desktop: it fits the screen, every filter has a
+label, the charts are drawn and an export downloads (Playwright driving Debian's Chromium)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import assert_labelled_and_fits, browser, desktop, login, phone, screenshot
+from voucher.testing.dashboards import build_dashboard_world
+from voucher.testing.factories import UserFactory
+
+__all__ = ["browser", "desktop", "phone"]
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_m4_admin_reads_the_dashboard_on_a_phone_and_exports_a_table(
+    live_server, programme_2025, phone, desktop
+):
+    build_dashboard_world(programme_2025)
+    admin = UserFactory(admin=True, username="dash_admin")
+    base = live_server.url
+    for page in (phone, desktop):
+        login(page, base, admin.username, "pw-123456")
+        assert page.get_by_role("link", name="查看数据看板").count() == 1  # the workbench card
+        page.goto(f"{base}/dashboard/?year=2025")
+        assert page.locator("svg.chart").count() == 7
+        assert page.locator("#table-budget_district").get_by_text("海淀区").count() == 1
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                        && !el.closest('.dash-table-wrap'))
+                .map(el => el.tagName + '.' + el.className).slice(0, 5)"""
+        )
+        assert wide == [], wide
+        assert_labelled_and_fits(page)
+    screenshot(phone, "admin-dashboard-phone")
+    screenshot(desktop, "admin-dashboard")
+    with desktop.expect_download() as info:
+        desktop.locator("#table-providers caption a").click()
+    rows = list(
+        load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active.iter_rows(values_only=True)
+    )
+    assert rows[0][0] == "服务商排名"
