@@ -4,11 +4,18 @@ A file's type is decided from its first bytes (magic numbers): PDF, PNG, JPEG, a
 workbooks (a zip holding ``[Content_Types].xml`` and ``xl/``). The name's extension must agree with
 the content, so a renamed executable (``setup.exe`` saved as ``合同.pdf``) is refused. Every app that
 accepts files calls :func:`inspect_upload` before storing anything.
+
+Hostile content is refused before any parser sees it: archives (workbooks) whose unpacked size, entry
+count or compression ratio is out of proportion (zip bombs), workbooks with more rows or columns than
+any real form, images whose pixel count would exhaust memory (decompression bombs), and, where the
+caller asks for it, PDFs that do not parse or have too many pages.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -44,6 +51,18 @@ _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
+# Limits on what an upload may unpack to. Real workbooks compress about 5–20×; a zip bomb does 1000×.
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+MAX_ARCHIVE_ENTRIES = 2000
+MAX_COMPRESSION_RATIO = 100
+MAX_SHEET_ROWS = 20000
+MAX_SHEET_COLUMNS = 200
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_PDF_PAGES = 500
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})\d+\"")
+
 
 @dataclass(frozen=True)
 class InspectedFile:
@@ -74,8 +93,6 @@ def _read_all(file: IO[bytes] | Any) -> bytes:
 
 
 def _is_xlsx(data: bytes) -> bool:
-    import io
-
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -97,6 +114,110 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
+def _refuse(field: str, message: str, code: str) -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + (char - 64)
+    return number
+
+
+def check_archive(data: bytes, *, name: str, field: str = "file") -> None:
+    """Refuse a zip (or workbook) that would unpack to far more than it weighs, or has too many entries."""
+    too_big = f"文件“{name}”解压后过大或压缩比异常（可能是“压缩炸弹”），已拒绝；请上传正常保存的文件。"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _refuse(
+            field, f"文件“{name}”不是有效的压缩文件或 Excel 工作簿。", "archive_unreadable"
+        ) from None
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise _refuse(field, f"文件“{name}”包含的条目过多（{len(entries)} 个），已拒绝。", "archive_too_many")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNPACKED_BYTES:
+        raise _refuse(field, too_big, "archive_bomb")
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_COMPRESSION_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise _refuse(field, too_big, "archive_bomb")
+
+
+def check_sheet_size(data: bytes, *, name: str, field: str = "file") -> None:
+    """Refuse a workbook any of whose sheets has more than ``MAX_SHEET_ROWS`` rows or
+    ``MAX_SHEET_COLUMNS`` columns, counted in the sheet XML before openpyxl loads it."""
+    check_archive(data, name=name, field=field)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            if not (entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")):
+                continue
+            rows = columns = 0
+            with archive.open(entry) as handle:
+                head = handle.read(4096)
+                found = _DIMENSION.search(head)
+                if found and found.group(3):
+                    rows, columns = int(found.group(4)), _column_number(found.group(3))
+                # The dimension may be missing or lie: count the row elements too (bounded by check_archive).
+                counted = len(_ROW_TAG.findall(head))
+                columns = max([columns, *(_column_number(c) for c in _CELL_REF.findall(head))])
+                tail = head[-16:]
+                for block in iter(lambda h=handle: h.read(1024 * 1024), b""):  # type: ignore[misc]
+                    chunk = tail + block
+                    counted += len(_ROW_TAG.findall(chunk)) - len(_ROW_TAG.findall(tail))
+                    columns = max([columns, *(_column_number(c) for c in set(_CELL_REF.findall(block)))])
+                    tail = chunk[-16:]
+                rows = max(rows, counted)
+            if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
+                raise _refuse(
+                    field,
+                    f"文件“{name}”的工作表过大（{rows} 行、{columns} 列），最多 {MAX_SHEET_ROWS} 行、"
+                    f"{MAX_SHEET_COLUMNS} 列，已拒绝。",
+                    "sheet_too_large",
+                )
+
+
+def check_image(data: bytes, *, name: str, field: str = "file") -> None:
+    """Refuse an image Pillow cannot identify, or whose pixel count is huge (a decompression bomb)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError:
+        width = height = MAX_IMAGE_PIXELS
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _refuse(field, f"图片“{name}”无法读取，可能已损坏。", "image_unreadable") from None
+    if width * height >= MAX_IMAGE_PIXELS:
+        raise _refuse(
+            field,
+            f"图片“{name}”像素过多（{width}×{height}），最多 {MAX_IMAGE_PIXELS // 1_000_000} 百万像素，请缩小后上传。",
+            "image_too_large",
+        )
+
+
+def check_pdf(data: bytes, *, name: str, field: str = "file", max_pages: int = MAX_PDF_PAGES) -> int:
+    """The page count of a PDF; refuses one that does not parse or has more than ``max_pages`` pages."""
+    from pypdf import PdfReader
+
+    try:
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except Exception:  # pypdf raises many error types for damaged files
+        raise _refuse(
+            field, f"文件“{name}”无法读取，可能已损坏，请重新导出后上传。", "pdf_unreadable"
+        ) from None
+    if pages == 0:
+        raise _refuse(field, f"文件“{name}”没有页面。", "pdf_unreadable")
+    if pages > max_pages:
+        raise _refuse(
+            field, f"文件“{name}”页数过多（{pages} 页），最多 {max_pages} 页。", "pdf_too_many_pages"
+        )
+    return pages
+
+
 def looks_executable(data: bytes) -> bool:
     """True for Windows/Linux/macOS executables and scripts with a ``#!`` line."""
     return data.startswith(_EXECUTABLE_SIGNATURES)
@@ -109,10 +230,13 @@ def inspect_upload(
     max_bytes: int = DEFAULT_MAX_BYTES,
     name: str | None = None,
     field: str = "file",
+    parse_pdf: bool = False,
 ) -> InspectedFile:
     """Check an upload's size, content type and extension; raise ``ValidationError({field: …})``.
 
-    ``allowed`` are kinds from this module (``PDF``, ``PNG``, ``JPEG``, ``XLSX``, ``ZIP``).
+    ``allowed`` are kinds from this module (``PDF``, ``PNG``, ``JPEG``, ``XLSX``, ``ZIP``). Archives and
+    workbooks are checked for zip bombs and oversized sheets, images for decompression bombs; with
+    ``parse_pdf`` a PDF must also parse and stay within ``MAX_PDF_PAGES`` pages.
     """
     allowed = list(allowed)
     file_name = name if name is not None else str(getattr(file, "name", "") or "")
@@ -135,6 +259,14 @@ def inspect_upload(
         raise ValidationError(
             {field: f"文件“{file_name}”的扩展名与内容不符（内容为{LABELS[kind]}），请改正文件名后重新上传。"}
         )
+    if kind == XLSX:
+        check_sheet_size(data, name=file_name, field=field)
+    elif kind == ZIP:
+        check_archive(data, name=file_name, field=field)
+    elif kind in {PNG, JPEG}:
+        check_image(data, name=file_name, field=field)
+    elif kind == PDF and parse_pdf:
+        check_pdf(data, name=file_name, field=field)
     return InspectedFile(
         kind=kind, content_type=CONTENT_TYPES[kind], size=len(data), sha256=hashlib.sha256(data).hexdigest()
     )
@@ -145,5 +277,9 @@ def opaque_upload_name(folder: str, filename: str) -> str:
 
     The original name is kept on the database row for display and download.
     """
-    extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    extension = base[base.rfind(".") :].lower() if "." in base else ""
+    # Only a plain extension survives; anything else (``x./../../etc``, spaces, control characters) is dropped.
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
+        extension = ""
     return f"{folder}/{uuid.uuid4().hex}{extension}"

@@ -630,6 +630,11 @@ def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) ->
     from voucher.enterprises.imports import parse_credit_list
 
     can_manage_credit_list(actor).enforce()
+    if file_name.lower().endswith(".xlsx"):
+        # Zip bombs and oversized sheets are refused before openpyxl opens the file; nothing is stored.
+        from voucher.core.uploads import check_sheet_size
+
+        check_sheet_size(content, name=file_name[:200], field="file")
     rows, errors = parse_credit_list(file_name, content)
     batch = CreditListImport.objects.create(
         file_name=file_name[:200],

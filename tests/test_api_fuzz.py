@@ -1,0 +1,219 @@
+"""Schemathesis against /api/v1/openapi.json, in-process over WSGI, on the whole demo year.
+
+Every operation is called with generated data (and with the identifiers of real demo records) by an
+anonymous visitor and by a user of each role. Checked for every call: no 5xx, the response matches the
+declared schema and content type, anonymous callers get 401 on every operation behind authentication, and a write
+operation never succeeds (2xx) for a role its permission refuses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections, transaction
+from django.test import Client, override_settings
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis.checks import (
+    FailureGroup,
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+)
+from schemathesis.core import NotSet
+
+ROLES = ["enterprise", "provider", "reviewer", "admin"]
+ACTORS = ["anonymous", *ROLES]
+LOGINS = {"enterprise": "ent_food", "provider": "provider_ai", "reviewer": "reviewer1", "admin": "admin"}
+
+# Write operations and the roles whose permission can let them through (a 2xx for any other role is a
+# bypass). Anything not listed here may succeed for nobody but the roles in WRITE_DEFAULT.
+WRITE_ROLES: list[tuple[str, set[str]]] = [
+    (r"POST /api/v1/notifications/\{[^}]+\}/read", set(ROLES)),
+    (r"POST /api/v1/enterprises/uscc/check", set(ROLES)),
+    (r"POST /api/v1/enterprises/me/(authenticate|classify)", {"enterprise"}),
+    (r"POST /api/v1/enterprises/credit-checks", {"reviewer", "admin"}),
+    (r"POST /api/v1/enterprises/credit-list.*", {"admin"}),
+    (r"POST /api/v1/applications/\{pk\}/(approve|return|reject)", {"reviewer", "admin"}),
+    (r"(POST|PUT|DELETE) /api/v1/applications/.*", {"provider"}),
+    (r"POST /api/v1/reviews/public/notices/\{pk\}/objections", set(ROLES)),
+    (r"POST /api/v1/reviews/applications/\{pk\}/decision", {"reviewer", "admin"}),
+    (r"(POST|DELETE) /api/v1/reviews/.*", {"admin"}),
+    (r"POST /api/v1/catalogue/.*", {"admin"}),
+    (r"POST /api/v1/orders/", {"enterprise"}),
+    (r"POST /api/v1/orders/\{number\}/(accept|decline)", {"provider"}),
+    (r"POST /api/v1/orders/\{number\}/cancel", {"enterprise"}),
+    (r"(POST|PUT) /api/v1/contracts/\{number\}/(confirm|complete|rating)", {"enterprise"}),
+    (r"(POST|PUT) /api/v1/contracts/.*", {"provider"}),
+    (r"POST /api/v1/claims/\{number\}/(decision|credit-check)", {"reviewer", "admin"}),
+    (r"(POST|PUT) /api/v1/claims/.*", {"provider"}),
+    (r"(POST|PUT|PATCH|DELETE) /api/v1/(payouts|oversight)/.*", {"admin"}),
+]
+WRITE_DEFAULT = {"admin"}
+
+MAX_EXAMPLES = {"anonymous": 3, "logged_in": 10}
+
+
+def write_roles(method: str, path: str) -> set[str] | None:
+    """The roles that may get a 2xx from a write operation; ``None`` for reads."""
+    if method.upper() not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return None
+    label = f"{method.upper()} {path}"
+    for pattern, roles in WRITE_ROLES:
+        if re.fullmatch(pattern, label):
+            return roles
+    return WRITE_DEFAULT
+
+
+class _FuzzHandler:
+    """Django's WSGI handler as the test client runs it: no CSRF check (the session cookie stands for a
+    logged-in browser), and the request signals do not close the test transaction's connection."""
+
+    def __init__(self) -> None:
+        self.app = get_wsgi_application()
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        original = self.app.get_response
+
+        def get_response(request: Any) -> Any:
+            request._dont_enforce_csrf_checks = True
+            return original(request)
+
+        self.app.get_response = get_response  # type: ignore[method-assign]
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self.app.get_response = original  # type: ignore[method-assign]
+
+
+def _operations() -> list[tuple[str, str]]:
+    from config.api import api
+
+    schema = api.get_openapi_schema()
+    return sorted((m.upper(), p) for p, item in schema["paths"].items() for m in item)
+
+
+OPERATIONS = _operations()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, Any]]:
+    """The demo year, seeded once for the module inside a transaction that is rolled back at the end."""
+    from voucher.accounts.models import User
+    from voucher.contracts.models import Contract
+    from voucher.demo.seed import seed_demo
+    from voucher.orders.models import Order
+
+    media = tmp_path_factory.mktemp("fuzz-media")
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(MEDIA_ROOT=str(media), RATELIMIT_ENABLE=False),
+            transaction.atomic(),
+        ):
+            seed_demo()
+            cookies = {}
+            for role, username in LOGINS.items():
+                client = Client()
+                client.force_login(User.objects.get(username=username))
+                cookies[role] = client.cookies["sessionid"].value
+            numbers = sorted(
+                {
+                    *Order.objects.values_list("number", flat=True),
+                    *Contract.objects.values_list("number", flat=True),
+                }
+            )
+            schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _FuzzHandler())
+            yield {"schema": schema, "cookies": cookies, "numbers": numbers}
+            transaction.set_rollback(True)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _real_parameters(path: str, numbers: list[str]) -> list[dict[str, Any]]:
+    """Path parameters naming records of the demo year (the generated ones almost never do)."""
+    names = re.findall(r"\{(\w+)\}", path)
+    if not names:
+        return []
+    choices: list[dict[str, Any]] = []
+    for index in range(12):
+        values: dict[str, Any] = {}
+        for name in names:
+            if name == "number":
+                values[name] = numbers[index % len(numbers)] if numbers else "none"
+            elif name == "year":
+                values[name] = [2025, 2026][index % 2]
+            elif name == "code":
+                values[name] = ["I65", "C", "M7491"][index % 3]
+            else:
+                values[name] = index + 1
+        choices.append(values)
+    return choices
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_api_operation_survives_fuzzing(world, db, actor, method, path):
+    operation = world["schema"][path][method]
+    headers = {"Cookie": f"sessionid={world['cookies'][actor]}"} if actor != "anonymous" else {}
+    # Operations the schema declares behind session authentication must refuse anonymous callers (which
+    # operations may be public at all is tests/test_public_surface.py's list).
+    public = not operation.definition.raw.get("security")
+    allowed_writers = write_roles(method, path)
+    real = _real_parameters(path, world["numbers"])
+    strategy = operation.as_strategy()
+    if real:
+        strategy = st.one_of(
+            strategy, st.sampled_from(real).flatmap(lambda p: operation.as_strategy(path_parameters=p))
+        )
+    declared = set(operation.definition.raw.get("responses", {}))
+    examples = MAX_EXAMPLES["anonymous" if actor == "anonymous" else "logged_in"]
+    failures: list[str] = []
+
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy)
+    def run(case: Any) -> None:
+        # Each call in a savepoint, so an error inside one call leaves the next one a usable transaction.
+        with transaction.atomic():
+            response = case.call(headers=headers)
+            transaction.set_rollback(True)
+        body = "" if isinstance(case.body, NotSet) else f" body={str(case.body)[:200]!r}"
+        where = f"{case.method} {case.formatted_path} query={case.query}{body}"
+        try:
+            case.validate_response(
+                response,
+                checks=[not_a_server_error, response_schema_conformance, content_type_conformance],
+                headers=headers,
+            )
+        except (AssertionError, FailureGroup) as exc:
+            failures.append(f"{where}: {str(exc)[:600]}")
+        status = response.status_code
+        if 200 <= status < 300 and str(status) not in declared:
+            failures.append(f"{where}: {status} is not a declared response ({sorted(declared)})")
+        if actor == "anonymous" and not public and status != 401:
+            failures.append(f"{where}: anonymous got {status}, not 401")
+        if (
+            allowed_writers is not None
+            and 200 <= status < 300
+            and actor not in {"anonymous", *allowed_writers}
+        ):
+            failures.append(f"{where}: {actor} got {status} from a write its permission refuses")
+
+    run()
+    assert not failures, "\n".join(failures[:5])
