@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from voucher.core import clock
+from voucher.core.models import AuditEvent
 from voucher.core.notifications import notify
 from voucher.orders.services import order_place
 from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
@@ -79,6 +80,14 @@ MATRIX: list[Row] = [
         method="post",
         kwargs=lambda ctx: {"pk": ctx["enterprise_notification"].pk},
     ),
+    # The audit log (SPEC M3) is for the Bureau's administrators only.
+    Row("core:audit_list", _only("admin", 200, 403)),
+    Row(
+        "core:audit_detail",
+        _only("admin", 200, 403),
+        kwargs=lambda ctx: {"pk": AuditEvent.objects.order_by("id").values_list("id", flat=True).first()},
+    ),
+    Row("core:audit_export", _only("admin", 200, 403)),
     Row("accounts:login", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     Row("accounts:logout", _everyone(302), method="post"),
     Row("accounts:organisation", _members(200)),

@@ -1,4 +1,4 @@
-"""API: the notification inbox and the working-day calendar."""
+"""API: the notification inbox, the working-day calendar and the audit log (admins)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from voucher.core.audit_api import router as audit_router
 from voucher.core.models import Notification
 from voucher.core.notifications import notification_mark_read
 from voucher.core.workdays import add_working_days, is_working_day
 
 router = Router(tags=["core"])
+router.add_router("", audit_router)
 
 
 class NotificationOut(Schema):

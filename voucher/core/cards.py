@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from voucher.accounts.choices import Role
 from voucher.core import clock
+from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.models import Notification
+from voucher.core.navigation import register_nav
 from voucher.core.workbench import Card, register
 from voucher.core.workdays import scheduled_years
 
@@ -63,3 +65,8 @@ def schedule_card(user: Any) -> list[Card]:
             order=5,
         )
     ]
+
+
+@register_nav
+def audit_nav(user: Any) -> list[tuple[str, str]]:
+    return [("审计日志", reverse("core:audit_list"))] if can_view_audit_log(user) else []

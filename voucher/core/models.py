@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from voucher.core.audit_hash import GENESIS, content_hash_of
+
 
 class MoneyField(models.DecimalField):
     """An amount in CNY: Decimal with two places (see :mod:`voucher.core.money`)."""
@@ -58,6 +60,9 @@ class AuditEvent(models.Model):
     """One state change, decision or upload (SPEC M3): who, when, what, before → after.
 
     Append-only: the model refuses updates and deletes, and a database trigger refuses them too.
+    Tamper-evident: ``content_hash`` is written with the row; sealing (:mod:`voucher.core.audit_chain`)
+    later gives it its place in the chain (``chain_seq``, ``chain_hash``) — the only change the
+    database lets through, and only while those fields are still empty.
     """
 
     at = models.DateTimeField("时间", db_index=True)
@@ -77,6 +82,9 @@ class AuditEvent(models.Model):
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     note = models.TextField("说明", blank=True)
+    content_hash = models.CharField("内容哈希", max_length=64, editable=False)
+    chain_seq = models.PositiveBigIntegerField("链序号", null=True, blank=True, unique=True, editable=False)
+    chain_hash = models.CharField("链哈希", max_length=64, null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -84,7 +92,19 @@ class AuditEvent(models.Model):
         verbose_name = "审计日志"
         verbose_name_plural = "审计日志"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(
+                fields=["id"], condition=models.Q(chain_seq__isnull=True), name="core_audit_unsealed_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(chain_seq__isnull=True, chain_hash__isnull=True)
+                | models.Q(chain_seq__isnull=False, chain_hash__isnull=False),
+                name="audit_chain_fields_together",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
@@ -92,10 +112,34 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise AppendOnlyError("审计日志只能追加，不能修改。")
+        self.content_hash = content_hash_of(self)
+        self.chain_seq = self.chain_hash = None
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("审计日志只能追加，不能删除。")
+
+
+class AuditLog(models.Model):
+    """The audit log as a whole: one row holding the head of the sealed chain (SPEC M3).
+
+    Sealing locks this row, so concurrent sealers take turns while business transactions, which only
+    insert events, never wait for it. Events about the log itself (exports) are recorded against it.
+    """
+
+    SINGLETON = 1
+
+    seq = models.PositiveBigIntegerField("已封存条数", default=0)
+    head_hash = models.CharField("链头哈希", max_length=64, default=GENESIS)
+    sealed_at = models.DateTimeField("最近封存时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "审计日志链"
+        verbose_name_plural = "审计日志链"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_log_single_row")]
+
+    def __str__(self) -> str:
+        return "审计日志"
 
 
 class Notification(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from voucher.core import views
+from voucher.core import audit_views, views
 
 app_name = "core"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/<int:pk>/", audit_views.audit_detail, name="audit_detail"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
 ]
