@@ -348,6 +348,12 @@ def application_submit(*, actor: Any, application: Application, pledge_accepted:
     window = permissions.application_window(application.programme, today)
     if not window:
         raise ValidationError({"__all__": [window.reason]}, code="outside_window")
+    # M5: a sanctioned provider's applications are not accepted while the ban runs.
+    from voucher.enforcement.selectors import sanction_refusal
+
+    banned = sanction_refusal(organisation_id=application.organisation_id, on=today)
+    if not banned:
+        raise ValidationError({"__all__": [ValidationError(banned.reason, code=banned.code)]})
     errors = submission_problems(application)
     if not pledge_accepted:
         errors["pledge"] = ["请阅读并接受《申报承诺》后再提交。"]

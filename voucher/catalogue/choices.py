@@ -17,6 +17,8 @@ class ProductAction(models.TextChoices):
     MARK_READY = "mark_ready", "公示期满，转为待上线"
     PUT_ON_SALE = "put_on_sale", "设置服务券数量并上线"
     WITHDRAW = "withdraw", "下架（异议成立）"
+    SUSPEND = "suspend", "暂停交易（违规处理）"
+    RESUME = "resume", "恢复交易"
 
 
 class CatalogueSort(models.TextChoices):

@@ -159,3 +159,68 @@ def product_put_on_sale(*, actor: Any, product: Product, quantity: Any) -> Produ
         url=f"/catalogue/{product.pk}/",
     )
     return product
+
+
+@transaction.atomic
+def product_suspend(*, actor: Any, product: Product, reason: str) -> Product:
+    """暂停交易 (M5): an on-sale product stops taking orders; its remaining vouchers are kept for a resumption."""
+    permissions.is_admin(actor).enforce()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写暂停交易的原因。"})
+    product = _locked(product)
+    before = snapshot(product, AUDITED)
+    product.status = product_transition(product.status, ProductAction.SUSPEND)
+    product.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="product.suspended",
+        obj=product,
+        before=before,
+        after=snapshot(product, AUDITED),
+        note=reason,
+    )
+    notify(
+        recipients=provider_users(product),
+        kind="product.suspended",
+        title=f"配券产品“{product.name}”已暂停交易",
+        body=reason,
+        url=f"/catalogue/{product.pk}/",
+    )
+    return product
+
+
+@transaction.atomic
+def product_resume(*, actor: Any, product: Product, reason: str) -> Product:
+    """恢复交易: the Bureau puts a suspended product back on sale, unless its provider is still banned (M5)."""
+    from voucher.enforcement.selectors import sanction_refusal
+
+    permissions.is_admin(actor).enforce()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写恢复交易的原因。"})
+    product = _locked(product)
+    banned = sanction_refusal(organisation_id=product.provider_id, on=clock.today())
+    if not banned:
+        raise ValidationError(
+            {"reason": ValidationError(f"服务商处于禁入期，不能恢复交易：{banned.reason}", code="sanctioned")}
+        )
+    before = snapshot(product, AUDITED)
+    product.status = product_transition(product.status, ProductAction.RESUME)
+    product.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="product.resumed",
+        obj=product,
+        before=before,
+        after=snapshot(product, AUDITED),
+        note=reason,
+    )
+    notify(
+        recipients=provider_users(product),
+        kind="product.resumed",
+        title=f"配券产品“{product.name}”已恢复交易",
+        body=reason,
+        url=f"/catalogue/{product.pk}/",
+    )
+    return product

@@ -14,6 +14,9 @@ PRODUCT_TRANSITIONS: dict[tuple[str, str], str] = {
     # V3: a product with an upheld objection does not go on sale.
     (A.WITHDRAW, S.NOTICED): S.WITHDRAWN,
     (A.WITHDRAW, S.READY): S.WITHDRAWN,
+    # M5: a violation stops the product's trading; the Bureau may resume it afterwards.
+    (A.SUSPEND, S.ON_SALE): S.SUSPENDED,
+    (A.RESUME, S.SUSPENDED): S.ON_SALE,
 }
 
 

@@ -504,6 +504,12 @@ def claim_submit(*, actor: Any, claim: Claim, confirmed: bool, revision: int | N
         can_edit_claim(actor, locked).enforce()
         new_status = transition(locked.status, ClaimAction.SUBMIT)
         _check_window(locked.contract)
+        # M5: no claim is accepted while the provider or the ordering enterprise is banned.
+        from voucher.enforcement.selectors import sanction_refusal
+
+        for party in (locked.provider_id, locked.enterprise_id):
+            if not (banned := sanction_refusal(organisation_id=party, on=clock.today())):
+                raise refuse("sanctioned", banned.reason)
         if locked.contract.status not in CLAIMABLE_CONTRACT_STATUSES:
             raise refuse(
                 "contract_not_confirmed",

@@ -1,11 +1,22 @@
-"""Reads for oversight: is an organisation under a sanction on a given day (SPEC E7, M5)?"""
+"""Reads for oversight: is an organisation under a sanction on a given day (SPEC E7, M5)? What oversight
+records may a user see (M1, M2, M5)? Does a spot-check draw verify?"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import QuerySet
+
+from voucher.accounts.choices import Role
+from voucher.accounts.models import User
+from voucher.claims.choices import ClaimStatus
+from voucher.claims.models import Claim
 from voucher.core.permissions import ALLOWED, Decision, deny
-from voucher.enforcement.models import Sanction
+from voucher.enforcement import sampling
+from voucher.enforcement.choices import SpotCheckStatus
+from voucher.enforcement.models import Clawback, Sanction, SpotCheck, SpotCheckItem
 
 
 def sanction_in_force(*, organisation_id: int, on: dt.date) -> Sanction | None:
@@ -25,3 +36,124 @@ def sanction_refusal(*, organisation_id: int, on: dt.date) -> Decision:
     if sanction is None:
         return ALLOWED
     return deny(sanction.reason, "sanctioned")
+
+
+def sanctions_visible_to(user: Any) -> QuerySet[Sanction]:
+    """Every sanction for the Bureau; the organisation's own for its members; nothing otherwise."""
+    rows = Sanction.objects.select_related("organisation", "case", "decided_by", "lifted_by")
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if user.has_role(Role.ADMIN):
+        return rows
+    if user.has_role(Role.ENTERPRISE, Role.PROVIDER) and user.organisation_id:
+        return rows.filter(organisation_id=user.organisation_id)
+    return rows.none()
+
+
+def sanctions_in_force(on: dt.date) -> QuerySet[Sanction]:
+    return Sanction.objects.filter(lifted_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+
+
+def clawbacks_visible_to(user: Any) -> QuerySet[Clawback]:
+    """Every clawback for the Bureau; a provider's and an enterprise's own; nothing otherwise."""
+    rows = Clawback.objects.select_related("claim__order", "enterprise", "provider", "case")
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if user.has_role(Role.ADMIN):
+        return rows
+    if user.has_role(Role.PROVIDER) and user.organisation_id:
+        return rows.filter(provider_id=user.organisation_id)
+    if user.has_role(Role.ENTERPRISE) and user.organisation_id:
+        return rows.filter(enterprise_id=user.organisation_id)
+    return rows.none()
+
+
+def reportable_claims(user: Any) -> QuerySet[Claim]:
+    """The provider's approved claims (the ones a refund or missing service can be reported on)."""
+    if not (
+        getattr(user, "is_authenticated", False) and user.has_role(Role.PROVIDER) and user.organisation_id
+    ):
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(provider_id=user.organisation_id, status=ClaimStatus.APPROVED)
+        .select_related("order", "order__product", "enterprise")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def spot_checks_visible_to(user: Any) -> QuerySet[SpotCheck]:
+    """All spot checks for the Bureau; for a reviewer, those with an item assigned to them."""
+    rows = SpotCheck.objects.select_related("programme", "created_by")
+    if not getattr(user, "is_authenticated", False):
+        return rows.none()
+    if user.has_role(Role.ADMIN):
+        return rows
+    if user.has_role(Role.REVIEWER):
+        return rows.filter(pk__in=SpotCheckItem.objects.filter(inspector=user).values("spot_check_id"))
+    return rows.none()
+
+
+def inspection_tasks(user: Any) -> QuerySet[SpotCheckItem]:
+    """Items assigned to ``user`` that still need a finding."""
+    if not getattr(user, "is_authenticated", False):
+        return SpotCheckItem.objects.none()
+    return SpotCheckItem.objects.filter(inspector=user, outcome="", spot_check__status=SpotCheckStatus.OPEN)
+
+
+def inspectors() -> QuerySet[User]:
+    return User.objects.filter(role__in=[Role.REVIEWER, Role.ADMIN], is_active=True).order_by(
+        "role", "username"
+    )
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of re-running a spot-check draw."""
+
+    stored_hash_ok: bool
+    draw_reproduced: bool
+    population_unchanged: bool
+    current_count: int
+    current_hash: str
+    added: int
+    removed: int
+
+    @property
+    def matches(self) -> bool:
+        return self.stored_hash_ok and self.draw_reproduced and self.population_unchanged
+
+    @property
+    def summary(self) -> str:
+        if self.matches:
+            return "核验一致：按记录的随机种子和总体重新抽取，结果与原抽样完全相同，且当前总体未变化。"
+        parts = []
+        if not self.stored_hash_ok:
+            parts.append("记录的总体编号与总体哈希不符（记录可能被改动）")
+        if not self.draw_reproduced:
+            parts.append("按随机种子重新抽取的结果与记录的样本不一致")
+        if not self.population_unchanged:
+            parts.append(f"按原条件查询的当前总体已变化（新增 {self.added} 个，减少 {self.removed} 个）")
+        return "核验不一致：" + "；".join(parts) + "。"
+
+
+def spot_check_verify(check: SpotCheck) -> Verification:
+    """Re-derive the sample from the stored seed and population, and compare the population the stored
+    filters select today with the stored one."""
+    from voucher.enforcement.services import eligible_population
+
+    stored = [int(i) for i in check.population_ids]
+    current = eligible_population(check.programme, check.target, dict(check.filters))
+    try:
+        redrawn = sampling.draw(check.seed, stored, check.sample_size)
+    except ValueError:
+        redrawn = []
+    current_hash = sampling.population_hash(current)
+    return Verification(
+        stored_hash_ok=sampling.population_hash(stored) == check.population_hash,
+        draw_reproduced=redrawn == [int(i) for i in check.sample_ids],
+        population_unchanged=current_hash == check.population_hash,
+        current_count=len(current),
+        current_hash=current_hash,
+        added=len(set(current) - set(stored)),
+        removed=len(set(stored) - set(current)),
+    )
