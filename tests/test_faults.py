@@ -286,3 +286,73 @@ def test_o3_a_worker_killed_mid_transaction_leaves_nothing_half_done(buyer, prod
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
     assert QuotaLedgerEntry.objects.filter(reference=placed.number).count() == 1
+
+
+# --- the sweepers from two processes at once --------------------------------------------------------------
+# (tests in voucher/orders and voucher/claims run them from threads; here they are separate processes, as two
+# cron hosts would run them.)
+
+SWEEPER = r"""
+import datetime as dt, sys, time
+import django
+django.setup()
+from voucher.claims.services import claims_sweep
+from voucher.core import clock
+from voucher.orders.services import orders_sweep
+
+start = float(sys.argv[1])
+time.sleep(max(0.0, start - time.time()))
+with clock.frozen_at(dt.datetime(2025, 9, 15, 9, 0, tzinfo=clock.SHANGHAI)):
+    orders = orders_sweep()["expired"]
+    claims = len(claims_sweep())
+print("SWEPT", orders, claims, flush=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_o6_r5_sweepers_in_two_processes_release_exactly_once(contract, buyer, provider, programme_2025):  # noqa: F811
+    """An overdue order and a contract whose claim period ended unfiled: two sweeping processes started at
+    the same moment cancel the order once and waive the claim once; every release is booked once."""
+    import time
+
+    from voucher.core import clock
+    from voucher.testing.builders import ORDER_DAY, make_product
+
+    product = make_product(programme_2025, provider=provider)  # noqa: F811
+    with clock.frozen_at(ORDER_DAY):
+        overdue = order_services.order_place(
+            actor=buyer,
+            product=product,
+            idempotency_key=uuid.uuid4().hex,
+            contact_name="王经理",
+            contact_mobile="13912345678",
+        )
+    vouchers = Product.objects.get(pk=product.pk).vouchers_left
+    start = time.time() + 4
+    sweepers = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", SWEEPER, str(start)],
+            cwd=ROOT,
+            env=worker_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = []
+    for sweeper in sweepers:
+        out, err = sweeper.communicate(timeout=180)
+        assert sweeper.returncode == 0, err[-2000:]
+        results.append(out.split()[-2:])
+    assert sorted(int(r[0]) for r in results) == [0, 1], results
+    assert sorted(int(r[1]) for r in results) == [0, 1], results
+    overdue.refresh_from_db()
+    assert overdue.status == "expired"
+    assert Product.objects.get(pk=product.pk).vouchers_left == vouchers + 1
+    assert QuotaLedgerEntry.objects.filter(reference=overdue.number, kind="release").count() == 1
+    assert Claim.objects.filter(contract=contract, status="waived").count() == 1
+    assert AuditEvent.objects.filter(action="claim.auto_waived").count() == 1
+    account = QuotaAccount.objects.get(organisation=buyer.organisation, programme=product.programme)
+    assert account.reserved == 0 and account.committed == 0
+    assert account.available + account.reserved + account.committed + account.paid == account.cap
