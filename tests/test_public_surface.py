@@ -23,6 +23,7 @@ PAGE_NAMESPACES = {
     "reviews",
     "catalogue",
     "contracts",
+    "payouts",
 }
 PUBLIC_PAGES = {
     "core:home",
@@ -34,6 +35,8 @@ PUBLIC_PAGES = {
     "catalogue:detail",
     "reviews:public_notices",
     "reviews:public_notice",
+    "payouts:public_batches",
+    "payouts:public_batch",
     "enterprises:signup",
     "enterprises:industries",
 }
@@ -46,6 +49,7 @@ PUBLIC_API_PREFIXES = (
     "/api/v1/enterprises/register",
     "/api/v1/enterprises/uscc/check",
     "/api/v1/contracts/products/",
+    "/api/v1/payouts/public/",
 )
 
 

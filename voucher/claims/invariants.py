@@ -1,6 +1,10 @@
 """Ledger invariants (issue: reliability): every quota account and voucher count must equal what the
-orders, contracts and claims that produced them imply. Used by ``manage.py ledger_check``, the tests
-and the launch-day benchmark."""
+orders, contracts, claims and payout batches that produced them imply, and every payout batch must
+add up. Used by ``manage.py ledger_check``, the tests and the benchmarks.
+
+The rule: an order's subsidy estimate is reserved until its contract is recorded; the contract's
+deduction is committed until its claim is decided; an approved claim keeps its approved payout committed
+until a payout batch marks it paid, when it moves to paid (R6, R7)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from voucher.catalogue.models import Product
 from voucher.claims.choices import ClaimStatus
@@ -17,9 +21,12 @@ from voucher.contracts.models import Contract
 from voucher.enterprises.models import QuotaAccount
 from voucher.orders.choices import HOLDING_STATUSES, OrderStatus
 from voucher.orders.models import Order
+from voucher.payouts.choices import LIVE_ITEM_STATUSES, BatchStatus, ItemStatus
+from voucher.payouts.models import PayoutBatch, PayoutItem
 
 ZERO = Decimal("0.00")
-# A contract's deduction stays committed until its claim is approved (paid), voided or waived (released).
+# A contract's deduction stays committed until its claim is approved (reduced to the approved payout),
+# voided or waived (released).
 COMMITTED_CLAIM_STATES = {ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.RETURNED}
 
 
@@ -39,7 +46,8 @@ def _sums_by_account(rows) -> dict[tuple[int, int], Decimal]:
 
 
 def quota_mismatches() -> list[Mismatch]:
-    """Each account's buckets against the orders (reserved), contracts (committed) and claims (paid)."""
+    """Each account's buckets against the orders (reserved), contracts and approved claims not yet paid
+    (committed) and the paid payout items (paid)."""
     reserved = _sums_by_account(
         Order.objects.filter(
             Q(status=OrderStatus.PLACED) | Q(status=OrderStatus.ACCEPTED, contract__isnull=True)
@@ -53,10 +61,16 @@ def quota_mismatches() -> list[Mismatch]:
     ):
         if claim_status is None or claim_status in COMMITTED_CLAIM_STATES:
             committed[(enterprise_id, programme_id)] += deduction
+    paid_claims = set(PayoutItem.objects.filter(status=ItemStatus.PAID).values_list("claim_id", flat=True))
+    for claim_id, enterprise_id, programme_id, payout in Claim.objects.filter(
+        status=ClaimStatus.APPROVED
+    ).values_list("pk", "contract__order__enterprise_id", "contract__order__programme_id", "approved_payout"):
+        if claim_id not in paid_claims:
+            committed[(enterprise_id, programme_id)] += payout or ZERO
     paid = _sums_by_account(
-        Claim.objects.filter(status=ClaimStatus.APPROVED)
-        .values_list("contract__order__enterprise_id", "contract__order__programme_id")
-        .annotate(total=Sum("approved_payout"))
+        PayoutItem.objects.filter(status=ItemStatus.PAID)
+        .values_list("enterprise_id", "batch__programme_id")
+        .annotate(total=Sum("amount"))
     )
     found: list[Mismatch] = []
     for account in QuotaAccount.objects.select_related("organisation", "programme"):
@@ -92,5 +106,55 @@ def voucher_mismatches() -> list[Mismatch]:
     return found
 
 
+def payout_mismatches() -> list[Mismatch]:
+    """Each batch's count and total against its live items; each paid item against its claim and the
+    batch status; no claim in two live batches."""
+    found: list[Mismatch] = []
+    live = {
+        row["batch_id"]: row
+        for row in PayoutItem.objects.filter(status__in=LIVE_ITEM_STATUSES)
+        .values("batch_id")
+        .annotate(count=Count("id"), total=Sum("amount"))
+        .order_by()
+    }
+    unpaid = set(
+        PayoutItem.objects.filter(status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED])
+        .values_list("batch_id", flat=True)
+        .distinct()
+    )
+    for batch in PayoutBatch.objects.all():
+        subject = f"兑付批次 {batch.number}"
+        row = live.get(batch.pk, {"count": 0, "total": ZERO})
+        if batch.item_count != row["count"]:
+            found.append(Mismatch(subject, "item_count = 明细笔数", batch.item_count, row["count"]))
+        if batch.total_amount != (row["total"] or ZERO):
+            found.append(Mismatch(subject, "total_amount = 明细金额合计", batch.total_amount, row["total"]))
+        if batch.status == BatchStatus.PAID and batch.pk in unpaid:
+            found.append(Mismatch(subject, "已支付批次不应有未支付明细", "有", "无"))
+    for item in (
+        PayoutItem.objects.filter(status=ItemStatus.PAID)
+        .exclude(claim__status=ClaimStatus.APPROVED, amount=F("claim__approved_payout"))
+        .select_related("claim__order", "batch")
+    ):
+        found.append(
+            Mismatch(
+                f"兑付明细 {item.batch.number} · {item.claim.order.number}",
+                "已支付金额 = 兑券申请的核定兑付金额（审核通过）",
+                item.amount,
+                item.claim.approved_payout,
+            )
+        )
+    doubled = (
+        PayoutItem.objects.filter(status__in=LIVE_ITEM_STATUSES)
+        .values("claim_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by()
+    )
+    for row in doubled:
+        found.append(Mismatch(f"兑券申请 {row['claim_id']}", "至多在一个有效批次中", row["n"], 1))
+    return found
+
+
 def ledger_mismatches() -> list[Mismatch]:
-    return quota_mismatches() + voucher_mismatches()
+    return quota_mismatches() + voucher_mismatches() + payout_mismatches()

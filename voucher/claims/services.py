@@ -6,9 +6,9 @@ signing date (the deal) until ``programme.claim_deadline(contract.service_end)``
 once both parties have confirmed the contract; whether the enterprise has already confirmed completion
 is shown to the reviewer as a pre-check.
 
-Quota ledger: approval moves the contract's commitment to ``paid`` with :func:`quota_pay` (the approved
-payout; the reduced part returns to available). "Paid" in the ledger therefore means "approved for
-payout"; the payout batches (R7) record the disbursement itself. A void order or a waived claim releases
+Quota ledger: approval reduces the contract's commitment to the approved payout (a reduced part returns
+to available with :func:`quota_release_commitment`); the approved payout stays committed until the payout
+batch (R7) marks it paid, which moves it from committed to paid. A void order or a waived claim releases
 the whole commitment back to available.
 
 Locking order, the same in every service: the enterprise's quota account, then the claim, then the contract.
@@ -55,7 +55,7 @@ from voucher.core.uploads import JPEG, PDF, PNG
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditCheck, QuotaAccount
-from voucher.enterprises.services import quota_pay, quota_release_commitment
+from voucher.enterprises.services import quota_release_commitment
 
 CLAIM_AUDIT_FIELDS = [
     "status",
@@ -780,15 +780,14 @@ def claim_decide(*, actor: Any, claim: Claim, action: str, payout: Any = None, r
                 raise refuse(
                     "credit_failed", f"企业信用核查未通过：{record.reason} 不能审核通过，请作废订单。"
                 )
-            quota_pay(
-                actor=actor,
-                account=account,
-                amount=amount,
-                committed_amount=contract.deduction,
-                reference=locked.order.number,
-                note=f"兑券审核通过，核定兑付 {format_cny(amount)}"
-                + (f"（核减：{text}）" if amount < contract.deduction else ""),
-            )
+            if amount < contract.deduction:
+                quota_release_commitment(
+                    actor=actor,
+                    account=account,
+                    amount=contract.deduction - amount,
+                    reference=locked.order.number,
+                    note=f"兑券审核核减，核定兑付 {format_cny(amount)}（核减：{text}）"[:300],
+                )
             locked.approved_payout = amount
             locked.quota_settled_at = now
             title = f"兑券申请审核通过：{locked.order.number}"

@@ -28,7 +28,7 @@ from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, inspect_upload
+from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, inspect_upload
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews import permissions
 from voucher.reviews.choices import ObjectionAction, ObjectionStatus
@@ -213,6 +213,32 @@ def _max_upload_bytes() -> int:
     return int(getattr(settings, "VOUCHER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 
 
+def objection_fields_check(
+    errors: dict[str, list[str]], *, name: str, contact: str, text: str, file: File | None
+) -> tuple[dict[str, str], InspectedFile | None, str]:
+    """The objector's name, contact and text (trimmed) and the optional evidence file checked by its
+    content; problems are added to ``errors`` by field. Shared by product and payout notices."""
+    values = {"name": (name or "").strip(), "contact": (contact or "").strip(), "text": (text or "").strip()}
+    labels = {"name": "姓名或单位", "contact": "联系方式", "text": "异议内容"}
+    limits = {"name": 100, "contact": 100, "text": 5000}
+    for key, value in values.items():
+        if not value:
+            errors[key] = [f"请填写{labels[key]}。"]
+        elif len(value) > limits[key]:
+            errors[key] = [f"{labels[key]}不能超过{limits[key]}字。"]
+    inspected = None
+    file_name = ""
+    if file is not None:
+        file_name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        try:
+            inspected = inspect_upload(
+                file, allowed=OBJECTION_FILE_KINDS, max_bytes=_max_upload_bytes(), name=file_name
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return values, inspected, file_name
+
+
 @transaction.atomic
 def objection_file(
     *,
@@ -233,23 +259,9 @@ def objection_file(
     errors: dict[str, list[str]] = {}
     if not NoticeItem.objects.filter(notice=notice, product=product).exists():
         errors["product"] = ["请选择本次公示中的产品。"]
-    values = {"name": (name or "").strip(), "contact": (contact or "").strip(), "text": (text or "").strip()}
-    labels = {"name": "姓名或单位", "contact": "联系方式", "text": "异议内容"}
-    limits = {"name": 100, "contact": 100, "text": 5000}
-    for key, value in values.items():
-        if not value:
-            errors[key] = [f"请填写{labels[key]}。"]
-        elif len(value) > limits[key]:
-            errors[key] = [f"{labels[key]}不能超过{limits[key]}字。"]
-    inspected = None
-    if file is not None:
-        file_name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
-        try:
-            inspected = inspect_upload(
-                file, allowed=OBJECTION_FILE_KINDS, max_bytes=_max_upload_bytes(), name=file_name
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    values, inspected, file_name = objection_fields_check(
+        errors, name=name, contact=contact, text=text, file=file
+    )
     if errors:
         raise ValidationError(errors)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)

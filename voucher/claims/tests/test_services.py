@@ -55,13 +55,24 @@ def assert_ledger_consistent(account):
         ),
         Decimal("0"),
     )
+    from voucher.payouts.models import PayoutItem
+
     contracts = Contract.objects.filter(enterprise_id=org, programme_id=year)
+    paid_claims = set(PayoutItem.objects.filter(status="paid").values_list("claim_id", flat=True))
+    # Committed: unsettled deductions, and approved payouts not yet paid by a payout batch (R6, R7).
     committed = sum(
         (c.deduction for c in contracts if not hasattr(c, "claim") or c.claim.quota_settled_at is None),
         Decimal("0"),
+    ) + sum(
+        (
+            c.claim.approved_payout
+            for c in contracts
+            if hasattr(c, "claim") and c.claim.approved_payout and c.claim.pk not in paid_claims
+        ),
+        Decimal("0"),
     )
     paid = sum(
-        (c.claim.approved_payout for c in contracts if hasattr(c, "claim") and c.claim.approved_payout),
+        (c.claim.approved_payout for c in contracts if hasattr(c, "claim") and c.claim.pk in paid_claims),
         Decimal("0"),
     )
     assert (account.reserved, account.committed, account.paid) == (reserved, committed, paid)
@@ -298,14 +309,15 @@ def test_r4_after_submission_nothing_changes_and_the_contract_is_locked(submitte
 # --- R6: decisions and the quota ledger ---------------------------------------------------------------
 
 
-def test_r6_approve_full_payout_moves_commitment_to_paid(submitted, reviewer_user):
+def test_r6_approve_full_payout_keeps_it_committed_until_paid(submitted, reviewer_user):
     account = account_of(submitted)
     before = account.available
     claim = services.claim_decide(actor=reviewer_user, claim=submitted, action="approve", payout="30000.00")
     assert claim.status == ClaimStatus.APPROVED and claim.approved_payout == Decimal("30000.00")
     assert claim.credit_check is not None and claim.credit_check.context == "claim_review"
     account.refresh_from_db()
-    assert account.paid == Decimal("30000.00") and account.committed == 0 and account.available == before
+    # R7: the payout batch moves it to paid when the payment is recorded.
+    assert account.paid == 0 and account.committed == Decimal("30000.00") and account.available == before
     assert_ledger_consistent(account)
 
 
@@ -319,7 +331,7 @@ def test_r6_reduced_payout_needs_a_reason_and_releases_the_rest(submitted, revie
         actor=reviewer_user, claim=submitted, action="approve", payout="20000.00", reason="部分服务未提供"
     )
     account.refresh_from_db()
-    assert account.paid == Decimal("20000.00")
+    assert account.paid == 0 and account.committed == Decimal("20000.00")
     assert account.available == before + Decimal("10000.00")
     assert_ledger_consistent(account)
 

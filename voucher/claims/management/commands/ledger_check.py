@@ -1,4 +1,5 @@
-"""Check every quota ledger and voucher count against the orders, contracts and claims; list each mismatch."""
+"""Check every quota ledger and voucher count against the orders, contracts, claims and payout batches, and
+that every payout batch adds up; list each mismatch."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from voucher.claims.invariants import ledger_mismatches
 
 
 class Command(BaseCommand):
-    help = "核对额度账户与服务券数量是否与订单、合同、兑券一致"
+    help = "核对额度账户与服务券数量是否与订单、合同、兑券、兑付批次一致，兑付批次合计是否等于明细"
 
     def handle(self, *args: Any, **options: Any) -> None:
         found = ledger_mismatches()
@@ -18,4 +19,4 @@ class Command(BaseCommand):
             self.stdout.write(str(mismatch))
         if found:
             raise CommandError(f"发现 {len(found)} 处不一致。")
-        self.stdout.write("额度账户与服务券数量全部一致（0 处不一致）。")
+        self.stdout.write("额度账户、服务券数量与兑付批次全部一致（0 处不一致）。")

@@ -1,0 +1,632 @@
+"""Payout batches (分批兑付, SPEC R7): batching approved claims, the public notice and its objections,
+approval for disbursement, the payment file and recording payments; the providers' payee accounts.
+
+Quota ledger: a claim's approved payout stays committed on the enterprise's account until a batch marks
+its item paid, which moves it committed → paid with :func:`quota_pay` in the same transaction as the
+item, so a failure part-way leaves nothing paid.
+
+Locking order: the batch, then its items, then (through the ledger service) the quota accounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+
+from voucher.accounts.choices import Role
+from voucher.accounts.models import Organisation, User
+from voucher.core import clock
+from voucher.core.audit import audit_record, snapshot
+from voucher.core.money import format_cny
+from voucher.core.notifications import notify
+from voucher.enterprises.models import QuotaAccount
+from voucher.enterprises.services import quota_pay
+from voucher.payouts import permissions
+from voucher.payouts.choices import LIVE_ITEM_STATUSES, BatchAction, BatchStatus, ItemStatus
+from voucher.payouts.export import ExportResult, write_payment_file
+from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.selectors import BatchFilters, batchable_claims, live_totals
+from voucher.payouts.transitions import transition
+from voucher.programmes.models import ProgrammeYear
+from voucher.reviews.choices import ObjectionAction, ObjectionStatus
+from voucher.reviews.services import objection_fields_check
+from voucher.reviews.transitions import objection_transition
+
+BATCH_AUDIT_FIELDS = [
+    "status",
+    "title",
+    "item_count",
+    "total_amount",
+    "notice_days",
+    "notice_starts_on",
+    "notice_ends_on",
+    "approved_at",
+    "exported_at",
+    "export_count",
+    "paid_at",
+    "cancelled_at",
+    "cancel_reason",
+]
+ITEM_AUDIT_FIELDS = ["status", "amount", "paid_on", "payment_reference", "removed_reason"]
+REASON_MAX = 1000
+
+
+def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
+    """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _admins() -> list[User]:
+    return list(User.objects.filter(role=Role.ADMIN, is_active=True))
+
+
+def _members(organisation_ids: Iterable[int], role: str) -> QuerySet[User]:
+    return User.objects.filter(organisation_id__in=set(organisation_ids), role=role, is_active=True)
+
+
+def batch_url(batch: PayoutBatch) -> str:
+    return f"/payouts/batches/{batch.pk}/"
+
+
+def public_url(batch: PayoutBatch) -> str:
+    return f"/payouts/public/{batch.pk}/"
+
+
+def _lock(batch: PayoutBatch) -> PayoutBatch:
+    return PayoutBatch.objects.select_for_update(of=("self",)).select_related("programme").get(pk=batch.pk)
+
+
+def _recount(batch: PayoutBatch) -> None:
+    totals = live_totals(batch)
+    batch.item_count, batch.total_amount = totals.count, totals.total
+    batch.save(update_fields=["item_count", "total_amount"])
+
+
+def _notify_parties(items: Iterable[PayoutItem], *, kind: str, title: str, body: str, url: str) -> None:
+    rows = list(items)
+    notify(
+        recipients=[
+            *_members((i.provider_id for i in rows), Role.PROVIDER),
+            *_members((i.enterprise_id for i in rows), Role.ENTERPRISE),
+        ],
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+    )
+
+
+# --- payee accounts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payee_account_save(
+    *, actor: Any, organisation: Organisation, account_name: str, bank_name: str, account_number: str
+) -> PayeeAccount:
+    """The provider (or the Bureau) records the bank account payouts go to; the account name defaults to
+    the provider's registered name."""
+    permissions.can_edit_payee(actor, organisation).enforce()
+    values = {
+        "account_name": (account_name or "").strip() or organisation.name,
+        "bank_name": (bank_name or "").strip(),
+        "account_number": "".join((account_number or "").split()),
+    }
+    errors: dict[str, list[ValidationError]] = {}
+    if not values["bank_name"]:
+        errors["bank_name"] = [ValidationError("请填写开户银行。", code="required")]
+    elif len(values["bank_name"]) > 200:
+        errors["bank_name"] = [ValidationError("开户银行不能超过200字。", code="too_long")]
+    if len(values["account_name"]) > 200:
+        errors["account_name"] = [ValidationError("账户名称不能超过200字。", code="too_long")]
+    number = values["account_number"]
+    if not number:
+        errors["account_number"] = [ValidationError("请填写银行账号。", code="required")]
+    elif not number.isdigit() or not 8 <= len(number) <= 40:
+        errors["account_number"] = [ValidationError("银行账号应为 8–40 位数字。", code="invalid_account")]
+    if errors:
+        raise ValidationError(errors)
+    account = PayeeAccount.objects.select_for_update().filter(organisation=organisation).first()
+    before = snapshot(account, ["account_name", "bank_name", "account_number"]) if account else None
+    if account is None:
+        account = PayeeAccount(organisation=organisation)
+    for key, value in values.items():
+        setattr(account, key, value)
+    account.updated_at = clock.now()
+    account.updated_by = actor
+    account.save()
+    after = snapshot(account, ["account_name", "bank_name", "account_number"])
+    audit_record(actor=actor, action="payee.saved", obj=account, before=before, after=after)
+    return account
+
+
+# --- batches ----------------------------------------------------------------------------------------
+
+
+def _next_number(programme: ProgrammeYear) -> str:
+    ProgrammeYear.objects.select_for_update().filter(pk=programme.pk).first()
+    sequence = PayoutBatch.objects.filter(programme=programme).count() + 1
+    return f"ZF{programme.year}-{sequence:03d}"
+
+
+def check_filters(filters: BatchFilters) -> None:
+    """Decision dates in order (the form and the API show the error at the end date)."""
+    if filters.decided_from and filters.decided_to and filters.decided_from > filters.decided_to:
+        raise refuse("dates_reversed", "审核通过日期的结束日不能早于开始日。", "decided_to")
+
+
+def payout_batch_create(*, actor: Any, filters: BatchFilters, title: str = "") -> PayoutBatch:
+    """Group the approved, not-yet-batched claims matching ``filters`` into a draft batch. Each item
+    freezes the claim's approved payout; a claim already in another live batch is refused by the
+    database, so two admins batching at once cannot pay a claim twice."""
+    permissions.can_manage_payouts(actor).enforce()
+    check_filters(filters)
+    text = (title or "").strip()
+    if len(text) > 200:
+        raise refuse("too_long", "批次名称不能超过200字。", "title")
+    programme = ProgrammeYear.objects.filter(pk=filters.programme_id).first()
+    if programme is None:
+        raise refuse("invalid_programme", "请选择年度。", "programme")
+    try:
+        with transaction.atomic():
+            claims = list(batchable_claims(filters).select_related("order"))
+            if not claims:
+                raise refuse("no_claims", "没有符合条件、尚未编入批次的审核通过兑券申请。")
+            number = _next_number(programme)
+            now = clock.now()
+            batch = PayoutBatch.objects.create(
+                number=number,
+                programme=programme,
+                title=text or f"{programme.year}年度服务券兑付（{number}）",
+                filters=filters.as_json(),
+                created_at=now,
+                created_by=actor,
+            )
+            assert all(c.approved_payout for c in claims)
+            PayoutItem.objects.bulk_create(
+                [
+                    PayoutItem(
+                        batch=batch,
+                        claim=c,
+                        provider_id=c.provider_id,
+                        enterprise_id=c.enterprise_id,
+                        amount=c.approved_payout,
+                    )
+                    for c in claims
+                ]
+            )
+            _recount(batch)
+            audit_record(
+                actor=actor,
+                action="payout_batch.created",
+                obj=batch,
+                after={
+                    **snapshot(batch, ["number", "title", "item_count", "total_amount", "filters"]),
+                    "orders": [c.order.number for c in claims],
+                },
+            )
+            return batch
+    except IntegrityError:
+        raise refuse("claim_already_batched", "部分兑券申请刚被编入其他批次，请重新预览后再创建。") from None
+
+
+@transaction.atomic
+def payout_item_remove(*, actor: Any, item: PayoutItem, reason: str) -> PayoutItem:
+    """Take a claim out of a draft batch (it can be batched again later)."""
+    batch = _lock(item.batch)
+    permissions.can_edit_batch(actor, batch).enforce()
+    transition(batch.status, BatchAction.EDIT)
+    locked = PayoutItem.objects.select_for_update().get(pk=item.pk, batch=batch)
+    text = (reason or "").strip()
+    if not text:
+        raise refuse("reason_required", "请填写移出原因。", "reason")
+    if locked.status == ItemStatus.REMOVED:
+        raise refuse("already_removed", "该明细已移出批次。")
+    before = snapshot(locked, ITEM_AUDIT_FIELDS)
+    locked.status = ItemStatus.REMOVED
+    locked.removed_at = clock.now()
+    locked.removed_reason = text[:REASON_MAX]
+    locked.save(update_fields=["status", "removed_at", "removed_reason"])
+    _recount(batch)
+    audit_record(
+        actor=actor,
+        action="payout_item.removed",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, ITEM_AUDIT_FIELDS),
+    )
+    return locked
+
+
+@transaction.atomic
+def payout_batch_cancel(*, actor: Any, batch: PayoutBatch, reason: str) -> PayoutBatch:
+    """Cancel a draft: its claims are released for another batch."""
+    locked = _lock(batch)
+    permissions.can_edit_batch(actor, locked).enforce()
+    new_status = transition(locked.status, BatchAction.CANCEL)
+    text = (reason or "").strip()
+    if not text:
+        raise refuse("reason_required", "请填写取消原因。", "reason")
+    before = snapshot(locked, BATCH_AUDIT_FIELDS)
+    now = clock.now()
+    PayoutItem.objects.filter(batch=locked).exclude(status=ItemStatus.REMOVED).update(
+        status=ItemStatus.REMOVED, removed_at=now, removed_reason="批次已取消"
+    )
+    locked.status = new_status
+    locked.cancelled_at = now
+    locked.cancel_reason = text[:REASON_MAX]
+    locked.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    _recount(locked)
+    audit_record(
+        actor=actor,
+        action="payout_batch.cancelled",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, BATCH_AUDIT_FIELDS),
+        note=text,
+    )
+    return locked
+
+
+def notice_end(starts_on: dt.date, days: int) -> dt.date:
+    """The notice runs ``payout_notice_days`` calendar days from its start (as product notices do)."""
+    return starts_on + dt.timedelta(days=days)
+
+
+@transaction.atomic
+def payout_batch_publish(*, actor: Any, batch: PayoutBatch, starts_on: dt.date | None = None) -> PayoutBatch:
+    """Publish the batch as a public notice for the year's ``payout_notice_days``; providers and
+    enterprises of its claims are told."""
+    locked = _lock(batch)
+    permissions.can_publish_batch(actor, locked).enforce()
+    new_status = transition(locked.status, BatchAction.PUBLISH)
+    today = clock.today()
+    start = starts_on or today
+    if start < today:
+        raise refuse("start_in_past", "公示开始日不能早于今天。", "starts_on")
+    before = snapshot(locked, BATCH_AUDIT_FIELDS)
+    days = locked.programme.payout_notice_days
+    locked.status = new_status
+    locked.notice_days = days
+    locked.notice_starts_on = start
+    locked.notice_ends_on = notice_end(start, days)
+    locked.published_at = clock.now()
+    locked.published_by = actor
+    locked.save(
+        update_fields=[
+            "status",
+            "notice_days",
+            "notice_starts_on",
+            "notice_ends_on",
+            "published_at",
+            "published_by",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="payout_batch.published",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, BATCH_AUDIT_FIELDS),
+    )
+    items = PayoutItem.objects.filter(batch=locked, status__in=LIVE_ITEM_STATUSES)
+    _notify_parties(
+        items,
+        kind="payout.noticed",
+        title=f"兑付批次公示：{locked.number}",
+        body=(
+            f"{locked.title}，共 {locked.item_count} 笔 {format_cny(locked.total_amount)}；公示期 "
+            f"{locked.notice_starts_on:%Y-%m-%d} 至 {locked.notice_ends_on:%Y-%m-%d}。"
+        ),
+        url=public_url(locked),
+    )
+    return locked
+
+
+# --- objections -------------------------------------------------------------------------------------
+
+
+def payout_objection_file(
+    *,
+    actor: Any,
+    batch: PayoutBatch,
+    item_ids: Iterable[int],
+    name: str,
+    contact: str,
+    text: str,
+    file: File | None = None,
+) -> PayoutObjection:
+    """Anyone objects, during the notice period, to one or more items of a batch; the items are blocked
+    until the objection is resolved, and the Bureau is told. A file is checked by its content."""
+    with transaction.atomic():
+        locked = _lock(batch)
+        permissions.can_file_payout_objection(locked, clock.today()).enforce()
+        errors: dict[str, list[str]] = {}
+        wanted = {int(i) for i in item_ids}
+        items = list(
+            PayoutItem.objects.select_for_update()
+            .filter(batch=locked, pk__in=wanted, status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED])
+            .select_related("claim__order")
+        )
+        if not wanted:
+            errors["items"] = ["请选择异议涉及的兑付明细。"]
+        elif len(items) != len(wanted):
+            errors["items"] = ["请选择本批次公示中的兑付明细。"]
+        values, inspected, file_name = objection_fields_check(
+            errors, name=name, contact=contact, text=text, file=file
+        )
+        if errors:
+            raise ValidationError(errors)
+        is_user = actor is not None and getattr(actor, "is_authenticated", False)
+        objection = PayoutObjection(
+            batch=locked, filed_by=actor if is_user else None, filed_at=clock.now(), **values
+        )
+        stored = ""
+        if file is not None and inspected is not None:
+            objection.file_name = file_name
+            objection.file_content_type = inspected.content_type
+            objection.file_sha256 = inspected.sha256
+            file.seek(0)
+            objection.file.save(file_name, file, save=False)
+            stored = objection.file.name or ""
+        try:
+            objection.save()
+            objection.items.set(items)
+            PayoutItem.objects.filter(pk__in=[i.pk for i in items]).update(status=ItemStatus.BLOCKED)
+            audit_record(
+                actor=actor if is_user else None,
+                action="payout_objection.filed",
+                obj=objection,
+                after={
+                    **snapshot(objection, ["batch_id", "name", "contact", "file_name", "file_sha256"]),
+                    "orders": [i.claim.order.number for i in items],
+                },
+            )
+            notify(
+                recipients=_admins(),
+                kind="payout_objection.filed",
+                title=f"兑付公示异议：{locked.number}",
+                body=values["text"][:200],
+                url=batch_url(locked),
+            )
+        except Exception:
+            if stored:
+                default_storage.delete(stored)
+            raise
+        return objection
+
+
+@transaction.atomic
+def payout_objection_resolve(
+    *, actor: Any, objection: PayoutObjection, action: str, resolution: str
+) -> PayoutObjection:
+    """Upheld: the items leave the batch (their claims can be dealt with through review and batched
+    again); dismissed: the items are unblocked unless another open objection still concerns them."""
+    batch = _lock(objection.batch)
+    locked = PayoutObjection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
+    permissions.can_resolve_payout_objection(actor, locked).enforce()
+    if action not in ObjectionAction.values:
+        raise refuse("invalid_action", "请选择异议成立或不成立。", "action")
+    text = (resolution or "").strip()
+    if not text:
+        raise refuse("required", "请填写处理意见。", "resolution")
+    if batch.status != BatchStatus.NOTICED:
+        raise refuse("wrong_status", f"兑付批次当前状态为“{batch.get_status_display()}”，不能处理异议。")
+    before = snapshot(locked, ["status", "resolution"])
+    locked.status = objection_transition(locked.status, action)
+    locked.resolution = text[:REASON_MAX]
+    locked.resolved_by = actor
+    locked.resolved_at = clock.now()
+    locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    items = list(
+        PayoutItem.objects.select_for_update().filter(objections=locked).select_related("claim__order")
+    )
+    if locked.status == ObjectionStatus.UPHELD:
+        for item in items:
+            if item.status in (ItemStatus.PENDING, ItemStatus.BLOCKED):
+                item.status = ItemStatus.REMOVED
+                item.removed_at = locked.resolved_at
+                item.removed_reason = f"公示异议成立：{text}"[:REASON_MAX]
+                item.save(update_fields=["status", "removed_at", "removed_reason"])
+        _recount(batch)
+        _notify_parties(
+            items,
+            kind="payout.objection_upheld",
+            title=f"兑付公示异议成立，移出批次：{batch.number}",
+            body=f"处理意见：{text}",
+            url="/payouts/",
+        )
+    else:
+        still_open = set(
+            PayoutItem.objects.filter(
+                pk__in=[i.pk for i in items], objections__status=ObjectionStatus.OPEN
+            ).values_list("pk", flat=True)
+        )
+        PayoutItem.objects.filter(
+            pk__in=[i.pk for i in items if i.pk not in still_open], status=ItemStatus.BLOCKED
+        ).update(status=ItemStatus.PENDING)
+    audit_record(
+        actor=actor,
+        action=f"payout_objection.{locked.status}",
+        obj=locked,
+        before=before,
+        after={**snapshot(locked, ["status", "resolution"]), "orders": [i.claim.order.number for i in items]},
+        note=text,
+    )
+    return locked
+
+
+# --- disbursement -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payout_batch_approve(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
+    """After the notice period, with no open objection, the Bureau approves the batch for disbursement."""
+    locked = _lock(batch)
+    permissions.can_approve_batch(actor, locked, clock.today()).enforce()
+    new_status = transition(locked.status, BatchAction.APPROVE)
+    before = snapshot(locked, BATCH_AUDIT_FIELDS)
+    locked.status = new_status
+    locked.approved_at = clock.now()
+    locked.approved_by = actor
+    locked.save(update_fields=["status", "approved_at", "approved_by"])
+    audit_record(
+        actor=actor,
+        action="payout_batch.approved",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, BATCH_AUDIT_FIELDS),
+    )
+    return locked
+
+
+def missing_payees(batch: PayoutBatch) -> list[str]:
+    """Providers in the batch without a payee account (the payment file cannot name where to pay)."""
+    return list(
+        Organisation.objects.filter(
+            payout_items__batch=batch,
+            payout_items__status__in=LIVE_ITEM_STATUSES,
+            payee_account__isnull=True,
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+@transaction.atomic
+def payout_batch_export(*, actor: Any, batch: PayoutBatch, out: IO[bytes] | str) -> ExportResult:
+    """Write the payment file to ``out`` (streamed, constant memory); audited; the batch becomes 已导出.
+    Refused while a provider in the batch has no payee account, naming them."""
+    locked = _lock(batch)
+    permissions.can_export_batch(actor, locked).enforce()
+    new_status = transition(locked.status, BatchAction.EXPORT)
+    missing = missing_payees(locked)
+    if missing:
+        raise refuse("payee_missing", f"以下服务商尚未登记收款账户，不能导出支付文件：{'、'.join(missing)}。")
+    result = write_payment_file(locked, out)
+    if result.rows != locked.item_count or result.total != locked.total_amount:
+        raise refuse(
+            "totals_mismatch",
+            f"支付文件合计（{result.rows} 笔 {format_cny(result.total)}）与批次合计"
+            f"（{locked.item_count} 笔 {format_cny(locked.total_amount)}）不一致，已停止导出。",
+        )
+    before = snapshot(locked, BATCH_AUDIT_FIELDS)
+    locked.status = new_status
+    locked.exported_at = clock.now()
+    locked.export_count += 1
+    locked.save(update_fields=["status", "exported_at", "export_count"])
+    audit_record(
+        actor=actor,
+        action="payout_batch.exported",
+        obj=locked,
+        before=before,
+        after={**snapshot(locked, BATCH_AUDIT_FIELDS), "rows": result.rows, "total": result.total},
+    )
+    return result
+
+
+def _quota_account(item: PayoutItem, programme_id: int) -> QuotaAccount:
+    return QuotaAccount.objects.get(organisation_id=item.enterprise_id, programme_id=programme_id)
+
+
+def payout_mark_paid(
+    *,
+    actor: Any,
+    batch: PayoutBatch,
+    reference: str,
+    paid_on: dt.date | None,
+    item_ids: Iterable[int] | None = None,
+) -> list[PayoutItem]:
+    """Record the payment of the whole batch (every unpaid item) or of the chosen items, with the bank's
+    payment reference and date. Each item's amount moves committed → paid on the enterprise's quota
+    account in the same transaction; the batch becomes 已支付 when no unpaid item remains."""
+    with transaction.atomic():
+        locked = _lock(batch)
+        permissions.can_mark_paid(actor, locked).enforce()
+        transition(locked.status, BatchAction.PAY)
+        ref = (reference or "").strip()
+        errors: dict[str, list[ValidationError]] = {}
+        if not ref:
+            errors["reference"] = [ValidationError("请填写支付流水号。", code="required")]
+        elif len(ref) > 60:
+            errors["reference"] = [ValidationError("支付流水号不能超过60字。", code="too_long")]
+        today = clock.today()
+        if paid_on is None:
+            errors["paid_on"] = [ValidationError("请填写支付日期。", code="required")]
+        elif paid_on > today:
+            errors["paid_on"] = [ValidationError("支付日期不能晚于今天。", code="date_in_future")]
+        elif locked.approved_at and paid_on < clock.local(locked.approved_at).date():
+            errors["paid_on"] = [
+                ValidationError("支付日期不能早于批准拨付日期。", code="date_before_approval")
+            ]
+        unpaid = PayoutItem.objects.select_for_update().filter(batch=locked, status=ItemStatus.PENDING)
+        if item_ids is not None:
+            wanted = {int(i) for i in item_ids}
+            items = list(unpaid.filter(pk__in=wanted).select_related("claim__order").order_by("id"))
+            if not wanted:
+                errors["items"] = [ValidationError("请选择已支付的明细。", code="required")]
+            elif len(items) != len(wanted):
+                errors["items"] = [ValidationError("所选明细不在本批次或已登记支付。", code="not_payable")]
+        else:
+            items = list(unpaid.select_related("claim__order").order_by("id"))
+            if not items:
+                errors["items"] = [ValidationError("本批次没有待登记支付的明细。", code="nothing_to_pay")]
+        if errors:
+            raise ValidationError(errors)
+        assert paid_on is not None
+        now = clock.now()
+        for item in items:
+            before = snapshot(item, ITEM_AUDIT_FIELDS)
+            quota_pay(
+                actor=actor,
+                account=_quota_account(item, locked.programme_id),
+                amount=item.amount,
+                committed_amount=item.amount,
+                reference=item.claim.order.number,
+                note=f"兑付批次 {locked.number} 已支付，流水号 {ref}"[:300],
+            )
+            item.status = ItemStatus.PAID
+            item.paid_on = paid_on
+            item.paid_at = now
+            item.payment_reference = ref
+            item.save(update_fields=["status", "paid_on", "paid_at", "payment_reference"])
+            audit_record(
+                actor=actor,
+                action="payout_item.paid",
+                obj=item,
+                before=before,
+                after=snapshot(item, ITEM_AUDIT_FIELDS),
+            )
+        before = snapshot(locked, BATCH_AUDIT_FIELDS)
+        remaining = PayoutItem.objects.filter(
+            batch=locked, status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED]
+        ).exists()
+        if remaining:
+            locked.status = BatchStatus.PARTLY_PAID
+        else:
+            locked.status = BatchStatus.PAID
+            locked.paid_at = now
+        locked.save(update_fields=["status", "paid_at"])
+        audit_record(
+            actor=actor,
+            action="payout_batch.paid" if not remaining else "payout_batch.partly_paid",
+            obj=locked,
+            before=before,
+            after={**snapshot(locked, BATCH_AUDIT_FIELDS), "orders": [i.claim.order.number for i in items]},
+            note=ref,
+        )
+        _notify_parties(
+            items,
+            kind="payout.paid",
+            title=f"服务券兑付资金已支付：{locked.number}",
+            body=f"支付日期 {paid_on:%Y-%m-%d}，流水号 {ref}。",
+            url="/payouts/",
+        )
+        return items
