@@ -208,7 +208,7 @@ def providers(
 @router.get(
     "/export",
     summary="导出一张看板表格（Excel）",
-    response={200: bytes},
+    response={200: None},
     openapi_extra={
         "responses": {
             "200": {
