@@ -97,9 +97,15 @@ def setup(args: argparse.Namespace) -> None:
 
     django.setup()
     from decimal import Decimal
+    from importlib import import_module
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.cache import cache
+
+    # The bench's own Redis database: no rate-limit counts, sold-out flags or sessions from earlier runs.
+    cache.clear()
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     from voucher.demo.seed import seed_demo
     from voucher.programmes.selectors import programme_current

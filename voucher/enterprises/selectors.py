@@ -71,22 +71,35 @@ def enterprise_status(
 
 def enterprise_eligibility(*, organisation: Organisation, programme: ProgrammeYear) -> Decision:
     """May this enterprise use vouchers this year (O2 prerequisites owned here: E1–E4, E6)?"""
-    auth = EnterpriseAuthentication.objects.filter(organisation=organisation).first()
+    return eligibility_decision(
+        auth=EnterpriseAuthentication.objects.filter(organisation=organisation).first(),
+        current=SizeClassification.objects.filter(
+            organisation=organisation, programme=programme, is_current=True
+        ).first(),
+        last=CreditCheck.objects.filter(organisation=organisation).first(),
+        account=QuotaAccount.objects.filter(organisation=organisation, programme=programme).first(),
+    )
+
+
+def eligibility_decision(
+    *,
+    auth: EnterpriseAuthentication | None,
+    current: SizeClassification | None,
+    last: CreditCheck | None,
+    account: QuotaAccount | None,
+) -> Decision:
+    """:func:`enterprise_eligibility` from records already read (the ordering path reads them in one query):
+    the authentication, the year's current classification, the latest credit check and the year's account."""
     if auth is None:
         return deny("请先完成企业认证。", "not_authenticated")
     if not auth.verified:
         return deny(auth.reason, auth.refusal_code or "not_authenticated")
-    current = SizeClassification.objects.filter(
-        organisation=organisation, programme=programme, is_current=True
-    ).first()
     if current is None:
         return deny("请先完成企业划型认证。", "not_classified")
     if not current.eligible:
         return deny(current.reason, current.refusal_code or "not_eligible")
-    last = CreditCheck.objects.filter(organisation=organisation).first()
     if last is not None and last.outcome != CreditOutcome.PASS:
         return deny(f"信用核查未通过：{last.reason}", "credit")
-    account = QuotaAccount.objects.filter(organisation=organisation, programme=programme).first()
     if account is None:
         return deny("尚未开立本年度额度账户。", "no_quota")
     if account.available <= 0:

@@ -409,9 +409,12 @@ def _move(
     reserved: Decimal = Decimal("0"),
     committed: Decimal = Decimal("0"),
     paid: Decimal = Decimal("0"),
+    locked_by_caller: bool = False,
 ) -> QuotaLedgerEntry:
     locked = (
-        QuotaAccount.objects.select_for_update(of=("self",))
+        account
+        if locked_by_caller
+        else QuotaAccount.objects.select_for_update(of=("self",))
         .select_related("organisation", "programme")
         .get(pk=account.pk)
     )
@@ -462,21 +465,27 @@ def _positive(amount: Any, field: str = "amount") -> Decimal:
     return value
 
 
-@transaction.atomic
 def quota_reserve(
-    *, actor: Any, account: QuotaAccount, amount: Any, reference: str, note: str = ""
+    *, actor: Any, account: QuotaAccount, amount: Any, reference: str, note: str = "", locked: bool = False
 ) -> QuotaLedgerEntry:
-    """Reserve ``amount`` for an open order (O5); refused when it exceeds the available quota."""
+    """Reserve ``amount`` for an open order (O5); refused when it exceeds the available quota.
+
+    ``locked=True``: the caller's transaction already holds ``account`` with ``SELECT … FOR UPDATE``
+    (read after the lock, unchanged since), so it is not read again, and a refusal aborts the caller's
+    transaction (no savepoint of its own).
+    """
     value = _positive(amount)
-    return _move(
-        actor=actor,
-        account=account,
-        kind=LedgerKind.RESERVE,
-        amount=value,
-        reference=reference,
-        note=note,
-        reserved=value,
-    )
+    with transaction.atomic(savepoint=not locked):
+        return _move(
+            actor=actor,
+            account=account,
+            kind=LedgerKind.RESERVE,
+            amount=value,
+            reference=reference,
+            note=note,
+            reserved=value,
+            locked_by_caller=locked,
+        )
 
 
 @transaction.atomic

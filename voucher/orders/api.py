@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 
 from voucher.catalogue.models import Product
@@ -72,16 +71,18 @@ def _order(request: HttpRequest, number: str) -> Order:
 @router.post("/", response={201: OrderOut, 429: dict}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
     enforce_order_rate_limits(request)
-    product = get_object_or_404(Product, pk=payload.product_id)
-    order = services.order_place(
-        actor=request.user,
-        product=product,
-        idempotency_key=payload.idempotency_key,
-        contact_name=payload.contact_name,
-        contact_mobile=payload.contact_mobile,
-        note=payload.note,
-    )
-    return 201, Order.objects.select_related("product", "enterprise", "provider").get(pk=order.pk)
+    try:
+        order = services.order_place(
+            actor=request.user,
+            product=payload.product_id,
+            idempotency_key=payload.idempotency_key,
+            contact_name=payload.contact_name,
+            contact_mobile=payload.contact_mobile,
+            note=payload.note,
+        )
+    except Product.DoesNotExist as exc:
+        raise Http404 from exc
+    return 201, order
 
 
 @router.get("/", response=list[OrderOut], summary="我的订单")

@@ -4,17 +4,25 @@ Launch day: many enterprises submit for the same product in the same second. The
 ``vouchers_left`` row is the only shared hot spot, so :func:`order_place` does every check and every
 per-enterprise write first (locking only that enterprise's quota account) and takes the voucher last,
 with one conditional ``UPDATE … WHERE vouchers_left > 0``. If no voucher is left the whole transaction
-rolls back. A product already sold out is refused before any transaction starts.
+rolls back. A product already sold out is refused before any transaction starts — from the shared cache
+(:mod:`voucher.orders.soldout`) once it has been seen sold out.
+
+The cost of one order is kept small and fixed (``voucher/orders/tests/test_query_counts.py`` pins it): the enterprise's
+O2 facts come from one statement (:func:`~voucher.orders.selectors.order_facts`), the order-time credit
+check is stored once a day (:func:`order_credit_check`), the acceptance deadline is cached for a minute,
+and inside the transaction the retry and open-order checks are one query and the account is locked once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
@@ -30,16 +38,19 @@ from voucher.core.workdays import ScheduleMissing, add_working_days
 from voucher.enforcement.selectors import sanction_refusal
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
-from voucher.enterprises.models import QuotaAccount, SizeClassification
-from voucher.enterprises.selectors import digital_marketing_eligible, enterprise_eligibility
+from voucher.enterprises.models import QuotaAccount
+from voucher.enterprises.selectors import digital_marketing_eligible, eligibility_decision
 from voucher.enterprises.services import quota_release, quota_reserve
+from voucher.orders import soldout
 from voucher.orders.choices import HOLDING_STATUSES, OrderAction, OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
 from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order
+from voucher.orders.selectors import OrderFacts, order_facts
 from voucher.orders.transitions import IllegalTransition, transition
-from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import ProgrammeYear
+
+logger = logging.getLogger(__name__)
 
 ORDER_AUDIT_FIELDS = ["status", "decided_at", "decline_reason", "closed_at", "released_at"]
 
@@ -66,13 +77,35 @@ def alert_schedule_missing(exc: ScheduleMissing) -> None:
         )
 
 
+DEADLINE_CACHE_SECONDS = 60
+
+
 def acceptance_deadline(programme: ProgrammeYear, ordered_on: dt.date) -> dt.date:
-    """The last day the provider may accept: N working days after the order day (O6)."""
+    """The last day the provider may accept: N working days after the order day (O6).
+
+    With a shared cache the result for (order day, N) is kept for one minute, so a change to the holiday
+    schedule reaches new orders within a minute.
+    """
+    shared = soldout.shared_cache_enabled()
+    key = f"orders:deadline:{ordered_on.isoformat()}:{programme.acceptance_working_days}"
+    if shared:
+        try:
+            cached = cache.get(key)
+        except Exception:
+            cached = None
+        if isinstance(cached, dt.date):
+            return cached
     try:
-        return add_working_days(ordered_on, programme.acceptance_working_days)
+        deadline = add_working_days(ordered_on, programme.acceptance_working_days)
     except ScheduleMissing as exc:
         alert_schedule_missing(exc)
         raise refuse(exc.code, str(exc)) from exc
+    if shared:
+        try:
+            cache.set(key, deadline, DEADLINE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("acceptance deadline not cached")
+    return deadline
 
 
 def provider_refusal_text(product: Product, sanction_reason: str) -> str:
@@ -80,46 +113,88 @@ def provider_refusal_text(product: Product, sanction_reason: str) -> str:
     return f"“{product.name}”的服务商受到违规处理：{sanction_reason}该产品暂不能下单。"
 
 
-def order_prerequisites(*, enterprise: Organisation, product: Product, today: dt.date) -> None:
-    """Every O2 condition that does not need a lock; raises the first refusal with its reason.
+def sold_out_refusal(name: str) -> ValidationError:
+    return refuse("sold_out", f"“{name}”的服务券已领完。")
 
-    Includes E7: neither the enterprise nor the product's provider may be under a sanction today (M5).
-    """
+
+def _product_prerequisites(product: Product, today: dt.date) -> None:
     programme = product.programme
     if product.status != ProductStatus.ON_SALE:
         raise refuse("not_on_sale", f"“{product.name}”当前不在售（{product.get_status_display()}）。")
     if product.vouchers_left <= 0:
-        raise refuse("sold_out", f"“{product.name}”的服务券已领完。")
+        raise sold_out_refusal(product.name)
     if today > programme.last_order_day:
         raise refuse(
             "ordering_closed",
             f"{programme.year} 年度服务券下单已于 {programme.last_order_day:%Y-%m-%d} 截止。",
         )
-    sanctioned = sanction_refusal(organisation_id=enterprise.pk, on=today)
-    if not sanctioned:
-        raise refuse("sanctioned", sanctioned.reason)
-    provider_sanctioned = sanction_refusal(organisation_id=product.provider_id, on=today)
-    if not provider_sanctioned:
-        raise refuse("provider_sanctioned", provider_refusal_text(product, provider_sanctioned.reason))
-    eligibility = enterprise_eligibility(organisation=enterprise, programme=programme)
+
+
+def _enterprise_prerequisites(facts: OrderFacts, product: Product, today: dt.date) -> None:
+    programme = product.programme
+    if facts.sanctioned:
+        sanctioned = sanction_refusal(organisation_id=facts.enterprise.pk, on=today)
+        if not sanctioned:
+            raise refuse("sanctioned", sanctioned.reason)
+    if facts.provider_sanctioned:
+        provider_sanctioned = sanction_refusal(organisation_id=product.provider_id, on=today)
+        if not provider_sanctioned:
+            raise refuse("provider_sanctioned", provider_refusal_text(product, provider_sanctioned.reason))
+    eligibility = eligibility_decision(
+        auth=facts.authentication,
+        current=facts.classification,
+        last=facts.last_credit,
+        account=facts.account,
+    )
     if not eligibility:
         raise refuse(eligibility.code or "not_eligible", eligibility.reason)
-    industry_rule = product.direction.requirements.filter(kind=RequirementKind.ENTERPRISE_INDUSTRY).exists()
-    if industry_rule:
-        classification = (
-            SizeClassification.objects.select_related("industry")
-            .filter(organisation=enterprise, programme=programme, is_current=True)
-            .first()
-        )
-        decision = digital_marketing_eligible(classification.industry if classification else None, programme)
+    if facts.industry_rule:
+        decision = digital_marketing_eligible(facts.industry, programme)
         if not decision:
             raise refuse(decision.code or "industry_not_eligible", decision.reason)
+
+
+def order_prerequisites(*, enterprise: Organisation, product: Product, today: dt.date) -> OrderFacts:
+    """Every O2 condition that does not need a lock; raises the first refusal with its reason.
+
+    Product first (on sale, vouchers left, ordering period), then the enterprise in one query
+    (:func:`~voucher.orders.selectors.order_facts`): E7 — neither the enterprise nor the product's provider
+    under a sanction today (M5) —, authentication, classification, the latest credit check, the quota
+    account, and E5 for directions with an industry rule. Returns the facts read.
+    """
+    _product_prerequisites(product, today)
+    facts = order_facts(enterprise_id=enterprise.pk, product=product, today=today)
+    _enterprise_prerequisites(facts, product, today)
+    return facts
+
+
+def order_credit_check(*, facts: OrderFacts, actor: Any) -> None:
+    """E4 at order time: the enterprise's credit, checked and stored at most once per day.
+
+    A passing order-time check made earlier the same day (Beijing time) is reused when the credit list
+    holds no entry at all for the enterprise's credit code; otherwise the configured checker runs and its
+    outcome is stored (:func:`voucher.enterprises.credit.credit_check`). A failing entry added later the
+    same day therefore always leads to a new check, and the eligibility check before this refuses while
+    the latest stored check has not passed.
+    """
+    last = facts.last_credit
+    if (
+        last is not None
+        and last.context == CreditContext.ORDER
+        and last.outcome == CreditOutcome.PASS
+        and facts.credit_checked_today
+        and not facts.credit_listed
+    ):
+        return
+    credit = credit_check(organisation=facts.enterprise, actor=actor, context=CreditContext.ORDER)
+    if credit.outcome != CreditOutcome.PASS:
+        raise refuse("credit", f"信用核查未通过：{credit.reason}")
 
 
 def order_place(
     *,
     actor: Any,
-    product: Product,
+    product: Product | int,
     idempotency_key: str,
     contact_name: str,
     contact_mobile: str,
@@ -127,14 +202,18 @@ def order_place(
 ) -> Order:
     """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
 
-    The same ``idempotency_key`` from the same enterprise returns the first order instead of a second one.
+    ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
+    first order instead of a second one. A product known to be sold out is refused from the shared cache
+    (:mod:`voucher.orders.soldout`) before anything else is read; the enterprise's facts are read in one
+    query, and the order-time credit check is reused within the day (:func:`order_credit_check`).
+    Raises ``Product.DoesNotExist`` for an unknown product id.
     """
     can_place_order(actor).enforce()
-    enterprise = actor.organisation
+    enterprise_id = actor.organisation_id
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
-    existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+    existing = _submitted(enterprise_id, key)
     if existing is not None:
         return existing
     errors: dict[str, list[str]] = {}
@@ -149,20 +228,28 @@ def order_place(
     if errors:
         raise ValidationError(errors)
 
-    product = Product.objects.select_related("programme", "direction", "provider").get(pk=product.pk)
-    programme = product.programme
+    product_id = product if isinstance(product, int) else product.pk
+    seen = soldout.observe(product_id)
+    if seen.sold_out_name is not None:
+        raise sold_out_refusal(seen.sold_out_name)
+    product = Product.objects.select_related("programme", "direction", "provider").get(pk=product_id)
     today = clock.today()
-    order_prerequisites(enterprise=enterprise, product=product, today=today)
-    deadline = acceptance_deadline(programme, today)
-    credit = credit_check(organisation=enterprise, actor=actor, context=CreditContext.ORDER)
-    if credit.outcome != CreditOutcome.PASS:
-        raise refuse("credit", f"信用核查未通过：{credit.reason}")
+    try:
+        _product_prerequisites(product, today)
+    except ValidationError as exc:
+        if product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
+            soldout.mark_sold_out(product.pk, product.name, seen)
+        raise exc
+    facts = order_facts(enterprise_id=enterprise_id, product=product, today=today)
+    _enterprise_prerequisites(facts, product, today)
+    deadline = acceptance_deadline(product.programme, today)
+    order_credit_check(facts=facts, actor=actor)
 
     try:
         with transaction.atomic():
             return _place_locked(
                 actor=actor,
-                enterprise=enterprise,
+                enterprise=facts.enterprise,
                 product=product,
                 key=key,
                 deadline=deadline,
@@ -172,10 +259,30 @@ def order_place(
             )
     except IntegrityError:
         # A concurrent submission with the same key won the race: hand back its order.
-        existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
+        existing = _submitted(enterprise_id, key)
         if existing is None:
             raise
         return existing
+    except ValidationError as exc:
+        if _codes(exc) == {"sold_out"}:
+            left = Product.objects.filter(pk=product.pk).values_list("status", "vouchers_left").first()
+            if left == (ProductStatus.ON_SALE, 0):
+                soldout.mark_sold_out(product.pk, product.name, seen)
+        raise
+
+
+def _codes(exc: ValidationError) -> set[str]:
+    if not hasattr(exc, "error_dict"):
+        return {str(exc.code)}
+    return {str(e.code) for errors in exc.error_dict.values() for e in errors}
+
+
+def _submitted(enterprise_id: int, key: str) -> Order | None:
+    return (
+        Order.objects.select_related("product", "enterprise", "provider")
+        .filter(enterprise_id=enterprise_id, idempotency_key=key)
+        .first()
+    )
 
 
 def _place_locked(
@@ -192,12 +299,16 @@ def _place_locked(
     programme = product.programme
     # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
     account = QuotaAccount.objects.select_for_update().get(organisation=enterprise, programme=programme)
-    existing = Order.objects.filter(enterprise=enterprise, idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    holding = Order.objects.filter(
-        enterprise=enterprise, product=product, status__in=HOLDING_STATUSES
-    ).count()
+    account.organisation = enterprise
+    account.programme = programme
+    # Under that lock, in one query: a concurrent retry's order, and the orders holding this product.
+    mine = Order.objects.filter(enterprise=enterprise).aggregate(
+        submitted=Max("pk", filter=Q(idempotency_key=key)),
+        holding=Count("pk", filter=Q(product=product, status__in=HOLDING_STATUSES)),
+    )
+    if mine["submitted"] is not None:
+        return Order.objects.select_related("product", "enterprise", "provider").get(pk=mine["submitted"])
+    holding = mine["holding"]
     if holding >= programme.max_open_orders_per_product:
         raise refuse(
             "too_many_open_orders",
@@ -212,7 +323,7 @@ def _place_locked(
         programme=programme,
         product=product,
         enterprise=enterprise,
-        provider_id=product.provider_id,
+        provider=product.provider,
         ordered_by=actor,
         ordered_at=now,
         idempotency_key=key,
@@ -224,7 +335,12 @@ def _place_locked(
         note=note,
     )
     quota_reserve(
-        actor=actor, account=account, amount=estimate, reference=order.number, note=f"下单 {product.name}"
+        actor=actor,
+        account=account,
+        amount=estimate,
+        reference=order.number,
+        note=f"下单 {product.name}",
+        locked=True,
     )
     audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
     url = reverse("orders:detail", args=[order.number])
@@ -240,7 +356,7 @@ def _place_locked(
         vouchers_left=F("vouchers_left") - 1
     )
     if not taken:
-        raise refuse("sold_out", f"“{product.name}”的服务券已领完。")
+        raise sold_out_refusal(product.name)
     return order
 
 
@@ -324,6 +440,7 @@ def _release(*, actor: Any, order: Order, action: str, reason: str = "") -> Orde
         current.refresh_from_db()
         transition(current.status, action)  # raises with the status that won
     Product.objects.filter(pk=current.product_id).update(vouchers_left=F("vouchers_left") + 1)
+    soldout.vouchers_returned(current.product_id)
     account = QuotaAccount.objects.get(organisation=current.enterprise_id, programme=current.programme_id)
     title, kind = RELEASE_TEXT[OrderAction(action)]
     quota_release(

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 
 from voucher.core import clock
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 __all__ = ["ORDER_DAY", "make_eligible", "make_product"]
+
+
+@pytest.fixture(autouse=True)
+def shared_order_cache(settings):
+    """Ordering tests run with the shared-cache shortcuts on (Redis in production), from an empty cache."""
+    settings.VOUCHER_ORDER_SHARED_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
