@@ -297,3 +297,23 @@ def test_every_session_api_write_refuses_a_call_without_the_csrf_token(method, p
     concrete = re.sub(r"\{[^}]+\}", "999999", path)
     response = client.generic(method.upper(), concrete, data="{}", content_type="application/json")
     assert response.status_code == 403, (response.status_code, response.content[:200])
+
+
+@pytest.mark.django_db
+def test_p5_an_application_material_that_is_not_a_readable_pdf_is_refused_and_not_stored(
+    provider_user, programme_2025
+):
+    from voucher.applications import services as application_services
+    from voucher.applications.models import Material
+
+    broken = SimpleUploadedFile("营业执照.pdf", b"%PDF-1.7\n" + b"\xff" * 500, content_type="application/pdf")
+    with pytest.raises(ValidationError) as exc:
+        application_services.material_upload(
+            actor=provider_user,
+            organisation=provider_user.organisation,
+            programme=programme_2025,
+            kind="licence",
+            file=broken,
+        )
+    assert "无法读取" in str(exc.value)
+    assert not Material.objects.exists()

@@ -577,7 +577,9 @@ def material_upload(
         where = "产品申报" if slot.scope == MaterialScope.PRODUCT else "服务商申报资料"
         raise ValidationError({"kind": f"“{MaterialKind(kind).label}”须在{where}中上传。"})
     name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
-    inspected = inspect_upload(file, allowed=slot.accepts, max_bytes=max_upload_bytes(), name=name)
+    inspected = inspect_upload(
+        file, allowed=slot.accepts, max_bytes=max_upload_bytes(), name=name, parse_pdf=True
+    )
     replaced: list[Material] = []
     if slot.single and application is not None:
         replaced = list(Material.objects.select_for_update().filter(application=application, kind=kind))
