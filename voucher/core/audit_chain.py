@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from voucher.core import clock
 from voucher.core.audit_hash import GENESIS, chain_hash, content_hash_of
@@ -59,9 +59,12 @@ def _seal_batch(limit: int) -> tuple[int, AuditLog]:
             seq += 1
             head = chain_hash(head, row.content_hash)
             row.chain_seq, row.chain_hash = seq, head
-        # A plain QuerySet: AuditEventQuerySet refuses updates; the database lets only this one through.
-        plain: models.QuerySet[AuditEvent] = models.QuerySet(AuditEvent)
-        plain.bulk_update(rows, ["chain_seq", "chain_hash"], batch_size=500)
+        # The model refuses updates; the database lets only this one through (chain fields still empty).
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {AuditEvent._meta.db_table} SET chain_seq = %s, chain_hash = %s WHERE id = %s",  # noqa: S608
+                [(row.chain_seq, row.chain_hash, row.pk) for row in rows],
+            )
         log.seq, log.head_hash, log.sealed_at = seq, head, clock.now()
         log.save(update_fields=["seq", "head_hash", "sealed_at"])
         return len(rows), log
