@@ -1,0 +1,24 @@
+"""The demo payout batches are built by the real services (the demo is also a test) and keep the ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+from voucher.claims.invariants import ledger_mismatches
+from voucher.demo.payouts import seed_payouts
+from voucher.demo.seed import seed_demo
+from voucher.payouts.choices import BatchStatus, ItemStatus
+from voucher.payouts.models import PayoutBatch
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_paid_batch_and_one_under_notice():
+    seed_demo()
+    batches = seed_payouts()
+    assert sorted(b.status for b in batches) == sorted([BatchStatus.PAID, BatchStatus.NOTICED])
+    paid = next(b for b in batches if b.status == BatchStatus.PAID)
+    assert paid.item_count >= 1 and all(i.status == ItemStatus.PAID for i in paid.items.all())
+    assert paid.export_count == 1
+    assert ledger_mismatches() == []
+    assert len(seed_payouts()) == 2 and PayoutBatch.objects.count() == 2  # running again changes nothing
