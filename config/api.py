@@ -7,6 +7,7 @@ message is the same Chinese sentence the pages show.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
@@ -92,6 +93,14 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", "未找到该记录。")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """A value the database cannot hold (PostgreSQL refuses NUL characters in text) is the caller's error."""
+    if "NUL" not in str(exc):
+        raise exc
+    return _error(request, 422, "invalid_request", "请求中含有不允许的控制字符（NUL），请删除后重试。")
 
 
 @api.exception_handler(ScheduleMissing)
