@@ -129,6 +129,8 @@ DEMO_STEPS = [
     "voucher.demo.orders.seed_orders",
     "voucher.demo.contracts.seed_contracts",
     "voucher.demo.claims.seed_claims",
+    "voucher.demo.payouts.seed_payouts",
+    "voucher.demo.enforcement.seed_enforcement",
 ]
 
 
