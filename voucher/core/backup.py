@@ -39,6 +39,8 @@ class BackupError(Exception):
 
 @dataclass(frozen=True)
 class Restored:
+    """What a restore produced: the target database's name (or file) and the number of files unpacked."""
+
     database: str
     media_files: int
 
