@@ -107,6 +107,13 @@ def assert_error_next_to(page, name: str, text: str) -> None:
     block = page.locator(f"main .field:has([name={name}])").first
     assert block.locator(".error, .errorlist").count() > 0, f"no error shown next to {name}"
     assert text in block.inner_text(), block.inner_text()
+    # Announced: the control is marked invalid and described by the error text (screen readers read it).
+    control = block.locator(f"[name={name}]").first
+    if control.get_attribute("type") not in ("checkbox", "radio"):
+        assert control.get_attribute("aria-invalid") == "true", f"{name} is not marked invalid"
+        described = (control.get_attribute("aria-describedby") or "").split()
+        errors = [page.locator(f"[id='{ident}']") for ident in described if ident.endswith("_error")]
+        assert errors and text in errors[0].inner_text(), f"{name} is not described by its error"
 
 
 def tiny_pdf(text: str) -> bytes:
