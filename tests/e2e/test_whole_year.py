@@ -10,12 +10,21 @@ payment file and marks it paid. The ledger balances at the end.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import field, login, switch_user
+from tests.e2e.conftest import (
+    assert_labelled_and_fits,
+    field,
+    login,
+    screenshot,
+    switch_user,
+    viewport_screenshot,
+)
 from tests.e2e.steps import (
     accept_order,
     claim_files,
@@ -50,6 +59,7 @@ from voucher.demo.codes import make_uscc
 from voucher.demo.seed import DEMO_PASSWORD
 from voucher.enterprises.models import QuotaAccount
 from voucher.orders.models import Order
+from voucher.payouts.models import PayoutBatch, PayoutItem
 from voucher.reviews.models import Notice
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -173,8 +183,77 @@ def test_the_whole_year_across_roles(live_server, desktop, phone):
         claim = Claim.objects.get(order=order)
         assert claim.status == ClaimStatus.APPROVED and claim.approved_payout == Decimal("24000.00")
 
+        # Approved, not yet paid: the payout stays committed on the enterprise's quota.
+        account = QuotaAccount.objects.get(organisation__name=ENTERPRISE)
+        assert (account.reserved, account.committed, account.paid) == (0, Decimal("24000.00"), 0)
+
+        # The provider records the bank account the Bureau pays into.
+        switch_user(desktop, base, "provider_design", DEMO_PASSWORD)
+        desktop.goto(f"{base}/payouts/payee/")
+        field(desktop, "bank_name").fill("中国工商银行北京海淀支行")
+        field(desktop, "account_number").fill("0200001234567890123")
+        desktop.get_by_role("button", name="保存").click()
+
+        # The Bureau batches the approved claim and publishes the batch for its notice period.
+        switch_user(desktop, base, "admin", DEMO_PASSWORD)
+        desktop.goto(f"{base}/payouts/batches/new/")
+        field(desktop, "title").fill("全年流程兑付批次")
+        desktop.get_by_role("button", name="预览").click()
+        assert "1 笔，合计 24,000.00 元" in desktop.locator("main").inner_text()
+        assert_labelled_and_fits(desktop)
+        desktop.get_by_role("button", name="创建批次（草稿）").click()
+        batch = PayoutBatch.objects.get(title="全年流程兑付批次")
+        desktop.wait_for_url(f"{base}/payouts/batches/{batch.pk}/")
+        desktop.get_by_role("button", name="发布公示").click()
+        assert "公示期" in desktop.locator("main").inner_text()
+
+        # A member of the public objects on a phone; the Bureau checks and dismisses the objection.
+        phone.context.clear_cookies()
+        phone.goto(f"{base}/payouts/public/")
+        phone.get_by_role("link", name="全年流程兑付批次").click()
+        phone.get_by_label(f"北京京韵工业设计有限公司 · {PRODUCT} · {ENTERPRISE} · ¥24,000.00").check()
+        field(phone, "name").fill("北京某包装有限公司")
+        field(phone, "contact").fill("13955557777")
+        field(phone, "text").fill("该服务是否实际交付，请核实。")
+        assert_labelled_and_fits(phone)
+        viewport_screenshot(phone, "public-payout-objection-phone")
+        phone.get_by_role("button", name="提交异议").click()
+        phone.get_by_text("异议").first.wait_for()
+        assert PayoutItem.objects.get(batch=batch).status == "blocked"
+        desktop.reload()
+        resolve = desktop.locator("form[action*='/payouts/objections/']").first
+        resolve.get_by_label("认定异议不成立").check()
+        resolve.get_by_label("处理意见").fill("经核实，企业已确认服务完成并评价，交付材料齐全，异议不成立。")
+        resolve.get_by_role("button", name="记录处理结果").click()
+        assert PayoutItem.objects.get(batch=batch).status == "pending"
+        viewport_screenshot(desktop, "admin-payout-batch-noticed")
+
+    with clock.travel(dt.timedelta(days=12 + 10)):
+        # After the notice period: approve, export the payment file, and mark the batch paid.
+        desktop.reload()
+        desktop.get_by_role("button", name="批准拨付").click()
+        with desktop.expect_download() as download:
+            desktop.get_by_role("button", name="导出支付文件（Excel）").click()
+        with open(download.value.path(), "rb") as payment_file:
+            sheet = openpyxl.load_workbook(io.BytesIO(payment_file.read())).active
+        cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert order.number in cells and "0200001234567890123" in cells
+        assert any(c in {"24000", "24000.00", "24000.0"} for c in cells), cells
+        desktop.reload()
+        pay_all = desktop.locator("form[action$='/paid/']", has_text="全部未支付明细登记为已支付")
+        pay_all.get_by_label("支付流水号").fill("ICBC-PAY-000123")
+        pay_all.get_by_label("支付日期").fill(f"{clock.today():%Y-%m-%d}")
+        pay_all.get_by_role("button", name="全部未支付明细登记为已支付").click()
+        batch.refresh_from_db()
+        assert batch.status == "paid"
+        screenshot(desktop, "admin-payout-batch-paid")
+
+        # The enterprise sees its subsidy paid.
+        login(phone, base, "nianlun", PASSWORD)
+        phone.goto(f"{base}/payouts/")
+        assert "已支付" in phone.locator("main").inner_text()
+
     account = QuotaAccount.objects.get(organisation__name=ENTERPRISE)
-    assert account.reserved == 0
-    assert account.committed + account.paid == Decimal("24000.00")
+    assert (account.reserved, account.committed, account.paid) == (0, 0, Decimal("24000.00"))
     assert account.available == account.cap - Decimal("24000.00")
     call_command("ledger_check")
