@@ -18,7 +18,9 @@ from voucher.catalogue.models import Product
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.contracts.models import Contract
-from voucher.enterprises.models import QuotaAccount
+from voucher.enforcement.models import ClawbackRepayment
+from voucher.enterprises.choices import LedgerKind
+from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.orders.choices import HOLDING_STATUSES, OrderStatus
 from voucher.orders.models import Order
 from voucher.payouts.choices import LIVE_ITEM_STATUSES, BatchStatus, ItemStatus
@@ -45,9 +47,25 @@ def _sums_by_account(rows) -> dict[tuple[int, int], Decimal]:
     return {(r[0], r[1]): r[2] or ZERO for r in rows}
 
 
+def _clawed_back() -> tuple[dict[tuple[int, int], Decimal], dict[tuple[int, int], Decimal]]:
+    """Per account: what the ledger returned to available through clawbacks (M1), and what the
+    quota-restoring clawbacks recorded as repaid — the first can never exceed the second."""
+    returned = _sums_by_account(
+        QuotaLedgerEntry.objects.filter(kind=LedgerKind.CLAWBACK)
+        .values_list("account__organisation_id", "account__programme_id")
+        .annotate(total=Sum("amount"))
+    )
+    repaid = _sums_by_account(
+        ClawbackRepayment.objects.filter(clawback__restores_quota=True)
+        .values_list("clawback__enterprise_id", "clawback__programme_id")
+        .annotate(total=Sum("amount"))
+    )
+    return returned, repaid
+
+
 def quota_mismatches() -> list[Mismatch]:
     """Each account's buckets against the orders (reserved), contracts and approved claims not yet paid
-    (committed) and the paid payout items (paid)."""
+    (committed) and the paid payout items less what quota-restoring clawbacks returned (paid)."""
     reserved = _sums_by_account(
         Order.objects.filter(
             Q(status=OrderStatus.PLACED) | Q(status=OrderStatus.ACCEPTED, contract__isnull=True)
@@ -72,6 +90,7 @@ def quota_mismatches() -> list[Mismatch]:
         .values_list("enterprise_id", "batch__programme_id")
         .annotate(total=Sum("amount"))
     )
+    returned, repaid = _clawed_back()
     found: list[Mismatch] = []
     for account in QuotaAccount.objects.select_related("organisation", "programme"):
         key = (account.organisation_id, account.programme_id)
@@ -79,8 +98,12 @@ def quota_mismatches() -> list[Mismatch]:
         expected = {
             "reserved": reserved.get(key, ZERO),
             "committed": committed[key],
-            "paid": paid.get(key, ZERO),
+            "paid": paid.get(key, ZERO) - returned.get(key, ZERO),
         }
+        if returned.get(key, ZERO) > repaid.get(key, ZERO):
+            found.append(
+                Mismatch(subject, "追回恢复的额度 ≤ 已登记的退回金额", returned[key], repaid.get(key, ZERO))
+            )
         for bucket, value in expected.items():
             if getattr(account, bucket) != value:
                 found.append(Mismatch(subject, bucket, getattr(account, bucket), value))

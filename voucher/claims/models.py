@@ -26,8 +26,7 @@ class Claim(models.Model):
 
     Created as a draft by the provider, or as a waived record by the provider's waiver or the sweeper
     when the claim period ended without a claim (R5). ``approved_payout`` is the amount the reviewer
-    approved; the quota ledger counts it as paid at approval, and the payout batches record the
-    disbursement later (R7).
+    approved; it stays committed on the quota ledger until a payout batch marks it paid (R7).
     """
 
     contract = models.OneToOneField(
