@@ -1,7 +1,8 @@
 """Every page of the platform against every kind of visitor (ARCHITECTURE convention 9).
 
-Each named URL outside the admin site and the API must have a row here; a new view without a
-row fails :func:`test_every_page_is_in_the_matrix`.
+Each named URL outside the admin site and the API must have a row here, or be listed in the
+``COVERED_PAGES`` of its app's own permission matrix; a new view with neither fails
+:func:`test_every_page_is_in_a_matrix`.
 """
 
 from __future__ import annotations
@@ -13,23 +14,42 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from voucher.catalogue.choices import ProductStatus
+from voucher.claims.tests import test_permissions as claims_matrix
+from voucher.contracts.tests import test_permissions as contracts_matrix
 from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.core.notifications import notify
+from voucher.dashboards.tests import test_permissions as dashboards_matrix
+from voucher.enforcement.tests import test_permissions as enforcement_matrix
 from voucher.orders.services import order_place
 from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
+from voucher.payouts.tests import test_permissions as payouts_matrix
 from voucher.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # redirected to the login page
 ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_other", "reviewer", "admin"]
-# Namespaces whose every page has a row below; the other apps keep their own role matrices, and
-# test_anonymous_visitors_reach_only_public_pages covers every page of every app.
-DETAILED = {"core", "accounts", "programmes", "orders"}
-PAGE_NAMESPACES = {
-    "core", "accounts", "programmes", "orders", "enterprises", "applications", "reviews", "catalogue", "contracts",
-    "claims",
+# Namespaces that are not pages: the admin site, the JSON API (own matrices in each app's test_api.py).
+NOT_PAGES = {"admin", "api", None}
+# Apps whose own role matrix exercises some of their pages: each file lists them in COVERED_PAGES.
+APP_MATRICES = [claims_matrix, contracts_matrix, dashboards_matrix, enforcement_matrix, payouts_matrix]
+# Pages that no matrix requests yet as several kinds of visitor (anonymous reach is still checked by
+# tests/test_public_surface.py). Shrink this set, never grow it: a new page needs a row or a test.
+NOT_YET_COVERED = {
+    "applications:detail", "applications:edit", "applications:submit", "applications:decide",
+    "applications:upload", "applications:excel_template", "applications:excel_import",
+    "applications:differences", "applications:dossier_upload", "applications:attachment_preview",
+    "applications:attachment_download", "applications:attachment_delete",
+    "claims:download", "claims:start", "claims:withdraw", "claims:waiver_file", "claims:credit",
+    "enforcement:clawback_evidence",
+    "enterprises:credit_deactivate", "enterprises:credit_import",
+    "payouts:batch_publish", "payouts:item_remove", "payouts:item_paid", "payouts:objection_resolve",
+    "payouts:objection_file",
+    "reviews:detail", "reviews:decide", "reviews:assign", "reviews:decisions", "reviews:unassign",
+    "reviews:notice_detail", "reviews:notice_close", "reviews:objection_resolve", "reviews:objection_file",
+    "reviews:public_notice",
 }  # fmt: skip
 
 
@@ -106,6 +126,51 @@ MATRIX: list[Row] = [
         kwargs=lambda ctx: {"user_id": ctx["reviewer"].pk},
     ),
     Row("programmes:detail", _everyone(200), kwargs=lambda ctx: {"year": 2025}),
+    # The catalogue is public (O1); putting a product on sale is the Bureau's (V4).
+    Row("catalogue:list", _everyone(200)),
+    Row("catalogue:detail", _everyone(200), kwargs=lambda ctx: {"pk": ctx["product"].pk}),
+    Row("catalogue:manage", _only("admin", 200, 403)),
+    Row(
+        "catalogue:on_sale",
+        _only("admin", 302, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["ready_product"].pk},
+    ),
+    # The enterprise's own steps (E1–E6): enterprises only; the wizard sends a finished one to its result.
+    Row("enterprises:signup", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
+    Row("enterprises:wizard", {**_only("enterprise", 302, 403), "enterprise_other": 302}),
+    *(
+        Row(f"enterprises:{name}", {**_only("enterprise", 200, 403), "enterprise_other": 200})
+        for name in ("authenticate", "classify", "result", "pledge", "quota")
+    ),
+    Row("enterprises:industries", _everyone(200)),
+    Row("enterprises:list", {**_only("admin", 200, 403), "reviewer": 200}),
+    # One enterprise's record: itself and the Bureau's staff; another enterprise is refused.
+    *(
+        Row(
+            f"enterprises:{name}",
+            {**_only("enterprise", 200, 403), "reviewer": 200, "admin": 200},
+            kwargs=lambda ctx: {"pk": ctx["enterprise"].organisation_id},
+        )
+        for name in ("detail", "pledge_for")
+    ),
+    Row("enterprises:credit_list", _only("admin", 200, 403)),
+    # Providers' applications (P1–P9): the list is for providers and the Bureau's staff.
+    Row(
+        "applications:list",
+        {**_only("provider", 200, 403), "provider_other": 200, "reviewer": 200, "admin": 200},
+    ),
+    Row(
+        "applications:attachments",
+        {**_only("provider", 200, 403), "provider_other": 200, "reviewer": 200, "admin": 200},
+    ),
+    Row("applications:create", {**_only("provider", 200, 403), "provider_other": 200}),
+    Row("applications:dossier", {**_only("provider", 200, 403), "provider_other": 200}),
+    # Reviews (R1–R3): the queue for reviewers, notices for the Bureau, the published notices for all.
+    Row("reviews:queue", {**_only("reviewer", 200, 403), "admin": 200}),
+    Row("reviews:notice_list", _only("admin", 200, 403)),
+    Row("reviews:notice_create", _only("admin", 200, 403)),
+    Row("reviews:public_notices", _everyone(200)),
     Row("orders:index", _members(200)),
     Row(
         "orders:new",
@@ -140,15 +205,22 @@ def _named_patterns(resolver: URLResolver, namespace: str | None = None) -> set[
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             names |= _named_patterns(pattern, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name and namespace in PAGE_NAMESPACES:
+        elif isinstance(pattern, URLPattern) and pattern.name and namespace not in NOT_PAGES:
             names.add(f"{namespace}:{pattern.name}")
     return names
 
 
-def test_every_page_is_in_the_matrix():
-    assert {n for n in _named_patterns(get_resolver()) if n.split(":")[0] in DETAILED} == {
-        row.name for row in MATRIX
-    }
+def test_every_page_is_in_a_matrix():
+    pages = _named_patterns(get_resolver())
+    rows = {row.name for row in MATRIX}
+    in_apps = set().union(*(module.COVERED_PAGES for module in APP_MATRICES))
+    assert rows <= pages, f"rows for pages that do not exist: {sorted(rows - pages)}"
+    assert in_apps <= pages, f"COVERED_PAGES names that do not exist: {sorted(in_apps - pages)}"
+    missing = pages - rows - in_apps - NOT_YET_COVERED
+    assert not missing, f"pages without a permission matrix test: {sorted(missing)}"
+    done = NOT_YET_COVERED & (rows | in_apps)
+    assert not done, f"covered now, take them out of NOT_YET_COVERED: {sorted(done)}"
+    assert pages >= NOT_YET_COVERED, f"gone: {sorted(NOT_YET_COVERED - pages)}"
 
 
 @pytest.fixture
@@ -160,6 +232,9 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
         make_eligible(role_users["enterprise"], programme_2025)
         other_enterprise = make_eligible(UserFactory(), programme_2025)
         product = make_product(programme_2025, provider=role_users["provider"])
+        ready_product = make_product(
+            programme_2025, provider=role_users["provider"], status=ProductStatus.READY
+        )
         order = order_place(
             actor=role_users["enterprise"],
             product=product,
@@ -173,6 +248,7 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
             "provider_other": UserFactory(provider=True),
             "enterprise_notification": note,
             "product": product,
+            "ready_product": ready_product,
             "order": order,
         }
 

@@ -45,6 +45,20 @@ def client_for(user):
     return client
 
 
+# Pages the tests below request as every actor (read by tests/test_permission_matrix.py).
+COVERED_PAGES = {
+    "claims:detail",
+    "claims:preview",
+    "claims:data",
+    "claims:materials",
+    "claims:checks",
+    "claims:confirm",
+    "claims:decide",
+    "claims:queue",
+    "claims:waive",
+    "claims:index",
+}
+
 # Expected status per actor for GET pages of a submitted claim.
 VIEW = {
     "anonymous": 302,

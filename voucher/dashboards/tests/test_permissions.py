@@ -34,6 +34,8 @@ PAGES = [
     ("dashboards:export", {"table": "vouchers"}),
     ("dashboards:export", {"table": "budget_district"}),
 ]
+# Pages test_m4_pages_matrix requests as every actor (read by tests/test_permission_matrix.py).
+COVERED_PAGES = {name for name, _query in PAGES}
 OPERATIONS = [
     "/api/v1/dashboard/budget",
     "/api/v1/dashboard/vouchers",

@@ -169,6 +169,9 @@ POSTS = {
     "enforcement:spot_check_assign": lambda w: [w["check"].pk],
     "enforcement:spot_check_finding": lambda w: [w["check"].items.first().pk],
 }
+# Pages test_page_matrix and test_post_actions_refused_to_non_admins request as several actors (read by
+# tests/test_permission_matrix.py).
+COVERED_PAGES = set(PAGES) | set(POSTS)
 
 
 def test_post_actions_refused_to_non_admins(world):
