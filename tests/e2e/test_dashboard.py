@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import assert_labelled_and_fits, browser, desktop, login, phone, screenshot
+from tests.e2e.conftest import assert_labelled_and_fits, login, screenshot
 from voucher.testing.dashboards import build_dashboard_world
 from voucher.testing.factories import UserFactory
 
-__all__ = ["browser", "desktop", "phone"]
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
