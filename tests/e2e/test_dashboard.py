@@ -13,7 +13,6 @@ from tests.e2e.conftest import assert_labelled_and_fits, login, screenshot
 from voucher.testing.dashboards import build_dashboard_world
 from voucher.testing.factories import UserFactory
 
-
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
