@@ -15,7 +15,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from voucher.applications.models import Application
 from voucher.catalogue.choices import ProductStatus
+from voucher.catalogue.tests.builders import application as application_row
 from voucher.claims.tests import test_permissions as claims_matrix
 from voucher.contracts.tests import test_permissions as contracts_matrix
 from voucher.core import clock
@@ -26,6 +28,8 @@ from voucher.enforcement.tests import test_permissions as enforcement_matrix
 from voucher.orders.services import order_place
 from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
 from voucher.payouts.tests import test_permissions as payouts_matrix
+from voucher.reviews.services import notice_publish
+from voucher.reviews.tests.conftest import NOTICE_START
 from voucher.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,18 +43,17 @@ APP_MATRICES = [claims_matrix, contracts_matrix, dashboards_matrix, enforcement_
 # Pages that no matrix requests yet as several kinds of visitor (anonymous reach is still checked by
 # tests/test_public_surface.py). Shrink this set, never grow it: a new page needs a row or a test.
 NOT_YET_COVERED = {
-    "applications:detail", "applications:edit", "applications:submit", "applications:decide",
-    "applications:upload", "applications:excel_template", "applications:excel_import",
-    "applications:differences", "applications:dossier_upload", "applications:attachment_preview",
+    "applications:edit", "applications:submit", "applications:decide",
+    "applications:upload", "applications:excel_import",
+    "applications:dossier_upload", "applications:attachment_preview",
     "applications:attachment_download", "applications:attachment_delete",
     "claims:download", "claims:start", "claims:withdraw", "claims:waiver_file", "claims:credit",
     "enforcement:clawback_evidence",
     "enterprises:credit_deactivate", "enterprises:credit_import",
     "payouts:batch_publish", "payouts:item_remove", "payouts:item_paid", "payouts:objection_resolve",
     "payouts:objection_file",
-    "reviews:detail", "reviews:decide", "reviews:assign", "reviews:decisions", "reviews:unassign",
-    "reviews:notice_detail", "reviews:notice_close", "reviews:objection_resolve", "reviews:objection_file",
-    "reviews:public_notice",
+    "reviews:decide", "reviews:assign", "reviews:unassign",
+    "reviews:notice_close", "reviews:objection_resolve", "reviews:objection_file",
 }  # fmt: skip
 
 
@@ -167,11 +170,33 @@ MATRIX: list[Row] = [
     ),
     Row("applications:create", {**_only("provider", 200, 403), "provider_other": 200}),
     Row("applications:dossier", {**_only("provider", 200, 403), "provider_other": 200}),
+    # A submitted application: its provider and the Bureau's staff; another provider is refused.
+    *(
+        Row(
+            f"applications:{name}",
+            {**_only("provider", 200, 403), "reviewer": 200, "admin": 200},
+            kwargs=lambda ctx: {"pk": ctx["application"].pk},
+        )
+        for name in ("detail", "excel_template", "differences")
+    ),
     # Reviews (R1–R3): the queue for reviewers, notices for the Bureau, the published notices for all.
     Row("reviews:queue", {**_only("reviewer", 200, 403), "admin": 200}),
     Row("reviews:notice_list", _only("admin", 200, 403)),
     Row("reviews:notice_create", _only("admin", 200, 403)),
     Row("reviews:public_notices", _everyone(200)),
+    Row("reviews:public_notice", _everyone(200), kwargs=lambda ctx: {"pk": ctx["notice"].pk}),
+    Row("reviews:notice_detail", _only("admin", 200, 403), kwargs=lambda ctx: {"pk": ctx["notice"].pk}),
+    Row(
+        "reviews:detail",
+        {**_only("reviewer", 200, 403), "admin": 200},
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+    ),
+    # The decisions on an application are shown to its provider too, never to another provider.
+    Row(
+        "reviews:decisions",
+        {**_only("provider", 200, 403), "reviewer": 200, "admin": 200},
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+    ),
     Row("orders:index", _members(200)),
     Row(
         "orders:new",
@@ -231,6 +256,18 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
             recipients=[role_users["enterprise"]], kind="test", title="测试通知", url="/workbench/"
         )
         make_eligible(role_users["enterprise"], programme_2025)
+        application = application_row(role_users["provider"], programme_2025)
+        approved = application_row(role_users["provider"], programme_2025, status="approved")
+        # The builder numbers rows from a counter shared by every test; keep them clear of make_product's.
+        Application.objects.filter(pk=application.pk).update(sequence=901)
+        Application.objects.filter(pk=approved.pk).update(sequence=902)
+        with clock.frozen_at(NOTICE_START):
+            notice = notice_publish(
+                actor=role_users["admin"],
+                programme=programme_2025,
+                applications=[approved],
+                starts_on=NOTICE_START,
+            )
         other_enterprise = make_eligible(UserFactory(), programme_2025)
         product = make_product(programme_2025, provider=role_users["provider"])
         ready_product = make_product(
@@ -250,6 +287,8 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
             "enterprise_notification": note,
             "product": product,
             "ready_product": ready_product,
+            "application": application,
+            "notice": notice,
             "order": order,
         }
 
