@@ -43,7 +43,6 @@ APP_MATRICES = [claims_matrix, contracts_matrix, dashboards_matrix, enforcement_
 # Pages that no matrix requests yet as several kinds of visitor (anonymous reach is still checked by
 # tests/test_public_surface.py). Shrink this set, never grow it: a new page needs a row or a test.
 NOT_YET_COVERED = {
-    "applications:edit", "applications:submit", "applications:decide",
     "applications:upload", "applications:excel_import",
     "applications:dossier_upload", "applications:attachment_preview",
     "applications:attachment_download", "applications:attachment_delete",
@@ -52,8 +51,8 @@ NOT_YET_COVERED = {
     "enterprises:credit_deactivate", "enterprises:credit_import",
     "payouts:batch_publish", "payouts:item_remove", "payouts:item_paid", "payouts:objection_resolve",
     "payouts:objection_file",
-    "reviews:decide", "reviews:assign", "reviews:unassign",
-    "reviews:notice_close", "reviews:objection_resolve", "reviews:objection_file",
+    "reviews:unassign",
+    "reviews:objection_resolve", "reviews:objection_file",
 }  # fmt: skip
 
 
@@ -179,6 +178,28 @@ MATRIX: list[Row] = [
         )
         for name in ("detail", "excel_template", "differences")
     ),
+    # Locked once submitted: whoever may read it is sent back to the detail page.
+    Row(
+        "applications:edit",
+        {**_only("provider", 302, 403), "reviewer": 302, "admin": 302},
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+    ),
+    # Already submitted: refused to everyone, the owner included.
+    Row(
+        "applications:submit",
+        _only("provider", 403, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+        data={"pledge": "on"},
+    ),
+    # Deciding is the reviewers' and the Bureau's, never the applicant's (V2).
+    Row(
+        "applications:decide",
+        {**_only("reviewer", 302, 403), "admin": 302},
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+        data={"action": "approve"},
+    ),
     # Reviews (R1–R3): the queue for reviewers, notices for the Bureau, the published notices for all.
     Row("reviews:queue", {**_only("reviewer", 200, 403), "admin": 200}),
     Row("reviews:notice_list", _only("admin", 200, 403)),
@@ -190,6 +211,26 @@ MATRIX: list[Row] = [
         "reviews:detail",
         {**_only("reviewer", 200, 403), "admin": 200},
         kwargs=lambda ctx: {"pk": ctx["application"].pk},
+    ),
+    Row(
+        "reviews:decide",
+        {**_only("reviewer", 302, 403), "admin": 302},
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+        data={"action": "approve"},
+    ),
+    # Assigning reviewers and closing a notice are the Bureau's (no reviewer chosen: sent back with a message).
+    Row(
+        "reviews:assign",
+        _only("admin", 302, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["application"].pk},
+    ),
+    Row(
+        "reviews:notice_close",
+        _only("admin", 302, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["notice"].pk},
     ),
     # The decisions on an application are shown to its provider too, never to another provider.
     Row(
