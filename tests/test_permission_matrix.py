@@ -7,6 +7,7 @@ Each named URL outside the admin site and the API must have a row here, or be li
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,11 +25,15 @@ from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.core.notifications import notify
 from voucher.dashboards.tests import test_permissions as dashboards_matrix
+from voucher.demo.codes import make_uscc
 from voucher.enforcement.tests import test_permissions as enforcement_matrix
+from voucher.enterprises.choices import CreditListKind
+from voucher.enterprises.services import credit_list_entry_create, credit_list_import_preview
+from voucher.enterprises.tests.test_e4_credit import CSV as CREDIT_CSV
 from voucher.orders.services import order_place
 from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
 from voucher.payouts.tests import test_permissions as payouts_matrix
-from voucher.reviews.services import notice_publish
+from voucher.reviews.services import notice_publish, review_assign
 from voucher.reviews.tests.conftest import NOTICE_START
 from voucher.testing.factories import UserFactory
 
@@ -48,10 +53,8 @@ NOT_YET_COVERED = {
     "applications:attachment_download", "applications:attachment_delete",
     "claims:download", "claims:start", "claims:withdraw", "claims:waiver_file", "claims:credit",
     "enforcement:clawback_evidence",
-    "enterprises:credit_deactivate", "enterprises:credit_import",
     "payouts:batch_publish", "payouts:item_remove", "payouts:item_paid", "payouts:objection_resolve",
     "payouts:objection_file",
-    "reviews:unassign",
     "reviews:objection_resolve", "reviews:objection_file",
 }  # fmt: skip
 
@@ -158,6 +161,17 @@ MATRIX: list[Row] = [
         for name in ("detail", "pledge_for")
     ),
     Row("enterprises:credit_list", _only("admin", 200, 403)),
+    Row(
+        "enterprises:credit_import",
+        _only("admin", 200, 403),
+        kwargs=lambda ctx: {"pk": ctx["credit_import"].pk},
+    ),
+    Row(
+        "enterprises:credit_deactivate",
+        _only("admin", 302, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["credit_entry"].pk},
+    ),
     # Providers' applications (P1–P9): the list is for providers and the Bureau's staff.
     Row(
         "applications:list",
@@ -218,6 +232,12 @@ MATRIX: list[Row] = [
         method="post",
         kwargs=lambda ctx: {"pk": ctx["application"].pk},
         data={"action": "approve"},
+    ),
+    Row(
+        "reviews:unassign",
+        _only("admin", 302, 403),
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["assignment"].pk},
     ),
     # Assigning reviewers and closing a notice are the Bureau's (no reviewer chosen: sent back with a message).
     Row(
@@ -302,6 +322,19 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
         # The builder numbers rows from a counter shared by every test; keep them clear of make_product's.
         Application.objects.filter(pk=application.pk).update(sequence=901)
         Application.objects.filter(pk=approved.pk).update(sequence=902)
+        assignment = review_assign(
+            actor=role_users["admin"], application=application, reviewer=role_users["reviewer"]
+        )
+        credit_entry = credit_list_entry_create(
+            actor=role_users["admin"],
+            uscc=make_uscc(990001),
+            name="北京失信测试有限公司",
+            kind=CreditListKind.DISHONEST_DEBTOR,
+            recorded_on=dt.date(2024, 5, 1),
+        )
+        credit_import = credit_list_import_preview(
+            actor=role_users["admin"], file_name="名单.csv", content=CREDIT_CSV.encode()
+        )
         with clock.frozen_at(NOTICE_START):
             notice = notice_publish(
                 actor=role_users["admin"],
@@ -330,6 +363,9 @@ def context(role_users, programme_2025) -> Iterator[dict[str, Any]]:
             "ready_product": ready_product,
             "application": application,
             "notice": notice,
+            "assignment": assignment,
+            "credit_entry": credit_entry,
+            "credit_import": credit_import,
             "order": order,
         }
 
