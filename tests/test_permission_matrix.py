@@ -53,8 +53,7 @@ NOT_YET_COVERED = {
     "applications:attachment_download", "applications:attachment_delete",
     "claims:download", "claims:start", "claims:withdraw", "claims:waiver_file", "claims:credit",
     "enforcement:clawback_evidence",
-    "payouts:batch_publish", "payouts:item_remove", "payouts:item_paid", "payouts:objection_resolve",
-    "payouts:objection_file",
+    "payouts:objection_resolve", "payouts:objection_file",
     "reviews:objection_resolve", "reviews:objection_file",
 }  # fmt: skip
 

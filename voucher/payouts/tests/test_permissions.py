@@ -49,6 +49,7 @@ PAGES = {
     "export": ("post", "payouts:batch_export", True, ADMIN_ONLY_POST),
     "paid": ("post", "payouts:batch_paid", True, ADMIN_ONLY_POST),
     "cancel": ("post", "payouts:batch_cancel", True, ADMIN_ONLY_POST),
+    "publish": ("post", "payouts:batch_publish", True, ADMIN_ONLY_POST),
     "index": (
         "get",
         "payouts:index",
@@ -64,8 +65,11 @@ PAGES = {
     "public_batches": ("get", "payouts:public_batches", False, {a: 200 for a in ACTORS}),
     "public_batch": ("get", "payouts:public_batch", True, {a: 200 for a in ACTORS}),
 }
-# Pages test_page_matrix requests as every actor (read by tests/test_permission_matrix.py).
-COVERED_PAGES = {name for _method, name, _with_pk, _expected in PAGES.values()}
+# Steps on one item of a batch under notice: refused to everyone, the admin included.
+ITEM_ACTIONS = ["payouts:item_remove", "payouts:item_paid"]
+# Pages test_page_matrix and test_item_action_matrix request as every actor (read by
+# tests/test_permission_matrix.py).
+COVERED_PAGES = {name for _method, name, _with_pk, _expected in PAGES.values()} | set(ITEM_ACTIONS)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -77,6 +81,19 @@ def test_page_matrix(people, noticed, page, actor):
     assert response.status_code == expected[actor], (page, actor)
     if expected[actor] == 302 and actor == "anonymous":
         assert "/login" in response["Location"]
+
+
+@pytest.mark.parametrize("name", ITEM_ACTIONS)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_item_action_matrix(people, noticed, name, actor):
+    item = noticed.items.filter(provider=people["provider"].organisation).first()
+    before = item.status
+    response = client_for(people[actor]).post(reverse(name, args=[item.pk]))
+    assert response.status_code == ADMIN_ONLY_POST[actor], (name, actor)
+    if actor == "anonymous":
+        assert "/login" in response["Location"]
+    item.refresh_from_db()
+    assert item.status == before
 
 
 API = {
