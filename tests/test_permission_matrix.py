@@ -51,7 +51,7 @@ NOT_YET_COVERED = {
     "applications:upload", "applications:excel_import",
     "applications:dossier_upload", "applications:attachment_preview",
     "applications:attachment_download", "applications:attachment_delete",
-    "claims:download", "claims:start", "claims:withdraw", "claims:waiver_file", "claims:credit",
+    "claims:start", "claims:withdraw", "claims:waiver_file",
     "enforcement:clawback_evidence",
     "payouts:objection_resolve", "payouts:objection_file",
     "reviews:objection_resolve", "reviews:objection_file",

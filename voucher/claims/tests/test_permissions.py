@@ -57,6 +57,8 @@ COVERED_PAGES = {
     "claims:queue",
     "claims:waive",
     "claims:index",
+    "claims:download",
+    "claims:credit",
 }
 
 # Expected status per actor for GET pages of a submitted claim.
@@ -84,6 +86,25 @@ def test_detail_page_and_file_preview(submitted, people, who):
         assert response["X-Frame-Options"] == "SAMEORIGIN"
     api = client.get(f"/api/v1/claims/{number}")
     assert api.status_code == {302: 401}.get(VIEW[who], VIEW[who])
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_file_download_and_credit_check(submitted, people, who):
+    client = client_for(people[who])
+    material = submitted.materials.first()
+    assert client.get(reverse("claims:download", args=[material.pk])).status_code == VIEW[who]
+    # The credit check is the deciding reviewers': not the parties, not a reviewer of the provider's organisation.
+    expected = {
+        "anonymous": 302,
+        "enterprise": 403,
+        "other_enterprise": 404,
+        "provider": 403,
+        "other_provider": 404,
+        "reviewer": 302,
+        "insider": 403,
+        "admin": 302,
+    }[who]
+    assert client.post(reverse("claims:credit", args=[submitted.order.number])).status_code == expected
 
 
 @pytest.mark.parametrize("who", ACTORS)
