@@ -168,26 +168,7 @@ def product_suspend(*, actor: Any, product: Product, reason: str) -> Product:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写暂停交易的原因。"})
-    product = _locked(product)
-    before = snapshot(product, AUDITED)
-    product.status = product_transition(product.status, ProductAction.SUSPEND)
-    product.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="product.suspended",
-        obj=product,
-        before=before,
-        after=snapshot(product, AUDITED),
-        note=reason,
-    )
-    notify(
-        recipients=provider_users(product),
-        kind="product.suspended",
-        title=f"配券产品“{product.name}”已暂停交易",
-        body=reason,
-        url=f"/catalogue/{product.pk}/",
-    )
-    return product
+    return _trading_move(actor=actor, product=_locked(product), action=ProductAction.SUSPEND, reason=reason)
 
 
 @transaction.atomic
@@ -205,12 +186,18 @@ def product_resume(*, actor: Any, product: Product, reason: str) -> Product:
         raise ValidationError(
             {"reason": ValidationError(f"服务商处于禁入期，不能恢复交易：{banned.reason}", code="sanctioned")}
         )
+    return _trading_move(actor=actor, product=product, action=ProductAction.RESUME, reason=reason)
+
+
+def _trading_move(*, actor: Any, product: Product, action: str, reason: str) -> Product:
+    """Suspend or resume trading of a locked product: the move, its audit event and the provider's notice."""
+    verb = "suspended" if action == ProductAction.SUSPEND else "resumed"
     before = snapshot(product, AUDITED)
-    product.status = product_transition(product.status, ProductAction.RESUME)
+    product.status = product_transition(product.status, action)
     product.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        action="product.resumed",
+        action=f"product.{verb}",
         obj=product,
         before=before,
         after=snapshot(product, AUDITED),
@@ -218,8 +205,8 @@ def product_resume(*, actor: Any, product: Product, reason: str) -> Product:
     )
     notify(
         recipients=provider_users(product),
-        kind="product.resumed",
-        title=f"配券产品“{product.name}”已恢复交易",
+        kind=f"product.{verb}",
+        title=f"配券产品“{product.name}”已{'暂停' if verb == 'suspended' else '恢复'}交易",
         body=reason,
         url=f"/catalogue/{product.pk}/",
     )

@@ -31,6 +31,7 @@ from voucher.payouts.forms import (
 )
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
 from voucher.programmes.selectors import programme_current
+from voucher.reviews.views import objection_file_response
 
 PAGE_SIZE = 50
 
@@ -309,19 +310,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_file(request: HttpRequest, pk: int) -> FileResponse:
     permissions.can_manage_payouts(request.user).enforce()
-    objection = get_object_or_404(PayoutObjection, pk=pk)
-    if not objection.file:
-        raise Http404("该异议没有附件。")
-    inline = objection.file_content_type in {"application/pdf", "image/png", "image/jpeg"}
-    response = FileResponse(
-        objection.file.open("rb"),
-        as_attachment=not inline,
-        filename=objection.file_name,
-        content_type=objection.file_content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return objection_file_response(get_object_or_404(PayoutObjection, pk=pk))
 
 
 @login_required

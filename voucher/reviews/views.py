@@ -326,7 +326,12 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_file(request: HttpRequest, pk: int) -> FileResponse:
     permissions.can_view_objection_file(request.user).enforce()
-    objection = get_object_or_404(Objection, pk=pk)
+    return objection_file_response(get_object_or_404(Objection, pk=pk))
+
+
+def objection_file_response(objection: Any) -> FileResponse:
+    """An objection's evidence file (product or payout notice): PDFs and images inline, other types as
+    downloads, never sniffed or cached."""
     if not objection.file:
         raise Http404("该异议没有附件。")
     inline = objection.file_content_type in {"application/pdf", "image/png", "image/jpeg"}
