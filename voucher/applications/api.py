@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -213,21 +213,30 @@ def _programme() -> Any:
     return programme
 
 
+def _works_with_applications(request: HttpRequest) -> None:
+    """403 for a role that never works with applications (an enterprise), the same for every number."""
+    user = request.user
+    if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
+        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
+
+
 def _application(request: HttpRequest, pk: int) -> Application:
+    """The application, or 404 when the caller may not see it (another provider's, or a draft never
+    submitted for the Bureau's staff): nobody learns that someone else's application exists."""
+    _works_with_applications(request)
     application = get_object_or_404(
         Application.objects.select_related("programme", "organisation", "direction", "subtype"), pk=pk
     )
-    permissions.can_view_application(request.user, application).enforce()
+    if not permissions.can_view_application(request.user, application):
+        raise Http404
     return application
 
 
 @router.get("/", response=list[ApplicationOut], summary="我的申报（按状态筛选）")
 def list_applications(request: HttpRequest, status: str = "") -> Any:
-    user = request.user
-    if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
-        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
+    _works_with_applications(request)
     return list(
-        selectors.application_list(user, status=status or None).prefetch_related("price_transactions")
+        selectors.application_list(request.user, status=status or None).prefetch_related("price_transactions")
     )
 
 
@@ -355,17 +364,21 @@ def excel_differences(request: HttpRequest, pk: int) -> Any:
 
 @router.get("/materials", response=list[MaterialOut], summary="附件管理（按文件名称搜索）")
 def list_materials(request: HttpRequest, q: str = "") -> Any:
-    user = request.user
-    if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
-        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
-    return list(selectors.materials_visible_to(user, query=q)[:500])
+    _works_with_applications(request)
+    return list(selectors.materials_visible_to(request.user, query=q)[:500])
 
 
 def _material(request: HttpRequest, pk: int) -> Material:
+    """The file, or 404 when the caller may not see it (as :func:`_application`)."""
+    _works_with_applications(request)
     material = get_object_or_404(Material.objects.select_related("application", "organisation"), pk=pk)
-    permissions.can_view_material(request.user, material).enforce()
-    if material.application_id and material.application.last_submitted_at is None:  # type: ignore[union-attr]
-        permissions.can_view_application(request.user, material.application).enforce()  # type: ignore[arg-type]
+    draft = material.application if material.application_id else None
+    if not permissions.can_view_material(request.user, material) or (
+        draft is not None
+        and draft.last_submitted_at is None
+        and not permissions.can_view_application(request.user, draft)
+    ):
+        raise Http404
     return material
 
 

@@ -113,7 +113,7 @@ def manage_products(request: HttpRequest, status: str = "") -> list[Product]:
 
 @router.post("/products/{int:pk}/on-sale", response=ProductOut, summary="设置服务券数量并上线（市经信局）")
 def put_on_sale(request: HttpRequest, pk: int, payload: OnSaleIn) -> Product:
-    product = get_object_or_404(Product, pk=pk)
     permissions.can_manage_products(request.user).enforce()
+    product = get_object_or_404(Product, pk=pk)
     services.product_put_on_sale(actor=request.user, product=product, quantity=payload.quantity)
     return Product.objects.select_related("direction", "direction__field").get(pk=pk)

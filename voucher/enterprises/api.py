@@ -11,17 +11,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.enterprises import services
 from voucher.enterprises import uscc as uscc_rules
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditListEntry, CreditListImport, IndustryCode
-from voucher.enterprises.permissions import can_act_for_enterprise, can_view_enterprise
+from voucher.enterprises.permissions import (
+    can_act_for_enterprise,
+    can_run_credit_check,
+    can_view_enterprise,
+)
 from voucher.enterprises.selectors import (
     classifications_visible_to,
     credit_imports,
@@ -392,8 +397,13 @@ def organisations(request: HttpRequest) -> Any:
 
 @router.get("/organisations/{organisation_id}", response=StatusOut, summary="某企业的认证、划型与额度")
 def organisation_status(request: HttpRequest, organisation_id: int) -> Any:
+    """Its own users, reviewers and the Bureau; another enterprise gets 404, as for a number that does not
+    exist; a provider, whose role never reads enterprises, 403 for every number."""
+    if not request.user.has_role(Role.ENTERPRISE, Role.REVIEWER, Role.ADMIN):  # type: ignore[union-attr]
+        raise PermissionDenied("企业信息仅限企业本身、评审机构和市经信局查看。")
     organisation = get_object_or_404(Organisation, pk=organisation_id, is_enterprise=True)
-    can_view_enterprise(request.user, organisation).enforce()
+    if not can_view_enterprise(request.user, organisation):
+        raise Http404
     return _status_out(
         enterprise_status(user=request.user, organisation=organisation, programme=programme_current())
     )
@@ -401,7 +411,10 @@ def organisation_status(request: HttpRequest, organisation_id: int) -> Any:
 
 @router.post("/credit-checks", response=CreditCheckOut, summary="信用核查（E4），结果和时间留存")
 def run_credit_check(request: HttpRequest, payload: CreditCheckIn) -> Any:
+    """Reviewers and the Bureau check anyone; other users their own organisation (another one: 404)."""
     organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    if not can_run_credit_check(request.user, organisation):
+        raise Http404
     try:
         return credit_check(organisation=organisation, actor=request.user, context=payload.context)
     except ValueError as exc:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -216,8 +217,13 @@ def _notice_out(notice: Notice) -> dict[str, Any]:
 
 
 def _review(request: HttpRequest, pk: int) -> Application:
+    """Reviewers and the Bureau only (403 for every other role, whatever the number); a draft never
+    submitted is the provider's alone (404)."""
+    permissions.can_use_queue(request.user).enforce()
     application = get_object_or_404(
-        Application.objects.select_related("programme", "organisation", "direction"), pk=pk
+        Application.objects.select_related("programme", "organisation", "direction"),
+        pk=pk,
+        last_submitted_at__isnull=False,
     )
     permissions.can_review_application(request.user, application).enforce()
     return application
@@ -282,8 +288,13 @@ def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
     "/applications/{int:pk}/decisions", response=list[DecisionOut], summary="审核记录（服务商可查看本单位的）"
 )
 def decisions(request: HttpRequest, pk: int) -> Any:
+    from voucher.applications.permissions import is_provider, is_reviewer_or_admin
+
+    if not (is_provider(request.user) or is_reviewer_or_admin(request.user)):
+        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
     application = get_object_or_404(Application, pk=pk)
-    permissions.can_view_decisions(request.user, application).enforce()
+    if not permissions.can_view_decisions(request.user, application):
+        raise Http404  # another provider's application, or a draft never submitted
     return list(selectors.decisions_for(application))
 
 
@@ -291,6 +302,7 @@ def decisions(request: HttpRequest, pk: int) -> Any:
     "/applications/{int:pk}/assignments", response={201: AssignmentOut}, summary="分配评审专家（市经信局）"
 )
 def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
+    permissions.is_admin(request.user).enforce()
     application = get_object_or_404(Application, pk=pk)
     permissions.can_assign(request.user, application).enforce()
     reviewer = get_object_or_404(User, pk=payload.reviewer_id)
@@ -299,6 +311,7 @@ def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
 
 @router.delete("/assignments/{int:pk}", response={204: None}, summary="取消分配（市经信局）")
 def unassign(request: HttpRequest, pk: int) -> Any:
+    permissions.is_admin(request.user).enforce()
     assignment = get_object_or_404(ReviewAssignment, pk=pk)
     services.review_unassign(actor=request.user, assignment=assignment)
     return Status(204, None)
@@ -315,8 +328,6 @@ def publish(request: HttpRequest, payload: NoticeIn) -> Any:
     permissions.can_manage_notices(request.user).enforce()
     programme = programme_current()
     if programme is None:
-        from django.http import Http404
-
         raise Http404
     applications = list(Application.objects.filter(pk__in=payload.application_ids))
     notice = services.notice_publish(
@@ -332,8 +343,8 @@ def publish(request: HttpRequest, payload: NoticeIn) -> Any:
 
 @router.post("/notices/{int:pk}/close", response=NoticeOut, summary="结束公示，产品转为待上线（市经信局）")
 def close(request: HttpRequest, pk: int) -> Any:
-    notice = get_object_or_404(Notice, pk=pk)
     permissions.can_manage_notices(request.user).enforce()
+    notice = get_object_or_404(Notice, pk=pk)
     return _notice_out(services.notice_close(actor=request.user, notice=notice))
 
 
@@ -348,8 +359,8 @@ def objections(request: HttpRequest, pk: int) -> Any:
     "/objections/{int:pk}/resolution", response=ObjectionOut, summary="处理异议：成立/不成立（市经信局）"
 )
 def resolve(request: HttpRequest, pk: int, payload: ResolutionIn) -> Any:
-    objection = get_object_or_404(Objection, pk=pk)
     permissions.can_manage_notices(request.user).enforce()
+    objection = get_object_or_404(Objection, pk=pk)
     return services.objection_resolve(
         actor=request.user, objection=objection, action=payload.action, resolution=payload.resolution
     )

@@ -115,7 +115,7 @@ def test_no_quota_yet_is_422_with_code(verified_user) -> None:
     [
         ("anonymous", 401),
         ("provider_user", 403),
-        ("other_enterprise_user", 403),
+        ("other_enterprise_user", 404),  # another enterprise does not learn the record exists
         ("eligible_user", 200),
         ("reviewer_user", 200),
         ("admin_user", 200),
@@ -180,7 +180,7 @@ def test_e4_credit_check_endpoint(eligible_user, other_enterprise_user, admin_us
         client_for(other_enterprise_user)
         .post(f"{API}/credit-checks", body, content_type="application/json")
         .status_code
-        == 403
+        == 404  # another organisation: not found, as for a number that does not exist
     )
     bad = client_for(admin_user).post(
         f"{API}/credit-checks", {**body, "context": "x"}, content_type="application/json"

@@ -30,7 +30,8 @@ def _client(client, matrix_users, role):
 GETS = {
     "/queue": [401, 403, 403, 403, 200, 200, 200],
     "/applications/{a}": [401, 403, 403, 403, 200, 403, 200],
-    "/applications/{a}/decisions": [401, 403, 200, 403, 200, 200, 200],
+    # Another provider does not learn the application exists (404, as for a number that does not exist).
+    "/applications/{a}/decisions": [401, 403, 200, 404, 200, 200, 200],
     "/notices": [401, 403, 403, 403, 403, 403, 200],
     "/notices/{n}/objections": [401, 403, 403, 403, 403, 403, 200],
     "/public/notices": [200] * 7,
