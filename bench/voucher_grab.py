@@ -127,7 +127,7 @@ def setup(args: argparse.Namespace) -> None:
         user = make_eligible(UserFactory(organisation=OrganisationFactory(enterprise=True)), programme)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "voucher.accounts.backends.PasswordBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append({"session": store.session_key, "csrf": secrets.token_hex(16)})

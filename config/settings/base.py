@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "voucher.accounts.backends.PasswordBackend",
     "voucher.accounts.identity.ExternalIdentityBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -174,7 +174,7 @@ RATELIMIT_VIEW = "voucher.core.views.rate_limited"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "voucher.core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }

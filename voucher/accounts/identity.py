@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from voucher.accounts.backends import active_user
 from voucher.accounts.models import ExternalIdentity, User
 from voucher.core import clock
 from voucher.core.audit import audit_record
@@ -65,4 +66,4 @@ class ExternalIdentityBackend:
             return None
 
     def get_user(self, user_id: int) -> User | None:
-        return User.objects.filter(pk=user_id, is_active=True).first()
+        return active_user(user_id)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
 
 from voucher.core import clock
+from voucher.core.audit_hash import content_hash_of
 from voucher.core.models import AuditEvent
+
+# Events recorded inside an :func:`audit_batch` block, inserted together when it ends.
+_batch: ContextVar[list[AuditEvent] | None] = ContextVar("audit_batch", default=None)
 
 SECRET_FIELDS = {"password", "created_at", "updated_at"}
 
@@ -52,7 +59,7 @@ def audit_record(
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}
         after = {k: v for k, v in after.items() if k in changed}
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         at=clock.now(),
         actor=actor if is_user else None,
         actor_label=(actor.get_username() if is_user else "系统"),
@@ -64,3 +71,28 @@ def audit_record(
         after=_jsonable(after) if after is not None else None,
         note=note,
     )
+    pending = _batch.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Insert the events that :func:`audit_record` records inside the block with one statement, in order.
+
+    For hot paths that record several events in one transaction. Use it inside the transaction and only
+    where an error leaves the block (and rolls the transaction back): the events are inserted when the
+    block ends normally and dropped when it raises. Until then they have no primary key.
+    """
+    pending: list[AuditEvent] = []
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for event in pending:
+        event.content_hash = content_hash_of(event)
+    AuditEvent.objects.bulk_create(pending)

@@ -89,7 +89,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="voucher.accounts.backends.PasswordBackend")
             messages.success(request, "注册成功，企业认证已通过。请继续完成企业划型认证。")
             return redirect("enterprises:classify")
     return render(request, "enterprises/signup.html", {"form": form})

@@ -70,7 +70,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 @router.post("/", response={201: OrderOut, 429: dict}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
-    enforce_order_rate_limits(request)
+    seen = enforce_order_rate_limits(request, payload.product_id)
     try:
         order = services.order_place(
             actor=request.user,
@@ -79,6 +79,7 @@ def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
             contact_name=payload.contact_name,
             contact_mobile=payload.contact_mobile,
             note=payload.note,
+            seen=seen,
         )
     except Product.DoesNotExist as exc:
         raise Http404 from exc

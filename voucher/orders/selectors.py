@@ -56,7 +56,7 @@ def _facts_sql() -> str:
     org, auth = _table(Organisation), _table(EnterpriseAuthentication)
     cls, industry, credit = _table(SizeClassification), _table(IndustryCode), _table(CreditCheck)
     account, sanction = _table(QuotaAccount), _table(Sanction)
-    listed, rule = _table(CreditListEntry), _table(Requirement)
+    listed, rule, order = _table(CreditListEntry), _table(Requirement), _table(Order)
     in_force = "x.lifted_at IS NULL AND x.starts_on <= %(day)s AND x.ends_on >= %(day)s"
     return f"""
         SELECT o.*,
@@ -76,7 +76,9 @@ def _facts_sql() -> str:
             CASE WHEN EXISTS (SELECT 1 FROM {listed} e WHERE e.uscc = o.uscc AND e.active = %(yes)s)
                 THEN 1 ELSE 0 END AS credit_listed,
             CASE WHEN EXISTS (SELECT 1 FROM {rule} r WHERE r.direction_id = %(direction)s AND r.kind = %(kind)s)
-                THEN 1 ELSE 0 END AS industry_rule
+                THEN 1 ELSE 0 END AS industry_rule,
+            (SELECT MAX(d.id) FROM {order} d WHERE d.enterprise_id = o.id AND d.idempotency_key = %(key)s)
+                AS submitted_id
         FROM {org} o
         LEFT JOIN {auth} a ON a.organisation_id = o.id
         LEFT JOIN {cls} s ON s.id = (
@@ -107,16 +109,20 @@ class OrderFacts:
     sanctioned: bool
     provider_sanctioned: bool
     industry_rule: bool
+    submitted_id: int | None = None
 
 
-def order_facts(*, enterprise_id: int, product: Product, today: dt.date) -> OrderFacts:
+def order_facts(
+    *, enterprise_id: int, product: Product, today: dt.date, idempotency_key: str = ""
+) -> OrderFacts:
     """Everything the O2 checks need about the ordering enterprise, in one statement.
 
     The enterprise row with its authentication, the year's current classification and its main-business
     industry, the latest credit check (and whether it was made today), the year's quota account, whether a
     sanction is in force today against the enterprise or against the product's provider (E7), whether the
     credit list names the enterprise's credit code at all, and whether the product's direction has an
-    industry rule (E5). Raises ``Organisation.DoesNotExist`` for an unknown enterprise.
+    industry rule (E5), and the id of the enterprise's order already submitted with ``idempotency_key``.
+    Raises ``Organisation.DoesNotExist`` for an unknown enterprise.
     """
     ops = connection.ops
     params = {
@@ -130,6 +136,7 @@ def order_facts(*, enterprise_id: int, product: Product, today: dt.date) -> Orde
         "kind": RequirementKind.ENTERPRISE_INDUSTRY.value,
         "programme": product.programme_id,
         "enterprise": enterprise_id,
+        "key": idempotency_key,
     }
     rows = list(Organisation.objects.raw(_facts_sql(), params))
     if not rows:
@@ -168,4 +175,5 @@ def order_facts(*, enterprise_id: int, product: Product, today: dt.date) -> Orde
         sanctioned=bool(row.sanctioned),
         provider_sanctioned=bool(row.provider_sanctioned),
         industry_rule=bool(row.industry_rule),
+        submitted_id=row.submitted_id,
     )

@@ -21,8 +21,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
@@ -30,7 +30,8 @@ from voucher.accounts.models import Organisation, User
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.core import clock
-from voucher.core.audit import audit_record, snapshot
+from voucher.core.audit import audit_batch, audit_record, snapshot
+from voucher.core.cache import shared_cache_enabled
 from voucher.core.money import format_cny, share
 from voucher.core.notifications import notify
 from voucher.core.validators import validate_mainland_mobile
@@ -86,7 +87,7 @@ def acceptance_deadline(programme: ProgrammeYear, ordered_on: dt.date) -> dt.dat
     With a shared cache the result for (order day, N) is kept for one minute, so a change to the holiday
     schedule reaches new orders within a minute.
     """
-    shared = soldout.shared_cache_enabled()
+    shared = shared_cache_enabled()
     key = f"orders:deadline:{ordered_on.isoformat()}:{programme.acceptance_working_days}"
     if shared:
         try:
@@ -199,13 +200,16 @@ def order_place(
     contact_name: str,
     contact_mobile: str,
     note: str = "",
+    seen: soldout.Observation | None = None,
 ) -> Order:
     """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
 
     ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
     first order instead of a second one. A product known to be sold out is refused from the shared cache
-    (:mod:`voucher.orders.soldout`) before anything else is read; the enterprise's facts are read in one
-    query, and the order-time credit check is reused within the day (:func:`order_credit_check`).
+    (:mod:`voucher.orders.soldout`; ``seen`` is that observation when the caller has already read it,
+    see :func:`voucher.orders.limits.enforce_order_rate_limits`) before the product is read; the
+    enterprise's facts and an earlier submission with the same key are read in one query, and the
+    order-time credit check is reused within the day (:func:`order_credit_check`).
     Raises ``Product.DoesNotExist`` for an unknown product id.
     """
     can_place_order(actor).enforce()
@@ -213,9 +217,6 @@ def order_place(
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
-    existing = _submitted(enterprise_id, key)
-    if existing is not None:
-        return existing
     errors: dict[str, list[str]] = {}
     if not contact_name.strip():
         errors["contact_name"] = ["请填写企业联系人。"]
@@ -225,22 +226,30 @@ def order_place(
         errors["contact_mobile"] = exc.messages
     if len(note) > 300:
         errors["note"] = ["需求说明不能超过300字。"]
-    if errors:
-        raise ValidationError(errors)
 
     product_id = product if isinstance(product, int) else product.pk
-    seen = soldout.observe(product_id)
+    if seen is None:
+        seen = soldout.observe(product_id)
     if seen.sold_out_name is not None:
+        existing = _submitted(enterprise_id, key)
+        if existing is not None:
+            return existing
+        if errors:
+            raise ValidationError(errors)
         raise sold_out_refusal(seen.sold_out_name)
-    product = Product.objects.select_related("programme", "direction", "provider").get(pk=product_id)
+    product = Product.objects.select_related("programme", "provider").get(pk=product_id)
     today = clock.today()
+    facts = order_facts(enterprise_id=enterprise_id, product=product, today=today, idempotency_key=key)
+    if facts.submitted_id is not None:
+        return _order(facts.submitted_id)
+    if errors:
+        raise ValidationError(errors)
     try:
         _product_prerequisites(product, today)
     except ValidationError as exc:
         if product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
             soldout.mark_sold_out(product.pk, product.name, seen)
         raise exc
-    facts = order_facts(enterprise_id=enterprise_id, product=product, today=today)
     _enterprise_prerequisites(facts, product, today)
     deadline = acceptance_deadline(product.programme, today)
     order_credit_check(facts=facts, actor=actor)
@@ -277,12 +286,40 @@ def _codes(exc: ValidationError) -> set[str]:
     return {str(e.code) for errors in exc.error_dict.values() for e in errors}
 
 
+def _order(pk: int) -> Order:
+    return Order.objects.select_related("product", "enterprise", "provider").get(pk=pk)
+
+
 def _submitted(enterprise_id: int, key: str) -> Order | None:
-    return (
-        Order.objects.select_related("product", "enterprise", "provider")
-        .filter(enterprise_id=enterprise_id, idempotency_key=key)
-        .first()
+    """The enterprise's order submitted with ``key``, if any (one narrow query when there is none)."""
+    pk = Order.objects.filter(enterprise_id=enterprise_id, idempotency_key=key).values_list("pk", flat=True)
+    found = list(pk[:1])
+    return _order(found[0]) if found else None
+
+
+def _lock_account(enterprise: Organisation, product: Product, key: str) -> QuotaAccount:
+    """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
+    a concurrent retry's order (``submitted``) and the enterprise's orders holding this product (``holding``).
+    """
+    account, order = (
+        connection.ops.quote_name(QuotaAccount._meta.db_table),
+        connection.ops.quote_name(Order._meta.db_table),
     )
+    statuses = ", ".join(["%s"] * len(HOLDING_STATUSES))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"""
+        SELECT q.*,
+            (SELECT MAX(d.id) FROM {order} d WHERE d.enterprise_id = q.organisation_id
+                AND d.idempotency_key = %s) AS submitted,
+            (SELECT COUNT(*) FROM {order} d WHERE d.enterprise_id = q.organisation_id
+                AND d.product_id = %s AND d.status IN ({statuses})) AS holding
+        FROM {account} q WHERE q.organisation_id = %s AND q.programme_id = %s{lock}
+    """  # noqa: S608 — table names come from the models; every value is a parameter
+    params = [key, product.pk, *[str(s) for s in HOLDING_STATUSES], enterprise.pk, product.programme_id]
+    rows = list(QuotaAccount.objects.raw(sql, params))
+    if not rows:
+        raise QuotaAccount.DoesNotExist
+    return rows[0]
 
 
 def _place_locked(
@@ -298,17 +335,12 @@ def _place_locked(
 ) -> Order:
     programme = product.programme
     # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
-    account = QuotaAccount.objects.select_for_update().get(organisation=enterprise, programme=programme)
+    account: Any = _lock_account(enterprise, product, key)
     account.organisation = enterprise
     account.programme = programme
-    # Under that lock, in one query: a concurrent retry's order, and the orders holding this product.
-    mine = Order.objects.filter(enterprise=enterprise).aggregate(
-        submitted=Max("pk", filter=Q(idempotency_key=key)),
-        holding=Count("pk", filter=Q(product=product, status__in=HOLDING_STATUSES)),
-    )
-    if mine["submitted"] is not None:
-        return Order.objects.select_related("product", "enterprise", "provider").get(pk=mine["submitted"])
-    holding = mine["holding"]
+    if account.submitted is not None:
+        return _order(account.submitted)
+    holding = account.holding
     if holding >= programme.max_open_orders_per_product:
         raise refuse(
             "too_many_open_orders",
@@ -334,15 +366,16 @@ def _place_locked(
         contact_mobile=contact_mobile,
         note=note,
     )
-    quota_reserve(
-        actor=actor,
-        account=account,
-        amount=estimate,
-        reference=order.number,
-        note=f"下单 {product.name}",
-        locked=True,
-    )
-    audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
+    with audit_batch():
+        quota_reserve(
+            actor=actor,
+            account=account,
+            amount=estimate,
+            reference=order.number,
+            note=f"下单 {product.name}",
+            locked=True,
+        )
+        audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
     url = reverse("orders:detail", args=[order.number])
     notify(
         recipients=_members(product.provider, Role.PROVIDER),

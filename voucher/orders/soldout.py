@@ -12,8 +12,8 @@ hide a voucher that came back:
 A release that commits after the observation therefore invalidates the flag even when the flag is
 written after the release; a release that committed before the generation was read is visible to the
 observation itself. Cache errors fail open: the order takes the normal path and the database decides.
-The shortcut is used only with a cache that every server process shares (Redis), or when
-``VOUCHER_ORDER_SHARED_CACHE`` turns it on explicitly (tests).
+The shortcut is used only with a cache that every server process shares
+(:func:`voucher.core.cache.shared_cache_enabled`).
 """
 
 from __future__ import annotations
@@ -22,23 +22,14 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from voucher.core.cache import shared_cache_enabled
 
 logger = logging.getLogger(__name__)
 
 FLAG_SECONDS = 60
-UNSHARED_BACKENDS = ("LocMemCache", "DummyCache", "FileBasedCache")
-
-
-def shared_cache_enabled() -> bool:
-    """Whether cached order shortcuts may be used: only with one cache shared by every server process."""
-    configured = getattr(settings, "VOUCHER_ORDER_SHARED_CACHE", None)
-    if configured is not None:
-        return bool(configured)
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    return not backend.endswith(UNSHARED_BACKENDS)
 
 
 def _flag_key(product_id: int) -> str:
@@ -61,20 +52,31 @@ class Observation:
 OFF = Observation(enabled=False)
 
 
+def keys(product_id: int) -> list[str]:
+    """The cache keys an observation reads: the product's flag and its generation token."""
+    return [_flag_key(product_id), _generation_key(product_id)]
+
+
+def observation_from(product_id: int, values: dict[str, object]) -> Observation:
+    """The observation made of the values read for :func:`keys` (missing keys left out)."""
+    generation = values.get(_generation_key(product_id))
+    flag = values.get(_flag_key(product_id))
+    name = flag.get("name") if isinstance(flag, dict) and flag.get("generation") == generation else None
+    return Observation(
+        enabled=True, generation=generation if isinstance(generation, str) else None, sold_out_name=name
+    )
+
+
 def observe(product_id: int) -> Observation:
     """One cache round trip: the current generation and, if the flag holds, the sold-out product's name."""
     if not shared_cache_enabled():
         return OFF
-    flag_key, generation_key = _flag_key(product_id), _generation_key(product_id)
     try:
-        values = cache.get_many([flag_key, generation_key])
+        values = cache.get_many(keys(product_id))
     except Exception:
         logger.exception("sold-out flag unreadable for product %s", product_id)
         return OFF
-    generation = values.get(generation_key)
-    flag = values.get(flag_key)
-    name = flag.get("name") if isinstance(flag, dict) and flag.get("generation") == generation else None
-    return Observation(enabled=True, generation=generation, sold_out_name=name)
+    return observation_from(product_id, values)
 
 
 def mark_sold_out(product_id: int, name: str, seen: Observation) -> None:

@@ -52,11 +52,10 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
         services.order_prerequisites(enterprise=enterprise, product=product, today=clock.today())
     except ValidationError as exc:
         refusal = "；".join(exc.messages)
-    if request.method == "POST":
-        enforce_order_rate_limits(request)
+    seen = enforce_order_rate_limits(request, product.pk) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.order_place(actor=user, product=product, **form.cleaned_data)
+            order = services.order_place(actor=user, product=product, seen=seen, **form.cleaned_data)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:

@@ -33,21 +33,29 @@ def notify(
 
     With a ``dedupe_key`` a recipient gets the notification only once (e.g. "acceptance due soon").
     """
-    created: list[Notification] = []
-    for user in {u.pk: u for u in recipients}.values():
-        if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
-            continue
-        created.append(
-            Notification.objects.create(
+    users = list({u.pk: u for u in recipients}.values())
+    if dedupe_key and users:
+        already = set(
+            Notification.objects.filter(recipient__in=users, dedupe_key=dedupe_key).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        users = [user for user in users if user.pk not in already]
+    now = clock.now()
+    created = Notification.objects.bulk_create(
+        [
+            Notification(
                 recipient=user,
                 kind=kind,
                 title=title,
                 body=body,
                 url=url,
-                created_at=clock.now(),
+                created_at=now,
                 dedupe_key=dedupe_key,
             )
-        )
+            for user in users
+        ]
+    )
     if created:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: dispatch(ids))

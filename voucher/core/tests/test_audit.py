@@ -205,3 +205,32 @@ def test_m3_admin_edit_of_holiday_schedule_is_audited(client, superuser, schedul
     assert event.after["notice"] == "新的通知名称"
     assert event.before["notice"] != "新的通知名称"
     assert "year" not in event.after  # unchanged fields are not repeated
+
+
+def test_m3_a_batch_inserts_its_events_together_in_order_with_valid_hashes(admin_user, schedule):
+    from voucher.core.audit import audit_batch
+    from voucher.core.audit_chain import audit_seal, audit_verify
+
+    with transaction.atomic(), audit_batch():
+        first = audit_record(actor=admin_user, action="batch.first", obj=schedule)
+        second = audit_record(actor=None, action="batch.second", obj=schedule, after={"n": Decimal("1.50")})
+        assert first.pk is None and not AuditEvent.objects.filter(action__startswith="batch.").exists()
+    assert first.pk is not None and second.pk is not None and first.pk < second.pk
+    assert list(
+        AuditEvent.objects.filter(action__startswith="batch.").order_by("pk").values_list("action", flat=True)
+    ) == [
+        "batch.first",
+        "batch.second",
+    ]
+    audit_seal()
+    assert audit_verify().problem is None
+
+
+def test_m3_a_batch_that_raises_writes_nothing(admin_user, schedule):
+    from voucher.core.audit import audit_batch
+
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_batch():
+        audit_record(actor=admin_user, action="batch.lost", obj=schedule)
+        raise RuntimeError("boom")
+    assert not AuditEvent.objects.filter(action="batch.lost").exists()
+    assert audit_record(actor=admin_user, action="after.batch", obj=schedule).pk is not None

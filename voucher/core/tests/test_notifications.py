@@ -229,3 +229,20 @@ def test_n1_mark_all_read_touches_only_the_actors_unread(provider_user, enterpri
     theirs[0].refresh_from_db()
     assert theirs[0].read_at is None
     assert notification_mark_all_read(actor=provider_user) == 0
+
+
+def test_n1_several_recipients_in_one_statement_and_dedupe_skips_only_those_notified(
+    enterprise_user, provider_user, django_assert_max_num_queries
+):
+    notify(recipients=[provider_user], kind="k", title="一", dedupe_key="once")
+    with django_assert_max_num_queries(2):  # who already has it, then one insert for the rest
+        created = notify(
+            recipients=[provider_user, enterprise_user, enterprise_user],
+            kind="k",
+            title="一",
+            dedupe_key="once",
+        )
+    assert [n.recipient for n in created] == [enterprise_user]
+    assert Notification.objects.filter(dedupe_key="once").count() == 2
+    with django_assert_max_num_queries(1):
+        assert len(notify(recipients=[provider_user, enterprise_user], kind="k", title="二")) == 2

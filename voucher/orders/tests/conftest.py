@@ -15,7 +15,7 @@ __all__ = ["ORDER_DAY", "make_eligible", "make_product"]
 @pytest.fixture(autouse=True)
 def shared_order_cache(settings):
     """Ordering tests run with the shared-cache shortcuts on (Redis in production), from an empty cache."""
-    settings.VOUCHER_ORDER_SHARED_CACHE = True
+    settings.VOUCHER_SHARED_CACHE = True
     cache.clear()
     yield
     cache.clear()
