@@ -34,7 +34,7 @@ from voucher.claims.tests.conftest import (  # noqa: F401
     provider,
 )
 from voucher.core import uploads
-from voucher.core.uploads import XLSX, check_pdf, inspect_upload, opaque_upload_name
+from voucher.core.uploads import XLSX, check_pdf, display_file_name, inspect_upload, opaque_upload_name
 from voucher.enterprises.models import CreditListImport
 from voucher.enterprises.services import credit_list_import_preview
 from voucher.orders import services as order_services
@@ -317,3 +317,97 @@ def test_p5_an_application_material_that_is_not_a_readable_pdf_is_refused_and_no
         )
     assert "无法读取" in str(exc.value)
     assert not Material.objects.exists()
+
+
+# --- invisible characters in file names and tiny images ----------------------------------------------------
+
+INVISIBLE = [
+    *map(chr, range(0x200B, 0x2010)),  # zero-width space … right-to-left mark
+    *map(chr, range(0x202A, 0x202F)),  # bidirectional embeddings and overrides
+    *map(chr, range(0x2066, 0x206A)),  # bidirectional isolates
+    "\ufeff",  # byte-order mark
+    "\u00ad",  # soft hyphen (another format character)
+    "\u061c",  # Arabic letter mark
+    "\u2028",  # line separator
+    "\x07",
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_invisible_characters_are_dropped_from_the_file_name_kept_for_display(char):
+    assert display_file_name(f"{char}合同{char}扫描件.pdf{char}") == "合同扫描件.pdf"
+
+
+def test_the_kept_file_name_is_what_people_see_and_its_extension_is_the_one_checked():
+    # "发票\u202egpj.exe" reads as "发票exe.jpg"; kept as "发票gpj.exe", the .exe is what gets checked.
+    assert display_file_name("C:\\下载\\发票\u202egpj.exe") == "发票gpj.exe"
+    with pytest.raises(ValidationError) as exc:
+        inspect_upload(
+            SimpleUploadedFile("x", png((4, 4))),
+            allowed=["png", "jpeg"],
+            name=display_file_name("发票\u202egpj.exe"),
+        )
+    assert "扩展名与内容不符" in str(exc.value)
+    assert display_file_name("\u200b\u202e\u2066") == ""
+
+
+@pytest.mark.django_db
+def test_r2_a_claim_file_keeps_its_name_without_invisible_characters(claim, provider, settings, tmp_path):  # noqa: F811
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    material = claim_services.claim_material_upload(
+        actor=provider,
+        claim=claim,
+        kind=MaterialKind.PLEDGE,
+        file=pdf_file("\ufeff承诺\u200b书\u202e.pdf", ["承诺"]),
+    )
+    assert material.original_name == "承诺书.pdf"
+
+
+@pytest.mark.django_db
+def test_p5_an_application_file_keeps_its_name_without_invisible_characters(
+    provider_user, programme_2025, settings, tmp_path
+):
+    from voucher.applications import services as application_services
+    from voucher.applications.samples import tiny_pdf
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    material = application_services.material_upload(
+        actor=provider_user,
+        organisation=provider_user.organisation,
+        programme=programme_2025,
+        kind="licence",
+        file=SimpleUploadedFile("营业\u2067执照\u2069.pdf", tiny_pdf("执照"), content_type="application/pdf"),
+    )
+    assert material.original_name == "营业执照.pdf"
+
+
+def test_v3_an_objection_file_keeps_its_name_without_invisible_characters():
+    from voucher.reviews.services import objection_fields_check
+
+    errors: dict[str, list[str]] = {}
+    _values, inspected, name = objection_fields_check(
+        errors,
+        name="张三",
+        contact="13800000000",
+        text="异议",
+        file=SimpleUploadedFile("证据\u200f.png", png((4, 4))),
+    )
+    assert not errors and inspected is not None and name == "证据.png"
+
+
+@pytest.mark.django_db
+def test_e_a_credit_list_import_keeps_its_name_without_invisible_characters(admin_user):
+    from voucher.enterprises.tests.test_e4_credit import CSV
+
+    batch = credit_list_import_preview(actor=admin_user, file_name="\u202e失信名单.csv", content=CSV.encode())
+    assert batch.file_name == "失信名单.csv"
+
+
+def test_r2_an_image_too_small_for_a_pdf_page_is_refused_when_merging():
+    """A 2×2 pixel image makes a page smaller than PDF allows: refused with a code, not a server error."""
+    from voucher.claims.files import merge_to_pdf
+
+    with pytest.raises(ValidationError) as exc:
+        merge_to_pdf([("小.png", png((2, 2))), ("大.png", png((60, 40)))])
+    assert codes(exc.value) == {"image_too_small"}
+    assert len(merge_to_pdf([("a.png", png((60, 40))), ("b.png", png((60, 40)))])) > 0

@@ -44,7 +44,7 @@ from voucher.applications.validation import Errors, form_problems, parse_form
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
-from voucher.core.uploads import inspect_upload
+from voucher.core.uploads import display_file_name, inspect_upload
 from voucher.programmes.models import ProgrammeYear
 
 FORM_SNAPSHOT = [
@@ -576,7 +576,7 @@ def material_upload(
     if slot.scope != expected_scope:
         where = "产品申报" if slot.scope == MaterialScope.PRODUCT else "服务商申报资料"
         raise ValidationError({"kind": f"“{MaterialKind(kind).label}”须在{where}中上传。"})
-    name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    name = display_file_name(getattr(file, "name", "") or "")
     inspected = inspect_upload(
         file, allowed=slot.accepts, max_bytes=max_upload_bytes(), name=name, parse_pdf=True
     )
@@ -657,7 +657,7 @@ def application_import_excel(*, actor: Any, application: Application, file: File
 
     application = _locked(application)
     permissions.can_edit_application(actor, application).enforce()
-    name = (getattr(file, "name", "") or "").rsplit("/", 1)[-1]
+    name = display_file_name(getattr(file, "name", "") or "")
     inspect_upload(file, allowed=["xlsx"], max_bytes=max_upload_bytes(), name=name, field="excel")
     file.seek(0)
     try:

@@ -24,7 +24,15 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 
-from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, detect_kind, inspect_upload
+from voucher.core.uploads import (
+    JPEG,
+    PDF,
+    PNG,
+    InspectedFile,
+    detect_kind,
+    display_file_name,
+    inspect_upload,
+)
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -52,7 +60,7 @@ def _refuse(field: str, message: str, code: str) -> ValidationError:
 
 
 def clean_name(file: Any) -> str:
-    return (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return display_file_name(getattr(file, "name", "") or "")
 
 
 def read_bytes(file: Any) -> bytes:
@@ -143,7 +151,13 @@ def merge_to_pdf(parts: Sequence[tuple[str, bytes]], *, field: str = "files") ->
                 raise _refuse(field, f"文件“{name}”无法合并。", "pdf_unreadable") from exc
         elif kind in (PNG, JPEG):
             image_check(data, name=name, field=field)
-            writer.append(io.BytesIO(_image_page(data)))
+            try:
+                page = _image_page(data)
+            except ValueError as exc:  # e.g. a few pixels make a page smaller than PDF allows
+                raise _refuse(
+                    field, f"图片“{name}”尺寸过小，无法转换为 PDF，请重新拍摄或扫描。", "image_too_small"
+                ) from exc
+            writer.append(io.BytesIO(page))
         else:
             raise _refuse(field, f"文件“{name}”不是 PDF 或图片，不能合并。", "merge_bad_type")
     buffer = io.BytesIO()

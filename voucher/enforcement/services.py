@@ -45,7 +45,7 @@ from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, inspect_upload
+from voucher.core.uploads import JPEG, PDF, PNG, display_file_name, inspect_upload
 from voucher.enforcement import permissions, sampling
 from voucher.enforcement.choices import (
     PROVIDER_REASONS,
@@ -359,10 +359,11 @@ def _open(
         opened_by=actor,
     )
     if evidence is not None:
-        inspected = inspect_upload(evidence, allowed=EVIDENCE_TYPES, field="file")
+        name = display_file_name(str(evidence.name or ""))
+        inspected = inspect_upload(evidence, allowed=EVIDENCE_TYPES, field="file", name=name)
         evidence.seek(0)
-        clawback.evidence.save(evidence.name, ContentFile(evidence.read()), save=False)
-        clawback.evidence_name = str(evidence.name)[:255]
+        clawback.evidence.save(name, ContentFile(evidence.read()), save=False)
+        clawback.evidence_name = name
         clawback.evidence_type = inspected.content_type
         clawback.evidence_sha256 = inspected.sha256
     clawback.save()

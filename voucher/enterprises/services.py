@@ -639,14 +639,17 @@ def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) ->
     from voucher.enterprises.imports import parse_credit_list
 
     can_manage_credit_list(actor).enforce()
+    from voucher.core.uploads import display_file_name
+
+    file_name = display_file_name(file_name, limit=200)
     if file_name.lower().endswith(".xlsx"):
         # Zip bombs and oversized sheets are refused before openpyxl opens the file; nothing is stored.
         from voucher.core.uploads import check_sheet_size
 
-        check_sheet_size(content, name=file_name[:200], field="file")
+        check_sheet_size(content, name=file_name, field="file")
     rows, errors = parse_credit_list(file_name, content)
     batch = CreditListImport.objects.create(
-        file_name=file_name[:200],
+        file_name=file_name,
         rows=[r.as_json() for r in rows],
         errors=errors,
         uploaded_at=clock.now(),

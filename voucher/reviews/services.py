@@ -28,7 +28,7 @@ from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, inspect_upload
+from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, display_file_name, inspect_upload
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews import permissions
 from voucher.reviews.choices import ObjectionAction, ObjectionStatus
@@ -229,7 +229,7 @@ def objection_fields_check(
     inspected = None
     file_name = ""
     if file is not None:
-        file_name = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255]
+        file_name = display_file_name(getattr(file, "name", "") or "")
         try:
             inspected = inspect_upload(
                 file, allowed=OBJECTION_FILE_KINDS, max_bytes=_max_upload_bytes(), name=file_name
