@@ -19,6 +19,7 @@ from voucher.accounts.services import (
     second_factor_begin,
     second_factor_confirm,
     second_factor_disable,
+    second_factor_regenerate_recovery_codes,
     second_factor_reset,
     second_factor_verify,
 )
@@ -72,6 +73,13 @@ class CodeIn(Schema):
 
 class RecoveryCodesOut(Schema):
     recovery_codes: list[str]
+
+
+class RegenerateIn(Schema):
+    """The current password, or a current code from the authenticator (not a recovery code)."""
+
+    password: str = ""
+    code: str = ""
 
 
 class ResetIn(Schema):
@@ -139,6 +147,21 @@ def otp_verify(request: HttpRequest, payload: CodeIn) -> object:
 def otp_disable(request: HttpRequest, payload: CodeIn) -> object:
     second_factor_disable(actor=request.user, code=payload.code)  # type: ignore[arg-type]
     return _status(request)
+
+
+@router.post(
+    "/otp/recovery-codes",
+    response=RecoveryCodesOut,
+    summary="重新生成恢复码（需当前密码或动态验证码；原有恢复码作废，新恢复码只返回这一次）",
+    url_name="accounts_otp_regenerate",
+)
+def otp_regenerate(request: HttpRequest, payload: RegenerateIn) -> object:
+    codes = second_factor_regenerate_recovery_codes(
+        actor=request.user,  # type: ignore[arg-type]
+        password=payload.password,
+        code=payload.code,
+    )
+    return RecoveryCodesOut(recovery_codes=codes)
 
 
 @router.post(

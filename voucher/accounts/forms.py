@@ -44,6 +44,26 @@ class SecondFactorCodeForm(forms.Form):
             field.widget.attrs["inputmode"] = "text"
 
 
+class RecoveryCodesForm(forms.Form):
+    """Confirming new recovery codes: the current password, or a current code from the authenticator."""
+
+    prefix = "regenerate"  # the 双重认证 page has another form with a ``code`` field
+
+    password = forms.CharField(
+        label="当前密码",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label="或：动态验证码",
+        required=False,
+        max_length=32,
+        help_text="填写当前密码，或身份验证器上显示的 6 位数字（恢复码不能用于重新生成恢复码）。",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 10}),
+    )
+
+
 class SecondFactorResetForm(forms.Form):
     """An admin's reason for removing someone's second factor."""
 

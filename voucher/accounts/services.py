@@ -207,6 +207,16 @@ def _notify_security(user: User, title: str, body: str) -> None:
     )
 
 
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace every recovery code of ``user`` with ``RECOVERY_CODE_COUNT`` new ones (in the caller's
+    transaction); the codes are returned to be shown once and are not kept anywhere else."""
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+    return codes
+
+
 def second_factor_begin(*, actor: User) -> TOTPDevice:
     """Start setting up an authenticator: a new secret, unconfirmed until the first code is entered."""
     from voucher.accounts.permissions import can_manage_second_factor
@@ -247,10 +257,7 @@ def second_factor_confirm(*, actor: User, code: str) -> tuple[TOTPDevice, list[s
         if isinstance(result, TOTPDevice):
             result.confirmed = True
             result.save(update_fields=["confirmed"])
-            StaticDevice.objects.filter(user=actor).delete()
-            recovery = StaticDevice.objects.create(user=actor, name=RECOVERY_DEVICE_NAME, confirmed=True)
-            codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-            StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+            codes = _new_recovery_codes(actor)
             audit_record(
                 actor=actor, action="otp.enabled", obj=actor, after={"recovery_codes": RECOVERY_CODE_COUNT}
             )
@@ -285,6 +292,89 @@ def second_factor_verify(*, actor: User, code: str) -> Device:
     if isinstance(result, ValidationError):
         raise result
     return result
+
+
+def _check_password(*, user: User, password: str, device: TOTPDevice, purpose: str) -> ValidationError | None:
+    """Check ``user``'s current password for a second-factor action; ``None`` when it is right.
+
+    A wrong password counts against the authenticator device's throttle as a wrong code does (so guessing
+    waits 1, 2, 4 … seconds either way) and is audited; a right one resets the throttle.
+    """
+    throttled = _throttle_message(device)
+    if throttled is None and user.check_password(password):
+        device.throttle_reset()
+        return None
+    if throttled is None:
+        device.throttle_increment()
+    audit_record(
+        actor=user,
+        action="otp.password_failed",
+        obj=user,
+        after={"purpose": purpose, "throttled": bool(throttled)},
+    )
+    return ValidationError(
+        {
+            "password": ValidationError(
+                throttled or "当前密码不正确。", code="otp_throttled" if throttled else "password_invalid"
+            )
+        }
+    )
+
+
+def second_factor_regenerate_recovery_codes(*, actor: User, password: str = "", code: str = "") -> list[str]:
+    """Replace all of the user's recovery codes with new ones, returned to be shown once.
+
+    Needs the current password or a current code from the authenticator (a recovery code does not do:
+    whoever holds one old code must not be able to mint ten new ones). Audited; the user is notified.
+    """
+    from django.core.exceptions import NON_FIELD_ERRORS
+
+    from voucher.accounts.permissions import can_manage_second_factor
+
+    can_manage_second_factor(actor).enforce()
+    value = _normalise_code(code)
+    if not value and not password:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: ValidationError(
+                    "请输入当前密码或身份验证器上的 6 位动态验证码。", code="required"
+                )
+            }
+        )
+    codes: list[str] = []
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=actor.pk)
+        device = next((d for d in _locked_devices(actor) if isinstance(d, TOTPDevice)), None)
+        if device is None:
+            raise ValidationError(
+                {NON_FIELD_ERRORS: ValidationError("该账号未开启双重认证。", code="otp_not_enabled")}
+            )
+        if value:
+            checked = _check_code(user=actor, code=value, devices=[device], purpose="regenerate")
+            result = checked if isinstance(checked, ValidationError) else None
+        else:
+            result = _check_password(user=actor, password=password, device=device, purpose="regenerate")
+        if result is None:
+            left = StaticToken.objects.filter(device__user=actor).count()
+            codes = _new_recovery_codes(actor)
+            audit_record(
+                actor=actor,
+                action="otp.recovery_codes_regenerated",
+                obj=actor,
+                before={"recovery_codes": left},
+                after={
+                    "recovery_codes": RECOVERY_CODE_COUNT,
+                    "confirmed_with": "code" if value else "password",
+                },
+            )
+            _notify_security(
+                actor,
+                "已重新生成恢复码",
+                "原有恢复码已全部作废，请保存新的恢复码。如非本人操作，请立即修改密码并联系市经信局。",
+            )
+    if result is not None:
+        raise result
+    return codes
 
 
 def _remove_devices(user: User) -> int:

@@ -20,7 +20,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from voucher.accounts.choices import Role
-from voucher.accounts.forms import LoginForm, OrganisationForm, SecondFactorCodeForm, SecondFactorResetForm
+from voucher.accounts.forms import (
+    LoginForm,
+    OrganisationForm,
+    RecoveryCodesForm,
+    SecondFactorCodeForm,
+    SecondFactorResetForm,
+)
 from voucher.accounts.models import User
 from voucher.accounts.permissions import (
     can_edit_organisation,
@@ -40,6 +46,7 @@ from voucher.accounts.services import (
     second_factor_begin,
     second_factor_confirm,
     second_factor_disable,
+    second_factor_regenerate_recovery_codes,
     second_factor_reset,
     second_factor_verify,
 )
@@ -108,7 +115,12 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
 
 
 def _render_second_factor(
-    request: HttpRequest, *, confirm_form: Any = None, disable_form: Any = None, status: int = 200
+    request: HttpRequest,
+    *,
+    confirm_form: Any = None,
+    disable_form: Any = None,
+    regenerate_form: Any = None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     state = second_factor_status(user)
@@ -121,6 +133,7 @@ def _render_second_factor(
             "setup": provisioning(pending) if pending is not None else None,
             "confirm_form": confirm_form or SecondFactorCodeForm(),
             "disable_form": disable_form or SecondFactorCodeForm(allow_recovery=True),
+            "regenerate_form": regenerate_form or RecoveryCodesForm(),
             "can_reset_others": has_any_role(user, Role.ADMIN).allowed,
         },
         status=status,
@@ -159,15 +172,35 @@ def second_factor_confirm_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def second_factor_recovery_codes(request: HttpRequest) -> HttpResponse:
-    """The recovery codes, shown once right after setting up."""
+    """The recovery codes, shown once right after setting up or generating new ones."""
     can_manage_second_factor(request.user).enforce()
     codes = request.session.pop(RECOVERY_SESSION_KEY, None)
     if not codes:
-        messages.info(
-            request, "恢复码只在开启时显示一次；如已遗失，请关闭后重新开启双重认证以生成新的恢复码。"
-        )
+        messages.info(request, "恢复码只在生成时显示一次；如已遗失，可在本页重新生成（原有恢复码随即作废）。")
         return redirect("accounts:otp")
     return render(request, "accounts/otp_recovery_codes.html", {"codes": codes})
+
+
+@require_POST
+@login_required
+def second_factor_regenerate_view(request: HttpRequest) -> HttpResponse:
+    """New recovery codes in place of all the old ones, shown once; needs the password or a current code."""
+    can_manage_second_factor(request.user).enforce()
+    form = RecoveryCodesForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = second_factor_regenerate_recovery_codes(
+                actor=request.user,  # type: ignore[arg-type]
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+            )
+        except ValidationError as exc:
+            _field_errors(form, exc)
+        else:
+            request.session[RECOVERY_SESSION_KEY] = codes
+            messages.success(request, "已生成新的恢复码，原有恢复码已全部作废。")
+            return redirect("accounts:otp_recovery_codes")
+    return _render_second_factor(request, regenerate_form=form, status=422)
 
 
 @require_POST
