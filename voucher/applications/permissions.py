@@ -40,6 +40,19 @@ def is_reviewer_or_admin(user: Any) -> Decision:
     return deny("此功能仅限评审机构和市经信局使用。")
 
 
+def can_use_applications(user: Any) -> Decision:
+    """Whether the user's role works with applications at all (providers, reviewers, admins).
+
+    Checked before an application or file is looked up, so a refused role (an enterprise) gets the same
+    answer for every number; the other roles get 404 for what they may not see (the pages' ``_application``).
+    """
+    if is_provider(user) or is_reviewer_or_admin(user):
+        return ALLOWED
+    if not (d := _logged_in(user)):
+        return d
+    return deny("此功能仅限服务商、评审机构和市经信局使用。")
+
+
 def _is_owner(user: Any, organisation_id: int) -> bool:
     return bool(is_provider(user)) and user.organisation_id == organisation_id
 

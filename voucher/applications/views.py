@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -65,10 +65,17 @@ def _apply_errors(request: HttpRequest, form: Any, exc: ValidationError) -> None
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    application = get_object_or_404(
-        Application.objects.select_related("programme", "organisation", "direction", "subtype"), pk=pk
+    """An application the user may see. A role that never works with applications is refused (403) before
+    any lookup; anyone else gets 404 for one they may not see (another provider's, a draft for the
+    Bureau's staff), exactly as for a number that does not exist."""
+    permissions.can_use_applications(request.user).enforce()
+    application = (
+        Application.objects.select_related("programme", "organisation", "direction", "subtype")
+        .filter(pk=pk)
+        .first()
     )
-    permissions.can_view_application(request.user, application).enforce()
+    if application is None or not permissions.can_view_application(request.user, application):
+        raise Http404("没有找到该申报。")
     return application
 
 
@@ -76,8 +83,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 def application_list(request: HttpRequest) -> HttpResponse:
     """我的申报 with the guide's tabs: 全部/待提交/待审核/已通过/退回修改/审核不通过."""
     user = request.user
-    if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
-        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
+    permissions.can_use_applications(user).enforce()
     status = request.GET.get("status", "")
     if status and status not in ApplicationStatus.values:
         status = ""
@@ -236,6 +242,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
     from voucher.reviews.services import review_decide
 
     application = _application(request, pk)
+    review_permissions.can_decide(request.user, application).enforce()  # before the submitted values
     try:
         review_decide(
             actor=request.user,
@@ -254,6 +261,7 @@ def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_upload(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
+    permissions.can_upload_material(request.user, application.organisation, application).enforce()
     form = UploadForm(request.POST, request.FILES, product=True)
     if not form.is_valid():
         messages.error(request, "请选择材料类型和文件。")
@@ -289,6 +297,7 @@ def excel_template(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def excel_import(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
+    permissions.can_edit_application(request.user, application).enforce()
     form = ExcelImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "请选择要导入的Excel文件。")
@@ -395,18 +404,22 @@ def dossier_upload(request: HttpRequest) -> HttpResponse:
 def attachments(request: HttpRequest) -> HttpResponse:
     """附件管理: every file the user may read, searchable by name, each openable or downloadable."""
     user = request.user
-    if not (permissions.is_provider(user) or permissions.is_reviewer_or_admin(user)):
-        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
+    permissions.can_use_applications(user).enforce()
     query = request.GET.get("q", "")
     items = list(selectors.materials_visible_to(user, query=query)[:500])
     return render(request, "applications/attachments.html", {"items": items, "query": query})
 
 
 def _material(request: HttpRequest, pk: int) -> Material:
-    material = get_object_or_404(Material.objects.select_related("application", "organisation"), pk=pk)
-    permissions.can_view_material(request.user, material).enforce()
-    if material.application_id and material.application.last_submitted_at is None:  # type: ignore[union-attr]
-        permissions.can_view_application(request.user, material.application).enforce()  # type: ignore[arg-type]
+    """A file the user may read: 403 for a role that never works with applications, else 404 for a file
+    of another organisation or of a draft the user may not see, as for one that does not exist."""
+    permissions.can_use_applications(request.user).enforce()
+    material = Material.objects.select_related("application", "organisation").filter(pk=pk).first()
+    if material is None or not permissions.can_view_material(request.user, material):
+        raise Http404("没有找到该附件。")
+    application = material.application
+    if application is not None and not permissions.can_view_application(request.user, application):
+        raise Http404("没有找到该附件。")
     return material
 
 

@@ -90,6 +90,7 @@ def manage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def put_on_sale(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.can_manage_products(request.user).enforce()
     product = get_object_or_404(Product, pk=pk)
     permissions.can_put_on_sale(request.user, product).enforce()
     form = OnSaleForm(request.POST, prefix=f"p{product.pk}")

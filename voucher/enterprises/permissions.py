@@ -28,6 +28,18 @@ def can_act_for_enterprise(user: Any, organisation: Organisation) -> Decision:
     return ALLOWED
 
 
+def can_read_enterprises(user: Any) -> Decision:
+    """Whether the user's role ever reads an enterprise's record (its own users, reviewers, admins).
+
+    Checked before the record is looked up, so a refused role gets the same answer for every number.
+    """
+    if _anonymous(user):
+        return deny("请先登录。", "not_authenticated")
+    if user.has_role(Role.ENTERPRISE, Role.REVIEWER, Role.ADMIN):
+        return ALLOWED
+    return deny("企业信息仅限企业本身、评审机构和市经信局查看。")
+
+
 def can_view_enterprise(user: Any, organisation: Organisation) -> Decision:
     """Reading an enterprise's status and quota: its own users, admins and reviewers (who check claims)."""
     if not _anonymous(user) and user.has_role(Role.REVIEWER):

@@ -10,7 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -35,6 +35,7 @@ from voucher.enterprises.permissions import (
     can_act_for_enterprise,
     can_list_enterprises,
     can_manage_credit_list,
+    can_read_enterprises,
     can_view_enterprise,
 )
 from voucher.enterprises.selectors import (
@@ -48,6 +49,17 @@ from voucher.enterprises.selectors import (
 from voucher.programmes.selectors import programme_current
 
 ORDER_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+
+
+def _visible_enterprise(request: HttpRequest, pk: int) -> Organisation:
+    """An enterprise the user may view. A role that never reads enterprise records is refused (403) before
+    any lookup; anyone else gets 404 for an enterprise they may not see, exactly as for a number that does
+    not exist, so nobody can probe which enterprises are registered."""
+    can_read_enterprises(request.user).enforce()
+    organisation = Organisation.objects.filter(pk=pk, is_enterprise=True).first()
+    if organisation is None or not can_view_enterprise(request.user, organisation):
+        raise Http404("没有找到该企业。")
+    return organisation
 
 
 def _apply_errors(form: Form, exc: ValidationError) -> None:
@@ -242,8 +254,7 @@ def pledge(request: HttpRequest) -> HttpResponse:
 @login_required
 def pledge_for(request: HttpRequest, pk: int) -> HttpResponse:
     """The pledge of any enterprise the user may view (admins, reviewers, its own users)."""
-    organisation = get_object_or_404(Organisation, pk=pk, is_enterprise=True)
-    can_view_enterprise(request.user, organisation).enforce()
+    organisation = _visible_enterprise(request, pk)
     return _pledge_response(request, organisation)
 
 
@@ -279,8 +290,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk, is_enterprise=True)
-    can_view_enterprise(request.user, organisation).enforce()
+    organisation = _visible_enterprise(request, pk)
     context = _result_context(request, organisation)
     account = context["status"].account
     context["entries"] = account.entries.order_by("-id")[:100] if account else []

@@ -119,15 +119,21 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _batch(pk: int) -> PayoutBatch:
+def _batch(request: HttpRequest, pk: int) -> PayoutBatch:
+    """A batch for the Bureau's pages: everyone else is refused before the lookup, whatever the number."""
+    permissions.can_manage_payouts(request.user).enforce()
     return get_object_or_404(selectors.batches_all(), pk=pk)
+
+
+def _item(request: HttpRequest, pk: int) -> PayoutItem:
+    permissions.can_manage_payouts(request.user).enforce()
+    return get_object_or_404(PayoutItem.objects.select_related("batch"), pk=pk)
 
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One batch: its items, notice, objections with resolution forms, and the next step's button."""
-    permissions.can_manage_payouts(request.user).enforce()
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     user = request.user
     today = clock.today()
     objections = [
@@ -160,7 +166,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(PayoutItem, pk=pk)
+    item = _item(request, pk)
     form = RemoveItemForm(request.POST)
     try:
         services.payout_item_remove(actor=request.user, item=item, reason=form.data.get("reason", ""))
@@ -174,7 +180,8 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(pk)
+    batch = _batch(request, pk)
+    permissions.can_publish_batch(request.user, batch).enforce()  # before the submitted values
     form = PublishForm(request.POST)
     if not form.is_valid():
         messages.error(request, "公示开始日格式不正确。")
@@ -193,7 +200,7 @@ def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     try:
         services.payout_batch_cancel(actor=request.user, batch=batch, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -206,7 +213,7 @@ def batch_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def batch_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     try:
         services.payout_batch_approve(actor=request.user, batch=batch)
     except ValidationError as exc:
@@ -238,7 +245,7 @@ def export_response(actor: Any, batch: PayoutBatch) -> FileResponse:
 @login_required
 @require_POST
 def batch_export(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     permissions.can_export_batch(request.user, batch).enforce()
     try:
         return export_response(request.user, batch)
@@ -268,7 +275,7 @@ def _mark_paid(request: HttpRequest, batch: PayoutBatch, item_ids: list[int] | N
 @require_POST
 def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the whole batch (every unpaid item) as paid."""
-    batch = _batch(pk)
+    batch = _batch(request, pk)
     permissions.can_mark_paid(request.user, batch).enforce()
     _mark_paid(request, batch, None)
     return redirect("payouts:batch_detail", pk=pk)
@@ -278,7 +285,7 @@ def batch_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_paid(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one item as paid."""
-    item = get_object_or_404(PayoutItem, pk=pk)
+    item = _item(request, pk)
     permissions.can_mark_paid(request.user, item.batch).enforce()
     _mark_paid(request, item.batch, [item.pk])
     return redirect("payouts:batch_detail", pk=item.batch_id)
@@ -287,6 +294,7 @@ def item_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.can_manage_payouts(request.user).enforce()
     objection = get_object_or_404(PayoutObjection, pk=pk)
     permissions.can_resolve_payout_objection(request.user, objection).enforce()
     form = ResolutionForm(request.POST, prefix=f"o{objection.pk}")

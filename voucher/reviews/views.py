@@ -16,9 +16,11 @@ from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus, MaterialKind
 from voucher.applications.excel import ExcelProblems, differences
 from voucher.applications.models import Application
+from voucher.applications.permissions import can_use_applications, can_view_application
 from voucher.applications.selectors import provider_materials
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.permissions import Decision
 from voucher.programmes.models import Direction
 from voucher.programmes.selectors import programme_current
 from voucher.reviews import permissions, selectors, services
@@ -34,13 +36,20 @@ from voucher.reviews.forms import (
 from voucher.reviews.models import Notice, Objection, ReviewAssignment
 
 
-def _application(pk: int) -> Application:
-    return get_object_or_404(
+def _application(request: HttpRequest, pk: int, role: Decision) -> Application:
+    """An application the user may see, for a page whose ``role`` check the user passed (403 otherwise,
+    before any lookup); 404 for one the user may not see, exactly as for a number that does not exist."""
+    role.enforce()
+    application = (
         Application.objects.select_related(
             "programme", "organisation", "direction", "direction__field", "subtype"
-        ),
-        pk=pk,
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if application is None or not can_view_application(request.user, application):
+        raise Http404("没有找到该申报。")
+    return application
 
 
 @login_required
@@ -130,7 +139,7 @@ def review_context(user: Any, application: Application) -> dict[str, Any]:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """评审页: the whole form, every material with inline preview, checks, Excel/scan differences, decisions."""
-    application = _application(pk)
+    application = _application(request, pk, permissions.can_use_queue(request.user))
     permissions.can_review_application(request.user, application).enforce()
     context = review_context(request.user, application)
     context["decision_form"] = DecisionForm()
@@ -141,7 +150,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(pk)
+    application = _application(request, pk, permissions.can_use_queue(request.user))
     permissions.can_decide(request.user, application).enforce()
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -166,7 +175,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(pk)
+    application = _application(request, pk, permissions.is_admin(request.user))
     permissions.can_assign(request.user, application).enforce()
     form = AssignForm(request.POST, reviewers=selectors.reviewers_available(application))
     if form.is_valid():
@@ -187,6 +196,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.is_admin(request.user).enforce()
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("application"), pk=pk)
     services.review_unassign(actor=request.user, assignment=assignment)
     messages.success(request, "已取消分配。")
@@ -196,7 +206,7 @@ def unassign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decisions(request: HttpRequest, pk: int) -> HttpResponse:
     """审核记录: every decision with reviewer and time, visible to the provider that applied (V2)."""
-    application = _application(pk)
+    application = _application(request, pk, can_use_applications(request.user))
     permissions.can_view_decisions(request.user, application).enforce()
     return render(
         request,
@@ -288,6 +298,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.can_manage_notices(request.user).enforce()
     notice = get_object_or_404(Notice, pk=pk)
     try:
         services.notice_close(actor=request.user, notice=notice)
@@ -302,6 +313,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    permissions.can_manage_notices(request.user).enforce()
     objection = get_object_or_404(Objection, pk=pk)
     permissions.can_resolve_objection(request.user, objection).enforce()
     form = ResolutionForm(request.POST, prefix=f"o{objection.pk}")

@@ -18,6 +18,13 @@ WHO = ["anonymous", "enterprise", "other_provider", "owner", "reviewer", "admin"
 
 
 @pytest.fixture
+def draft(provider_user, programme_2025):
+    from voucher.applications import services
+
+    return services.application_create(actor=provider_user, programme=programme_2025)
+
+
+@pytest.fixture
 def people(role_users, other_provider):
     return {
         "anonymous": None,
@@ -40,11 +47,12 @@ def status_for(client, user, url, method="get", data=None):
     return getattr(client, method)(url, data or {}).status_code
 
 
-# Expected status per viewer: page views of a submitted application and its files.
+# Expected status per viewer: page views of a submitted application and its files. Another provider does
+# not find them (404, as for a number that does not exist); enterprises never use these pages (403).
 READ = {
     "anonymous": 302,
     "enterprise": 403,
-    "other_provider": 403,
+    "other_provider": 404,
     "owner": 200,
     "reviewer": 200,
     "admin": 200,
@@ -93,7 +101,8 @@ def test_permission_matrix_drafts_are_private(client, people, provider_user, pro
     from voucher.applications import services
 
     draft = services.application_create(actor=provider_user, programme=programme_2025)
-    expected = {**READ, "reviewer": 403, "admin": 403}
+    # The Bureau's staff do not see a draft never submitted: not found, as for another provider.
+    expected = {**READ, "reviewer": 404, "admin": 404}
     assert status_for(client, people[who], reverse("applications:detail", args=[draft.pk])) == expected[who]
 
 
@@ -111,7 +120,9 @@ def test_permission_matrix_edit_and_submit(client, people, provider_user, progra
     )
     draft.refresh_from_db()
     assert (draft.summary == "改") is (who == "owner")
-    assert code == {"anonymous": 302, "owner": 302}.get(who, 403)
+    assert code == {"anonymous": 302, "owner": 302, "other_provider": 404, "reviewer": 404, "admin": 404}.get(
+        who, 403
+    )
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -153,7 +164,40 @@ def test_permission_matrix_decide(client, people, submitted, who):
     )
     submitted.refresh_from_db()
     assert (submitted.status == ApplicationStatus.APPROVED) is (who in {"reviewer", "admin"})
-    assert code in {302, 403}
+    assert code == {**READ, "owner": 403, "reviewer": 302, "admin": 302}[who]
+
+
+# A refused visitor is refused before the submitted values are read: invalid values (an unknown decision,
+# no file) get the same refusal as valid ones, never a form error. Whoever may act gets the form error.
+@pytest.mark.parametrize("who", WHO)
+def test_permission_checked_before_the_decision_is_read(client, people, submitted, who):
+    login(client, people[who])
+    response = client.post(reverse("applications:decide", args=[submitted.pk]), {"action": "bogus"})
+    assert response.status_code == {**READ, "owner": 403, "reviewer": 302, "admin": 302}[who]
+    if who in {"reviewer", "admin"}:
+        assert "审核结果无效" in client.get(response["Location"]).content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
+    assert not submitted.review_decisions.exists()
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize(("name", "field"), [("upload", "file"), ("excel_import", "excel")])
+def test_permission_checked_before_the_upload_is_read(client, people, submitted, draft, who, name, field):
+    """No file at all: on a submitted application everyone is refused (locked, or not theirs); on a draft its
+    provider gets the form's message and everyone else the refusal."""
+    login(client, people[who])
+    before = sorted(Material.objects.values_list("id", flat=True))
+    locked = client.post(reverse(f"applications:{name}", args=[submitted.pk]), {"kind": "price_proof"})
+    assert locked.status_code == {**READ, "owner": 403, "reviewer": 403, "admin": 403}[who]
+    open_draft = client.post(reverse(f"applications:{name}", args=[draft.pk]), {"kind": "price_proof"})
+    expected = {**READ, "owner": 302, "reviewer": 404, "admin": 404}[who]
+    assert open_draft.status_code == expected
+    if who == "owner":
+        assert open_draft["Location"] == reverse("applications:detail", args=[draft.pk])
+        message = "请选择材料类型和文件" if field == "file" else "请选择要导入的Excel文件"
+        assert message in client.get(open_draft["Location"]).content.decode()
+    assert sorted(Material.objects.values_list("id", flat=True)) == before
 
 
 def test_p7_other_provider_does_not_see_files_in_the_list(client, other_provider, submitted):

@@ -3,12 +3,18 @@ enterprise / provider of the order / other provider / reviewer / reviewer of the
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
+from voucher.claims import services
+from voucher.claims.models import Claim
 from voucher.testing.factories import UserFactory
+
+from .conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +65,17 @@ COVERED_PAGES = {
     "claims:index",
     "claims:download",
     "claims:credit",
+    "claims:start",
+    "claims:withdraw",
+    "claims:waiver_file",
 }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
 
 # Expected status per actor for GET pages of a submitted claim.
 VIEW = {
@@ -216,3 +232,52 @@ def test_index_lists_only_visible_claims(submitted, people, who):
     assert sees == (VIEW[who] == 200)
     numbers = [c["order_number"] for c in client.get("/api/v1/claims/").json()]
     assert (submitted.order.number in numbers) == (VIEW[who] == 200)
+
+
+# The provider's own steps on a contract or an unsubmitted claim: the enterprise and the Bureau's staff see
+# the order but are refused; outsiders do not find it (404, as for an order that does not exist).
+PROVIDER_STEP = {
+    "anonymous": 302,
+    "enterprise": 403,
+    "other_enterprise": 404,
+    "provider": 302,
+    "other_provider": 404,
+    "reviewer": 403,
+    "insider": 403,
+    "admin": 403,
+}
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_start_page_only_for_the_provider(contract, people, who, on_claim_day):
+    response = client_for(people[who]).post(reverse("claims:start", args=[contract.order.number]))
+    assert response.status_code == PROVIDER_STEP[who]
+    if who == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login"))
+    # Only the provider's request opens the claim; a refused one leaves the contract without a claim.
+    assert Claim.objects.filter(contract=contract).exists() == (who == "provider")
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_withdrawing_a_file_only_for_the_provider(filled, people, who):
+    material = filled.materials.filter(superseded_at=None).order_by("id").first()
+    current = set(filled.materials.filter(superseded_at=None).values_list("id", flat=True))
+    client = client_for(people[who])
+    response = client.post(reverse("claims:withdraw", args=[filled.order.number, material.pk]))
+    assert response.status_code == PROVIDER_STEP[who]
+    if who == "anonymous":
+        assert response["Location"].startswith(reverse("accounts:login"))
+    left = set(filled.materials.filter(superseded_at=None).values_list("id", flat=True))
+    assert left == (current - {material.pk} if who == "provider" else current)
+
+
+@pytest.mark.parametrize("who", ACTORS)
+def test_waiver_file_for_whoever_sees_the_claim(contract, people, who, on_claim_day, provider):
+    waived = services.claim_waive(
+        actor=provider, contract=contract, statement="自愿放弃", file=pdf_file("声明.pdf")
+    )
+    response = client_for(people[who]).get(reverse("claims:waiver_file", args=[waived.order.number]))
+    assert response.status_code == VIEW[who]
+    if VIEW[who] == 200:
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF-")

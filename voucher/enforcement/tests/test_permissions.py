@@ -3,7 +3,10 @@ enterprise / the claim's provider / another provider / reviewer / admin."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
@@ -169,9 +172,9 @@ POSTS = {
     "enforcement:spot_check_assign": lambda w: [w["check"].pk],
     "enforcement:spot_check_finding": lambda w: [w["check"].items.first().pk],
 }
-# Pages test_page_matrix and test_post_actions_refused_to_non_admins request as several actors (read by
-# tests/test_permission_matrix.py).
-COVERED_PAGES = set(PAGES) | set(POSTS)
+# Pages test_page_matrix, test_post_actions_refused_to_non_admins and test_clawback_evidence_matrix
+# request as several actors (read by tests/test_permission_matrix.py).
+COVERED_PAGES = set(PAGES) | set(POSTS) | {"enforcement:clawback_evidence"}
 
 
 def test_post_actions_refused_to_non_admins(world):
@@ -194,7 +197,54 @@ def test_every_oversight_page_is_covered():
     for pattern in resolver.url_patterns:
         if getattr(pattern, "namespace", None) == "enforcement":
             names |= {f"enforcement:{p.name}" for p in pattern.url_patterns if isinstance(p, URLPattern)}
-    assert names == set(PAGES) | set(POSTS) | {"enforcement:clawback_evidence"}
+    assert names == COVERED_PAGES
+
+
+@pytest.fixture
+def media_root(settings: Any, tmp_path: Any) -> Any:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
+@pytest.mark.usefixtures("media_root")
+def test_clawback_evidence_matrix(claim, provider, reviewer_user, admin_user, enterprise):
+    """The file a provider reported a refund with: the clawback's two parties and the Bureau; anyone else
+    does not find it (404, as for a clawback that does not exist)."""
+    with clock.frozen_at(DAY):
+        clawback = services.clawback_report(
+            actor=provider,
+            claim=claim,
+            reason_kind="partial_refund",
+            amount="12000.00",
+            reason="企业申请部分退款",
+            file=SimpleUploadedFile("退款.pdf", b"%PDF-1.4\n%%EOF", content_type="application/pdf"),
+        )
+    people = {
+        "anonymous": None,
+        "enterprise": enterprise,
+        "other_enterprise": UserFactory(),
+        "provider": provider,
+        "other_provider": UserFactory(provider=True),
+        "reviewer": reviewer_user,
+        "admin": admin_user,
+    }
+    expected = PAGES["enforcement:clawback"][1]
+    for actor in ACTORS:
+        with clock.frozen_at(DAY):
+            response = client_for(people[actor]).get(
+                reverse("enforcement:clawback_evidence", args=[clawback.pk])
+            )
+            missing = client_for(people[actor]).get(
+                reverse("enforcement:clawback_evidence", args=[2_000_000_000])
+            )
+        assert response.status_code == expected[actor], actor
+        assert missing.status_code == (302 if actor == "anonymous" else 404), actor
+        if expected[actor] == 200:
+            assert response["Content-Type"] == "application/pdf"
+            assert response["Content-Disposition"].startswith("attachment")
+            assert b"".join(response.streaming_content) == b"%PDF-1.4\n%%EOF"
+        if actor == "anonymous":
+            assert "/accounts/login/" in response["Location"]
 
 
 API = {

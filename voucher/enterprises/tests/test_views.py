@@ -79,10 +79,12 @@ def test_other_enterprise_sees_only_its_own_status(world) -> None:
 
 
 ORG_PAGES = ["detail", "pledge_for"]
+# Another enterprise does not find it (404, as for a number that does not exist, so nobody can probe which
+# enterprises are registered); a provider never reads enterprise records (403 for every number).
 ORG_EXPECTED = {
     "anonymous": 302,
     "provider": 403,
-    "other_enterprise": 403,
+    "other_enterprise": 404,
     "owner": 200,
     "reviewer": 200,
     "admin": 200,
@@ -92,8 +94,12 @@ ORG_EXPECTED = {
 @pytest.mark.parametrize("name", ORG_PAGES)
 @pytest.mark.parametrize("who", list(ORG_EXPECTED))
 def test_permission_matrix_organisation_pages(world, name: str, who: str) -> None:
-    response = client_for(world["users"][who]).get(reverse(f"enterprises:{name}", args=[world["org"].pk]))
+    client = client_for(world["users"][who])
+    response = client.get(reverse(f"enterprises:{name}", args=[world["org"].pk]))
     assert response.status_code == ORG_EXPECTED[who]
+    # A number no enterprise has: 404 for whoever reads enterprise records, the same refusal for the rest.
+    missing = client.get(reverse(f"enterprises:{name}", args=[2_000_000_000]))
+    assert missing.status_code == {200: 404}.get(ORG_EXPECTED[who], ORG_EXPECTED[who])
 
 
 LIST_EXPECTED = {

@@ -4,21 +4,27 @@ other enterprise / provider of the batch's claims / other provider / reviewer / 
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from voucher.accounts.models import User
-from voucher.payouts import permissions
+from voucher.applications.samples import tiny_pdf
+from voucher.core import clock
+from voucher.payouts import permissions, services
+from voucher.payouts.choices import BatchStatus
+from voucher.reviews.choices import ObjectionStatus
 from voucher.testing.factories import OrganisationFactory, UserFactory
+
+from .conftest import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
 
 ACTORS = ["anonymous", "enterprise", "other_enterprise", "provider", "other_provider", "reviewer", "admin"]
 
 
-@pytest.fixture
-def people(noticed, provider_a, reviewer_user, admin_user):
-    item = noticed.items.filter(provider=provider_a.organisation).first()
+def people_of(batch, provider_a, reviewer_user, admin_user):
+    item = batch.items.filter(provider=provider_a.organisation).first()
     return {
         "anonymous": None,
         "enterprise": User.objects.filter(organisation_id=item.enterprise_id).first(),
@@ -28,6 +34,11 @@ def people(noticed, provider_a, reviewer_user, admin_user):
         "reviewer": reviewer_user,
         "admin": admin_user,
     }
+
+
+@pytest.fixture
+def people(noticed, provider_a, reviewer_user, admin_user):
+    return people_of(noticed, provider_a, reviewer_user, admin_user)
 
 
 def client_for(user):
@@ -67,9 +78,13 @@ PAGES = {
 }
 # Steps on one item of a batch under notice: refused to everyone, the admin included.
 ITEM_ACTIONS = ["payouts:item_remove", "payouts:item_paid"]
-# Pages test_page_matrix and test_item_action_matrix request as every actor (read by
-# tests/test_permission_matrix.py).
-COVERED_PAGES = {name for _method, name, _with_pk, _expected in PAGES.values()} | set(ITEM_ACTIONS)
+# An objection to a batch under notice, and its evidence file: the Bureau's only.
+OBJECTION_PAGES = ["payouts:objection_resolve", "payouts:objection_file"]
+# Pages test_page_matrix, test_item_action_matrix and test_objection_matrix request as every actor (read
+# by tests/test_permission_matrix.py).
+COVERED_PAGES = (
+    {name for _method, name, _with_pk, _expected in PAGES.values()} | set(ITEM_ACTIONS) | set(OBJECTION_PAGES)
+)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -94,6 +109,80 @@ def test_item_action_matrix(people, noticed, name, actor):
         assert "/login" in response["Location"]
     item.refresh_from_db()
     assert item.status == before
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_publish_refuses_before_reading_the_form(draft, provider_a, reviewer_user, admin_user, actor):
+    """A start date that is not a date: the Bureau is told so, everyone else is refused as for a valid one."""
+    people = people_of(draft, provider_a, reviewer_user, admin_user)
+    client = client_for(people[actor])
+    with clock.frozen_at(PUBLISH_DAY):
+        response = client.post(reverse("payouts:batch_publish", args=[draft.pk]), {"starts_on": "下周一"})
+    assert response.status_code == (ADMIN_ONLY_POST | {"admin": 302})[actor]
+    if actor == "admin":
+        assert "公示开始日格式不正确" in client.get(response["Location"]).content.decode()
+    draft.refresh_from_db()
+    assert draft.status == BatchStatus.DRAFT
+
+
+@pytest.fixture
+def objection(noticed):
+    """An open objection with a PDF, filed by a visitor during the notice period."""
+    item = noticed.items.order_by("id").first()
+    with clock.frozen_at(noticed.notice_starts_on):
+        return services.payout_objection_file(
+            actor=None,
+            batch=noticed,
+            item_ids=[item.pk],
+            name="张三",
+            contact="13900000000",
+            text="服务未实际提供",
+            file=SimpleUploadedFile("证明.pdf", tiny_pdf("proof"), content_type="application/pdf"),
+        )
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_objection_matrix(people, objection, actor):
+    client = client_for(people[actor])
+    evidence = client.get(reverse("payouts:objection_file", args=[objection.pk]))
+    assert evidence.status_code == ADMIN_ONLY[actor]
+    if actor == "admin":
+        assert evidence["Content-Type"] == "application/pdf"
+        assert b"".join(evidence.streaming_content).startswith(b"%PDF-")
+    prefix = f"o{objection.pk}"
+    response = client.post(
+        reverse("payouts:objection_resolve", args=[objection.pk]),
+        {f"{prefix}-action": "dismiss", f"{prefix}-resolution": "经核实，服务已提供。"},
+    )
+    assert response.status_code == (ADMIN_ONLY_POST | {"admin": 302})[actor]
+    if actor == "anonymous":
+        assert "/login" in response["Location"] and "/login" in evidence["Location"]
+    objection.refresh_from_db()
+    assert objection.status == (ObjectionStatus.DISMISSED if actor == "admin" else ObjectionStatus.OPEN)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_refused_visitors_get_the_same_answer_for_a_missing_object(people, noticed, objection, actor):
+    """Every page about one batch, item or objection: the Bureau gets 404 for a number that does not exist,
+    everyone else exactly the refusal the real one gave, so nobody can probe which numbers exist."""
+    client = client_for(people[actor])
+    item = noticed.items.order_by("id").first()
+    pages = [(method, name, noticed.pk) for method, name, with_pk, _ in PAGES.values() if with_pk] + [
+        ("post", name, item.pk) for name in ITEM_ACTIONS
+    ]
+    pages += [
+        ("post", "payouts:objection_resolve", objection.pk),
+        ("get", "payouts:objection_file", objection.pk),
+    ]
+    for method, name, pk in pages:
+        missing = getattr(client, method)(reverse(name, args=[2_000_000_000])).status_code
+        if actor == "admin" or name == "payouts:public_batch":
+            assert missing == 404, (name, actor)
+            continue
+        real = getattr(client, method)(reverse(name, args=[pk])).status_code
+        assert missing == real and real in {302, 403}, (name, actor, real, missing)
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.OPEN
 
 
 API = {

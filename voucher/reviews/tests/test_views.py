@@ -43,7 +43,7 @@ GET_MATRIX = {
     # page: anonymous, enterprise, owner, other provider, reviewer (assigned), same-org reviewer, admin
     "queue": ["login", 403, 403, 403, 200, 200, 200],
     "detail": ["login", 403, 403, 403, 200, 403, 200],
-    "decisions": ["login", 403, 200, 403, 200, 200, 200],
+    "decisions": ["login", 403, 200, 404, 200, 200, 200],  # another provider does not find it
     "notice_list": ["login", 403, 403, 403, 403, 403, 200],
     "notice_create": ["login", 403, 403, 403, 403, 403, 200],
     "notice_detail": ["login", 403, 403, 403, 403, 403, 200],
