@@ -61,6 +61,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--pgbench-seconds", type=int, default=10)
+    parser.add_argument(
+        "--warmup-orders",
+        type=int,
+        default=32,
+        help="orders from extra enterprises before measuring (warm workers)",
+    )
     parser.add_argument("--setup-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--state", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -122,8 +128,11 @@ def setup(args: argparse.Namespace) -> None:
     soldout = make_product(
         programme, provider=provider, price=Decimal("10000.00"), vouchers=args.soldout_vouchers
     )
+    warmup = make_product(
+        programme, provider=provider, price=Decimal("10000.00"), vouchers=args.warmup_orders + 10
+    )
     sessions = []
-    for _ in range(args.enterprises):
+    for _ in range(args.enterprises + args.warmup_orders):
         user = make_eligible(UserFactory(organisation=OrganisationFactory(enterprise=True)), programme)
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
@@ -131,7 +140,13 @@ def setup(args: argparse.Namespace) -> None:
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         sessions.append({"session": store.session_key, "csrf": secrets.token_hex(16)})
-    state = {"buy": [p.pk for p in buy], "soldout": soldout.pk, "sessions": sessions}
+    state = {
+        "buy": [p.pk for p in buy],
+        "soldout": soldout.pk,
+        "warmup": warmup.pk,
+        "sessions": sessions[: args.enterprises],
+        "warmup_sessions": sessions[args.enterprises :],
+    }
     Path(args.state).write_text(json.dumps(state))
 
 
@@ -227,6 +242,22 @@ def order_job(session: dict, product_id: int) -> dict:
             "contact_mobile": "13912345678",
         },
     }
+
+
+def server_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by the gunicorn workers, from /proc (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master_pid:  # ppid
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -343,28 +374,39 @@ def main() -> None:
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
          "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--backlog", "2048", "--log-level", "warning"],
+         "--backlog", "2048", "--preload", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     try:
         wait_until_up(args.port, server)
+        # Warm every worker as a server in service is: pages served, the order path run end to end.
+        warmup_jobs = [order_job(session, state["warmup"]) for session in state["warmup_sessions"]]
         drive(
-            args.port, [{"method": "GET", "path": "/healthz"}] * 200, args.clients, args.client_processes
-        )  # warm-up
+            args.port,
+            [{"method": "GET", "path": "/healthz"}] * 200 + warmup_jobs,
+            args.clients,
+            args.client_processes,
+        )
 
         buy_jobs = [order_job(s, p) for s in sessions for p in state["buy"]]
         random.shuffle(buy_jobs)
         print(f"buying: {len(buy_jobs)} orders from {len(sessions)} enterprises …", flush=True)
+        cpu_before = server_cpu_seconds(server.pid)
         buy, buy_seconds = drive(args.port, buy_jobs, args.clients, args.client_processes)
+        cpu_buy = server_cpu_seconds(server.pid) - cpu_before
 
         soldout_jobs = [
             order_job(random.choice(sessions), state["soldout"]) for _ in range(args.soldout_requests)
         ]
         print(f"sold out: {len(soldout_jobs)} requests for {args.soldout_vouchers} vouchers …", flush=True)
+        cpu_before = server_cpu_seconds(server.pid)
         soldout, soldout_seconds = drive(args.port, soldout_jobs, args.clients, args.client_processes)
+        cpu_soldout = server_cpu_seconds(server.pid) - cpu_before
 
         health_jobs = [{"method": "GET", "path": "/healthz"}] * len(soldout_jobs)
+        cpu_before = server_cpu_seconds(server.pid)
         health, health_seconds = drive(args.port, health_jobs, args.clients, args.client_processes)
+        cpu_health = server_cpu_seconds(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -391,6 +433,10 @@ def main() -> None:
     )
     print(
         f"p50_ms buy={percentile([e for _, e, _ in buy], 0.5):.1f} soldout={percentile([e for _, e, _ in soldout], 0.5):.1f}"
+    )
+    print(
+        f"server_cpu_ms_per_request buy={1000 * cpu_buy / len(buy):.2f} soldout={1000 * cpu_soldout / len(soldout):.2f} "
+        f"health={1000 * cpu_health / len(health):.2f} (gunicorn workers; independent of other load on the machine)"
     )
     if unexpected:
         print(f"unexpected responses: {unexpected[:5]} …")

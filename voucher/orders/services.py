@@ -62,7 +62,15 @@ def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
 
 
 def _members(organisation: Organisation, role: str) -> Any:
-    return User.objects.filter(organisation=organisation, role=role, is_active=True)
+    return User.objects.filter(organisation=organisation, role=role, is_active=True).only("pk")
+
+
+# What placing an order reads of the product, its programme year and its provider (the rows are wide).
+ORDER_PRODUCT_FIELDS = (
+    "name", "status", "vouchers_left", "price_amount", "programme_id", "direction_id", "provider_id",
+    "programme__year", "programme__last_order_day", "programme__acceptance_working_days",
+    "programme__subsidy_rate_cap", "programme__max_open_orders_per_product", "provider__name",
+)  # fmt: skip
 
 
 def alert_schedule_missing(exc: ScheduleMissing) -> None:
@@ -237,7 +245,9 @@ def order_place(
         if errors:
             raise ValidationError(errors)
         raise sold_out_refusal(seen.sold_out_name)
-    product = Product.objects.select_related("programme", "provider").get(pk=product_id)
+    product = (
+        Product.objects.select_related("programme", "provider").only(*ORDER_PRODUCT_FIELDS).get(pk=product_id)
+    )
     today = clock.today()
     facts = order_facts(enterprise_id=enterprise_id, product=product, today=today, idempotency_key=key)
     if facts.submitted_id is not None:
