@@ -411,3 +411,25 @@ def test_r2_an_image_too_small_for_a_pdf_page_is_refused_when_merging():
         merge_to_pdf([("小.png", png((2, 2))), ("大.png", png((60, 40)))])
     assert codes(exc.value) == {"image_too_small"}
     assert len(merge_to_pdf([("a.png", png((60, 40))), ("b.png", png((60, 40)))])) > 0
+
+
+# --- NUL in query strings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), PAGES, ids=[name for name, _ in PAGES])
+def test_every_page_answers_400_to_a_nul_in_its_query_string(name, route, admin_user):
+    """PostgreSQL refuses text with NUL; a filter fed one must not become a server error."""
+    client = Client()
+    client.force_login(admin_user)
+    response = client.get(_sample(route), {"q": "a\x00b", "status": "\x00"})
+    assert response.status_code == 400, (name, response.status_code)
+    assert "查询参数含有无效字符" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_ordinary_query_string_still_reaches_the_page(admin_user):
+    client = Client()
+    client.force_login(admin_user)
+    assert client.get("/catalogue/", {"q": "数字化"}).status_code == 200
+    assert client.get("/audit/", {"action": "order.placed"}).status_code == 200

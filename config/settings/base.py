@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Staff with a second factor finish the code step before any other page (voucher.accounts).
     "voucher.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Page query strings with NUL never reach a database filter (voucher.core).
+    "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
