@@ -21,6 +21,11 @@ def normalise_invoice_number(value: str) -> str:
     return "".join(ch for ch in (value or "").upper() if ch.isalnum())
 
 
+def waiver_path(instance: Claim, filename: str) -> str:
+    """Stored under an opaque name; the original name stays on the row (``waiver_file_name``)."""
+    return opaque_upload_name(f"claims/waivers/{instance.provider_id}", filename)
+
+
 class Claim(models.Model):
     """The provider's redemption claim for one contract (one order).
 
@@ -99,9 +104,7 @@ class Claim(models.Model):
     waived_at = models.DateTimeField("放弃兑付时间", null=True, blank=True)
     waived_automatically = models.BooleanField("逾期视同放弃", default=False)
     waiver_statement = models.TextField("放弃兑付声明", blank=True)
-    waiver_file = models.FileField(
-        "放弃兑付声明文件", upload_to="claims/waivers/", max_length=300, blank=True
-    )
+    waiver_file = models.FileField("放弃兑付声明文件", upload_to=waiver_path, max_length=300, blank=True)
     waiver_file_name = models.CharField("声明文件名称", max_length=255, blank=True)
 
     quota_settled_at = models.DateTimeField("额度结算时间", null=True, blank=True)

@@ -427,6 +427,9 @@ def test_r5_waiver_within_the_period_releases_the_commitment(contract, provider,
         and not claim.waived_automatically
         and claim.waiver_file_name == "声明.pdf"
     )
+    stored = claim.waiver_file.name
+    assert stored.startswith(f"claims/waivers/{provider.organisation_id}/") and stored.endswith(".pdf")
+    assert "声明" not in stored  # stored under an opaque name; the user's name stays on the row
     account.refresh_from_db()
     assert account.available == before + contract.deduction
     assert_ledger_consistent(account)
