@@ -82,7 +82,7 @@ def on_rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, "forbidden", str(exc) or "没有权限执行此操作。")
+    return _error(request, 403, getattr(exc, "code", "forbidden"), str(exc) or "没有权限执行此操作。")
 
 
 @api.exception_handler(AuthenticationError)

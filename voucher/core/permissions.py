@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 
+class Refused(PermissionDenied):
+    """``PermissionDenied`` carrying the refusal's machine-readable code (the API answers 403 with it)."""
+
+    def __init__(self, reason: str, code: str = "forbidden") -> None:
+        super().__init__(reason)
+        self.code = code or "forbidden"
+
+
 @dataclass(frozen=True)
 class Decision:
     """``(allowed, reason)``; truthy when allowed. ``reason`` is a Chinese sentence for the user."""
@@ -27,9 +35,9 @@ class Decision:
         yield self.reason
 
     def enforce(self) -> None:
-        """Raise :class:`PermissionDenied` with the reason when not allowed."""
+        """Raise :class:`Refused` (a ``PermissionDenied``) with the reason and code when not allowed."""
         if not self.allowed:
-            raise PermissionDenied(self.reason)
+            raise Refused(self.reason, self.code)
 
 
 ALLOWED = Decision(True)

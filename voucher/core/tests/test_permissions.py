@@ -50,3 +50,14 @@ def test_decision_is_immutable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         ALLOWED.allowed = False  # type: ignore[misc]
     assert ALLOWED.allowed is True
+
+
+def test_enforce_carries_the_refusal_code_to_the_api():
+    from voucher.core.permissions import Refused
+
+    with pytest.raises(Refused) as exc:
+        deny("公示期内不能批准。", "notice_running").enforce()
+    assert exc.value.code == "notice_running" and str(exc.value) == "公示期内不能批准。"
+    with pytest.raises(Refused) as plain:
+        deny("不可以。").enforce()
+    assert plain.value.code == "forbidden"

@@ -70,7 +70,7 @@ def test_m4_api_matrix(people, programme_2025, actor, path):
     response = client_for(people[actor]).get(path)
     assert response.status_code == API[actor]
     if response.status_code == 403:
-        assert response.json()["code"] == "forbidden"
+        assert response.json()["code"] == "not_admin"
         assert response.json()["message"] == "数据看板仅向市经信局开放。"
 
 

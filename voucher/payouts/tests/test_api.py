@@ -62,7 +62,7 @@ def test_api_full_flow(claims, payees, admin_user, programme_2025):
     ends = dt.date.fromisoformat(published.json()["notice_ends_on"])
     with clock.frozen_at(ends + dt.timedelta(days=1)):
         refused = post(client, f"/api/v1/payouts/batches/{pk}/approve")
-        assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+        assert refused.status_code == 403 and refused.json()["code"] == "open_objections"
         post(
             client,
             f"/api/v1/payouts/objections/{objections[0]['id']}/resolve",
