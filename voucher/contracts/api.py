@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from voucher.catalogue.models import Product
 from voucher.contracts import annex, services
@@ -249,7 +249,7 @@ def quote(
 
 
 @router.post("/orders/{number}", response={201: ContractOut}, summary="录入服务合同（服务商）")
-def record(request: HttpRequest, number: str, payload: ContractIn) -> tuple[int, Contract]:
+def record(request: HttpRequest, number: str, payload: ContractIn) -> Status[Contract]:
     order = _order(request, number)
     product = get_object_or_404(Product, pk=payload.product_id) if payload.product_id else None
     contract = services.contract_record(
@@ -259,7 +259,7 @@ def record(request: HttpRequest, number: str, payload: ContractIn) -> tuple[int,
         product=product,
         counterparty_uscc=payload.counterparty_uscc,
     )
-    return 201, _contract(request, contract.order.number)
+    return Status(201, _contract(request, contract.order.number))
 
 
 @router.get("/{number}", response=ContractOut, summary="合同详情（按系统订单编号）")
@@ -294,12 +294,12 @@ def complete(request: HttpRequest, number: str, payload: CompleteIn) -> Contract
 
 
 @router.post("/{number}/rating", response={201: RatingOut}, summary="满意度评价（企业）")
-def rate(request: HttpRequest, number: str, payload: RatingIn) -> tuple[int, Rating]:
+def rate(request: HttpRequest, number: str, payload: RatingIn) -> Status[Rating]:
     data = payload.dict()
     rating = services.rating_create(
         actor=request.user, contract=_contract(request, number), scores=data, comment=data.pop("comment")
     )
-    return 201, rating
+    return Status(201, rating)
 
 
 def _rating(request: HttpRequest, number: str) -> Rating:

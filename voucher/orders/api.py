@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from voucher.catalogue.models import Product
 from voucher.orders import services
@@ -69,7 +69,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 
 @router.post("/", response={201: OrderOut, 429: dict}, summary="提交订单（领券）")
-def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
+def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
     seen = enforce_order_rate_limits(request, payload.product_id)
     try:
         order = services.order_place(
@@ -83,7 +83,7 @@ def place(request: HttpRequest, payload: OrderIn) -> tuple[int, Order]:
         )
     except Product.DoesNotExist as exc:
         raise Http404 from exc
-    return 201, order
+    return Status(201, order)
 
 
 @router.get("/", response=list[OrderOut], summary="我的订单")
