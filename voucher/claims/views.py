@@ -157,6 +157,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
             "superseded": superseded,
             "prechecks": list(claim.prechecks.all()),
             "decisions": list(claim.decisions.select_related("actor")),
+            "payout_items": list(claim.payout_items.select_related("batch").order_by("id")),
             "flags": risk_flags(claim) if reviewer else [],
             "reviewer": reviewer,
             "conflict": reviewer and not reviewer_conflict(user, claim),

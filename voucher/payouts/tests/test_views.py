@@ -151,3 +151,17 @@ def test_workbench_card_and_nav_for_admin_and_provider(noticed, admin_user, prov
     assert "兑付批次" in admin_page
     provider_page = login(provider_a).get("/workbench/").content.decode()
     assert "兑付情况" in provider_page
+
+
+def test_the_claim_page_shows_its_batch_and_payment(exported, admin_user, provider_a):
+    from voucher.payouts import services
+
+    item = exported.items.filter(provider=provider_a.organisation).first()
+    claim_page = reverse("claims:detail", args=[item.claim.order.number])
+    page = login(provider_a).get(claim_page).content.decode()
+    assert exported.number in page and "待支付" in page and "待批次拨付" not in page
+    paid_on = exported.notice_ends_on + dt.timedelta(days=2)
+    with clock.frozen_at(dt.datetime.combine(paid_on, dt.time(10), clock.SHANGHAI)):
+        services.payout_mark_paid(actor=admin_user, batch=exported, reference="LS-20250101", paid_on=paid_on)
+    page = login(provider_a).get(claim_page).content.decode()
+    assert "已支付" in page and "LS-20250101" in page
