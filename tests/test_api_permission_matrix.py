@@ -69,6 +69,7 @@ from voucher.testing import payouts as payout_builders
 from voucher.testing.factories import UserFactory
 from voucher.testing.second_factor import enable_second_factor
 
+CLEAR_SEQUENCE = 1_000_000  # application numbers no builder reaches in a run
 ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_other", "reviewer", "admin"]
 OK = "ok"  # the visitor may use the operation: neither 401, 403 nor 404
 REFUSED = {401, 403, 404}
@@ -625,10 +626,10 @@ def build_world(programme: ProgrammeYear) -> World:
     submitted = catalogue_builders.application(provider, programme)
     approved = catalogue_builders.application(provider, programme, status="approved", name="矩阵公示产品")
     quiet = catalogue_builders.application(provider, programme, status="approved", name="矩阵无异议产品")
-    # The builder numbers rows from a counter shared by every test; keep them clear of the others.
-    Application.objects.filter(pk=submitted.pk).update(sequence=901)
-    Application.objects.filter(pk=approved.pk).update(sequence=902)
-    Application.objects.filter(pk=quiet.pk).update(sequence=903)
+    # The builder numbers rows from a counter shared by every test of the run (and make_product counts from
+    # 1): move these rows far beyond both, so no later row of the world can take their numbers.
+    for offset, row in enumerate([submitted, approved, quiet], start=1):
+        Application.objects.filter(pk=row.pk).update(sequence=CLEAR_SEQUENCE + offset)
     with clock.frozen_at(IN_WINDOW):
         draft = application_services.application_create(actor=provider, programme=programme, data=APPLICATION)
         w["material"] = application_services.material_upload(

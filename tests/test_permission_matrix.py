@@ -56,6 +56,7 @@ from voucher.testing.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # redirected to the login page
+CLEAR_SEQUENCE = 1_000_000  # application numbers no builder reaches in a run
 ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_other", "reviewer", "admin"]
 # Namespaces that are not pages: the admin site, the JSON API (own matrices in each app's test_api.py).
 NOT_PAGES = {"admin", "api", None}
@@ -473,9 +474,10 @@ def context(role_users, programme_2025, settings, tmp_path) -> Iterator[Context]
         make_eligible(role_users["enterprise"], programme_2025)
         application = application_row(role_users["provider"], programme_2025)
         approved = application_row(role_users["provider"], programme_2025, status="approved")
-        # The builder numbers rows from a counter shared by every test; keep them clear of make_product's.
-        Application.objects.filter(pk=application.pk).update(sequence=901)
-        Application.objects.filter(pk=approved.pk).update(sequence=902)
+        # The builder numbers rows from a counter shared by every test of the run (and make_product counts
+        # from 1): move these rows far beyond both, so no later row of this test can take their numbers.
+        Application.objects.filter(pk=application.pk).update(sequence=CLEAR_SEQUENCE + 1)
+        Application.objects.filter(pk=approved.pk).update(sequence=CLEAR_SEQUENCE + 2)
         assignment = review_assign(
             actor=role_users["admin"], application=application, reviewer=role_users["reviewer"]
         )
@@ -491,7 +493,7 @@ def context(role_users, programme_2025, settings, tmp_path) -> Iterator[Context]
         )
         # A second notice carries the open objection, so the first one can still be closed.
         objected = application_row(provider, programme_2025, status="approved")
-        Application.objects.filter(pk=objected.pk).update(sequence=903)
+        Application.objects.filter(pk=objected.pk).update(sequence=CLEAR_SEQUENCE + 3)
         with clock.frozen_at(NOTICE_START):
             notice, objected_notice = (
                 notice_publish(

@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Max
+
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.choices import ProductStatus
@@ -50,7 +52,10 @@ def make_product(
     provider_user: Any = provider or UserFactory(provider=True)
     organisation: Any = provider_user.organisation
     direction_row = programme.directions.get(code=direction)
-    sequence = Application.objects.filter(organisation=organisation, programme=programme).count() + 1
+    last = Application.objects.filter(organisation=organisation, programme=programme).aggregate(
+        m=Max("sequence")
+    )
+    sequence = (last["m"] or 0) + 1
     label = name or f"测试产品{organisation.pk}-{sequence}"
     application = Application.objects.create(
         programme=programme,

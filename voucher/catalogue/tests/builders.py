@@ -7,6 +7,8 @@ from decimal import Decimal
 from itertools import count
 from typing import Any
 
+from django.db.models import Max
+
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.choices import ProductStatus
@@ -16,6 +18,14 @@ from voucher.programmes.models import Direction, ProgrammeYear
 
 _numbers = count(1)
 SUBMITTED_AT = dt.datetime(2025, 5, 10, 10, 0, tzinfo=clock.SHANGHAI)
+
+
+def next_sequence(organisation: Any, programme: ProgrammeYear) -> int:
+    """The provider's next free application number in the year (as the applications service numbers them)."""
+    last = Application.objects.filter(organisation=organisation, programme=programme).aggregate(
+        m=Max("sequence")
+    )
+    return (last["m"] or 0) + 1
 
 
 def application(
@@ -34,7 +44,7 @@ def application(
     return Application.objects.create(
         programme=programme,
         organisation=provider.organisation,
-        sequence=number,
+        sequence=next_sequence(provider.organisation, programme),
         created_by=provider,
         status=status,
         direction=Direction.objects.get(programme=programme, number=direction),
