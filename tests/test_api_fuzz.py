@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
-from django.test import Client, override_settings
+from django.db import transaction
+from django.test import Client
 from django.urls import Resolver404, resolve
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -29,6 +28,8 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 from schemathesis.core import NotSet
+
+from voucher.testing.api_world import module_world, session_cookies
 
 ROLES = ["enterprise", "provider", "reviewer", "admin"]
 ACTORS = ["anonymous", *ROLES]
@@ -121,33 +122,19 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict
     from voucher.demo.seed import seed_demo
     from voucher.orders.models import Order
 
-    media = tmp_path_factory.mktemp("fuzz-media")
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(MEDIA_ROOT=str(media), RATELIMIT_ENABLE=False),
-            transaction.atomic(),
-        ):
-            seed_demo()
-            cookies = {}
-            for role, username in LOGINS.items():
-                client = Client()
-                client.force_login(User.objects.get(username=username))
-                cookies[role] = client.cookies["sessionid"].value
-            numbers = sorted(
-                {
-                    *Order.objects.values_list("number", flat=True),
-                    *Contract.objects.values_list("number", flat=True),
-                }
-            )
-            schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _FuzzHandler())
-            yield {"schema": schema, "cookies": cookies, "numbers": numbers}
-            transaction.set_rollback(True)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with module_world(django_db_blocker, tmp_path_factory.mktemp("fuzz-media")):
+        seed_demo()
+        cookies = session_cookies(
+            {role: User.objects.get(username=username) for role, username in LOGINS.items()}
+        )
+        numbers = sorted(
+            {
+                *Order.objects.values_list("number", flat=True),
+                *Contract.objects.values_list("number", flat=True),
+            }
+        )
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _FuzzHandler())
+        yield {"schema": schema, "cookies": cookies, "numbers": numbers}
 
 
 def _real_parameters(path: str, numbers: list[str]) -> list[dict[str, Any]]:

@@ -35,9 +35,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, models, transaction
-from django.test import Client, override_settings
+from django.db import models, transaction
+from django.test import Client
 
 from voucher.accounts.signals import ADMIN_GROUP, sync_admin_group
 from voucher.applications import services as application_services
@@ -66,6 +65,7 @@ from voucher.reviews import services as review_services
 from voucher.reviews.tests.conftest import IN_NOTICE, NOTICE_START, REVIEW_DAY
 from voucher.testing import enforcement as enforcement_builders
 from voucher.testing import payouts as payout_builders
+from voucher.testing.api_world import module_world, session_cookies
 from voucher.testing.factories import UserFactory
 from voucher.testing.second_factor import enable_second_factor
 
@@ -783,29 +783,12 @@ def build_world(programme: ProgrammeYear) -> World:
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     """The world, built once for the module inside a transaction rolled back at the end; one logged-in
     session cookie per visitor."""
-    media = tmp_path_factory.mktemp("api-matrix-media")
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        with (
-            django_db_blocker.unblock(),
-            override_settings(MEDIA_ROOT=str(media), RATELIMIT_ENABLE=False),
-            transaction.atomic(),
-        ):
-            world = build_world(ProgrammeYear.objects.get(year=2025))
-            cookies = {}
-            for role in ROLES[1:]:
-                client = Client()
-                client.force_login(world[role])
-                cookies[role] = client.cookies["sessionid"].value
-            world["cookies"] = cookies
-            world["watched"] = _watched(world)
-            world["count_sql"] = _row_counts_sql()
-            yield world
-            transaction.set_rollback(True)
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with module_world(django_db_blocker, tmp_path_factory.mktemp("api-matrix-media")):
+        world = build_world(ProgrammeYear.objects.get(year=2025))
+        world["cookies"] = session_cookies({role: world[role] for role in ROLES[1:]})
+        world["watched"] = _watched(world)
+        world["count_sql"] = _row_counts_sql()
+        yield world
 
 
 # --- the checks --------------------------------------------------------------------------------------------

@@ -60,15 +60,13 @@ def enforce_order_rate_limits(request: Any, product_id: int | None = None) -> so
         _counter("enterprise", enterprise, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
         _counter("ip", client_address(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
-    observe = product_id is not None and shared_cache_enabled()
-    reads = soldout.keys(product_id) if observe and product_id is not None else []
+    product = product_id if product_id is not None and shared_cache_enabled() else None
+    reads = soldout.keys(product) if product is not None else []
     try:
         counts, values = count_and_read([counter for counter, _limit in limits], reads)
     except Exception:
         logger.exception("order rate limits not counted")
         return soldout.OFF
-    if any(count > limit for count, (_counter_key, limit) in zip(counts, limits, strict=True)):
+    if any(count > limit for count, (_counter, limit) in zip(counts, limits, strict=True)):
         raise Ratelimited()
-    if not observe or product_id is None:
-        return soldout.OFF
-    return soldout.observation_from(product_id, values)
+    return soldout.observation_from(product, values) if product is not None else soldout.OFF
