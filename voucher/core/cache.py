@@ -59,16 +59,19 @@ class RedisCache(DjangoRedisCache):
 
 
 def count_and_read(
-    counters: Sequence[tuple[str, int]], reads: Sequence[str]
-) -> tuple[list[int], dict[str, Any]]:
-    """Add one to each ``(key, seconds)`` counter and read the ``reads`` keys, in one round trip on Redis.
+    counters: Sequence[tuple[str, int]], reads: Sequence[str], claims: Sequence[tuple[str, int]] = ()
+) -> tuple[list[int], dict[str, Any], list[bool]]:
+    """Add one to each ``(key, seconds)`` counter, read the ``reads`` keys and claim the ``claims`` keys,
+    in one round trip on Redis.
 
-    A counter starts at 1 and expires ``seconds`` after its first hit. Returns the new counts in order and
-    the values found (missing keys are left out). Other cache backends do the same with separate calls.
+    A counter starts at 1 and expires ``seconds`` after its first hit. A claim stores its ``(key, seconds)``
+    only if the key is not there yet (``SET NX``). Returns the new counts in order, the values found
+    (missing keys are left out) and, per claim, whether this call made it (``False``: claimed before).
+    Other cache backends do the same with separate calls.
     """
     cache = caches["default"]
     if isinstance(cache, DjangoRedisCache):
-        return _redis_count_and_read(cache, counters, reads)
+        return _redis_count_and_read(cache, counters, reads, claims)
     counts = []
     for key, seconds in counters:
         cache.add(key, 0, seconds)
@@ -77,12 +80,16 @@ def count_and_read(
         except ValueError:  # expired between the two calls
             cache.set(key, 1, seconds)
             counts.append(1)
-    return counts, cache.get_many(list(reads)) if reads else {}
+    values = cache.get_many(list(reads)) if reads else {}
+    return counts, values, [bool(cache.add(key, 1, seconds)) for key, seconds in claims]
 
 
 def _redis_count_and_read(
-    backend: Any, counters: Sequence[tuple[str, int]], reads: Sequence[str]
-) -> tuple[list[int], dict[str, Any]]:
+    backend: Any,
+    counters: Sequence[tuple[str, int]],
+    reads: Sequence[str],
+    claims: Sequence[tuple[str, int]],
+) -> tuple[list[int], dict[str, Any], list[bool]]:
     client = backend._cache.get_client(write=True)
     serializer = backend._cache._serializer
     pipe = client.pipeline(transaction=False)
@@ -92,8 +99,11 @@ def _redis_count_and_read(
         pipe.incr(full)
     if reads:
         pipe.mget([backend.make_and_validate_key(key) for key in reads])
+    for key, seconds in claims:
+        pipe.set(backend.make_and_validate_key(key), 1, ex=seconds, nx=True)
     results = pipe.execute()
     counts = [int(n) for n in results[1 : 2 * len(counters) : 2]]
-    found = results[-1] if reads else []
+    found = results[2 * len(counters)] if reads else []
     values = {key: serializer.loads(raw) for key, raw in zip(reads, found, strict=True) if raw is not None}
-    return counts, values
+    claimed = [bool(done) for done in results[len(results) - len(claims) :]] if claims else []
+    return counts, values, claimed

@@ -1,7 +1,11 @@
 """Launch-day gate on order submission: rate limits per enterprise and per address, counted in the cache.
 
-The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`), so a
-submission for a product already known to be sold out costs one cache call before it is refused.
+The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`) and
+claims the submission's idempotency key for the enterprise. A key claimed for the first time cannot have
+an order yet (every order submission passes this gate first), so a submission for a product already
+known to be sold out is refused after this one cache call, without touching the database; a retry of a
+key seen before takes the database path and gets its earlier order back. The claim lasts
+``SUBMISSION_SECONDS``; the cache must not evict keys before they expire (operations guide).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from voucher.orders import soldout
 logger = logging.getLogger(__name__)
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+SUBMISSION_SECONDS = 7 * 86400
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -47,26 +52,41 @@ def _counter(group: str, value: Any, rate: str, now: float) -> tuple[tuple[str, 
     return (f"orders:rate:{group}:{value}:{seconds}:{window}", seconds), limit
 
 
-def enforce_order_rate_limits(request: Any, product_id: int | None = None) -> soldout.Observation:
+def submission_key(enterprise_id: int, idempotency_key: str) -> str:
+    """The cache key that claims an enterprise's submission (the key as the order service keeps it)."""
+    return f"orders:submission:{enterprise_id}:{idempotency_key.strip()}"
+
+
+def enforce_order_rate_limits(
+    request: Any, product_id: int | None = None, idempotency_key: str = ""
+) -> soldout.Observation:
     """Count this submission and raise :class:`Ratelimited` (HTTP 429) beyond the configured rates.
 
     Fixed windows: ``VOUCHER_ORDER_RATE_PER_ENTERPRISE`` per enterprise and ``VOUCHER_ORDER_RATE_PER_IP``
-    per address. With ``product_id`` the product's sold-out observation is read in the same round trip and
-    returned (for :func:`voucher.orders.services.order_place`). Cache errors fail open.
+    per address. With ``product_id`` the product's sold-out observation is read, and the submission's
+    ``idempotency_key`` claimed, in the same round trip; the observation is returned (for
+    :func:`voucher.orders.services.order_place`). Cache errors fail open.
     """
     now = time.time()
-    enterprise = getattr(request.user, "organisation_id", None) or "anonymous"
+    organisation_id = getattr(request.user, "organisation_id", None)
     limits = [
-        _counter("enterprise", enterprise, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
+        _counter("enterprise", organisation_id or "anonymous", settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
         _counter("ip", client_address(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None
     reads = soldout.keys(product) if product is not None else []
+    claims = (
+        [(submission_key(organisation_id, idempotency_key), SUBMISSION_SECONDS)]
+        if product is not None and organisation_id and idempotency_key.strip()
+        else []
+    )
     try:
-        counts, values = count_and_read([counter for counter, _limit in limits], reads)
+        counts, values, claimed = count_and_read([counter for counter, _limit in limits], reads, claims)
     except Exception:
         logger.exception("order rate limits not counted")
         return soldout.OFF
     if any(count > limit for count, (_counter, limit) in zip(counts, limits, strict=True)):
         raise Ratelimited()
-    return soldout.observation_from(product, values) if product is not None else soldout.OFF
+    if product is None:
+        return soldout.OFF
+    return soldout.observation_from(product, values, new_submission=bool(claimed and claimed[0]))

@@ -239,7 +239,7 @@ def order_place(
     if seen is None:
         seen = soldout.observe(product_id)
     if seen.sold_out_name is not None:
-        existing = _submitted(enterprise_id, key)
+        existing = None if seen.new_submission else _submitted(enterprise_id, key)
         if existing is not None:
             return existing
         if errors:

@@ -47,6 +47,9 @@ class Observation:
     enabled: bool
     generation: str | None = None
     sold_out_name: str | None = None
+    # The submission's idempotency key was seen for the first time (see voucher.orders.limits): no order
+    # can exist for it yet, so a sold-out refusal needs no database read at all.
+    new_submission: bool = False
 
 
 OFF = Observation(enabled=False)
@@ -57,13 +60,16 @@ def keys(product_id: int) -> list[str]:
     return [_flag_key(product_id), _generation_key(product_id)]
 
 
-def observation_from(product_id: int, values: dict[str, object]) -> Observation:
+def observation_from(product_id: int, values: dict[str, object], *, new_submission: bool = False) -> Observation:
     """The observation made of the values read for :func:`keys` (missing keys left out)."""
     generation = values.get(_generation_key(product_id))
     flag = values.get(_flag_key(product_id))
     name = flag.get("name") if isinstance(flag, dict) and flag.get("generation") == generation else None
     return Observation(
-        enabled=True, generation=generation if isinstance(generation, str) else None, sold_out_name=name
+        enabled=True,
+        generation=generation if isinstance(generation, str) else None,
+        sold_out_name=name,
+        new_submission=new_submission,
     )
 
 
