@@ -90,3 +90,16 @@ def test_shared_cache_means_one_cache_for_every_process(settings):
     settings.VOUCHER_SHARED_CACHE = True
     with override_settings(CACHES=LOCAL):
         assert shared_cache_enabled()
+
+
+@needs_redis
+def test_redis_takes_keys_that_memcached_would_warn_about():
+    import warnings
+
+    with override_settings(CACHES=REDIS), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        backend = caches["default"]
+        key = "订单 " + "x" * 300
+        backend.set(key, 1)
+        assert backend.get(key) == 1
+        backend.delete(key)
