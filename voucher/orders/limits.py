@@ -70,7 +70,9 @@ def enforce_order_rate_limits(
     now = time.time()
     organisation_id = getattr(request.user, "organisation_id", None)
     limits = [
-        _counter("enterprise", organisation_id or "anonymous", settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
+        _counter(
+            "enterprise", organisation_id or "anonymous", settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now
+        ),
         _counter("ip", client_address(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None

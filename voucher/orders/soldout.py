@@ -60,7 +60,9 @@ def keys(product_id: int) -> list[str]:
     return [_flag_key(product_id), _generation_key(product_id)]
 
 
-def observation_from(product_id: int, values: dict[str, object], *, new_submission: bool = False) -> Observation:
+def observation_from(
+    product_id: int, values: dict[str, object], *, new_submission: bool = False
+) -> Observation:
     """The observation made of the values read for :func:`keys` (missing keys left out)."""
     generation = values.get(_generation_key(product_id))
     flag = values.get(_flag_key(product_id))
