@@ -1,6 +1,9 @@
-"""Test settings: fast hashing, in-memory e-mail, no secure cookies."""
+"""Test settings: fast hashing, in-memory e-mail, no secure cookies, uploads in a temporary folder."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -17,3 +20,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so parallel runs never share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+# Files uploaded by a test run go to a folder of its own, removed when the run ends (never var/media).
+if "MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="voucher-test-media-"))  # noqa: F405
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
