@@ -325,6 +325,34 @@ CHECKS = {
 }
 
 
+def serve(args: argparse.Namespace, app: str, env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn serving ``app`` as the benchmark does: preloaded, gthread workers, a deep backlog."""
+    return subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+         "--backlog", "2048", "--preload", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+
+
+def bare_orm_reference(args: argparse.Namespace, env: dict[str, str]) -> tuple[float, float, float]:
+    """Requests per second, p99 and server CPU per request of :mod:`bench.bare_orm` doing the reference
+    writes (run after pgbench, on its tables), with the clients and server set-up of the order phases."""
+    server = serve(args, "bench.bare_orm:application", env)
+    try:
+        wait_until_up(args.port, server, path="/order", method="POST")
+        jobs = [{"method": "POST", "path": "/order"}] * (args.enterprises * args.buy_products)
+        cpu_before = server_cpu_seconds(server.pid)
+        results, seconds = drive(args.port, jobs, args.clients, args.client_processes)
+        cpu = server_cpu_seconds(server.pid) - cpu_before
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    if any(status != 201 for status, _, _ in results):
+        raise SystemExit("the bare ORM reference refused an order")
+    return len(results) / seconds, percentile([e for _, e, _ in results], 0.99), 1000 * cpu / len(results)
+
+
 def check_database(database_url: str) -> dict[str, int]:
     import psycopg
 
@@ -335,15 +363,17 @@ def check_database(database_url: str) -> dict[str, int]:
 # --- main -------------------------------------------------------------------------------------------------
 
 
-def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(
+    port: int, server: subprocess.Popen, timeout: float = 60, path: str = "/healthz", method: str = "GET"
+) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         if server.poll() is not None:
             raise SystemExit("gunicorn exited during start-up")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
+            conn.request(method, path, headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status < 300:
                 return
         except OSError:
             time.sleep(0.3)
@@ -371,12 +401,7 @@ def main() -> None:
     os.unlink(state_path)
     sessions = state["sessions"]
 
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-         "--backlog", "2048", "--preload", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
+    server = serve(args, "config.wsgi:application", env)
     try:
         wait_until_up(args.port, server)
         # Warm every worker as a server in service is: pages served, the order path run end to end.
@@ -413,6 +438,8 @@ def main() -> None:
 
     print(f"reference: pgbench, 16 clients, {args.pgbench_seconds}s …", flush=True)
     ref_tps = reference_sql_tps(args.database_url, args.pgbench_seconds)
+    print("reference: a bare Django ORM view doing the same writes, served the same way …", flush=True)
+    bare_rps, bare_p99, bare_cpu = bare_orm_reference(args, env)
     checks = check_database(args.database_url)
     ledger = subprocess.run(
         [PYTHON, "manage.py", "ledger_check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -437,6 +464,10 @@ def main() -> None:
     print(
         f"server_cpu_ms_per_request buy={1000 * cpu_buy / len(buy):.2f} soldout={1000 * cpu_soldout / len(soldout):.2f} "
         f"health={1000 * cpu_health / len(health):.2f} (gunicorn workers; independent of other load on the machine)"
+    )
+    print(
+        f"bare_orm_reference rps={bare_rps:.0f} p99_ms={bare_p99:.0f} server_cpu_ms_per_request={bare_cpu:.2f} "
+        f"(no middleware, login or checks; {bare_rps / ref_tps:.2f} × ref_sql_tps)"
     )
     if unexpected:
         print(f"unexpected responses: {unexpected[:5]} …")
