@@ -40,44 +40,41 @@ AMOUNT = Decimal("3000.00")
 ACCOUNTS = 1000
 
 
-class RefProduct(models.Model):
-    vouchers_left = models.IntegerField()
+class RefTable(models.Model):
+    """One of pgbench's reference tables (created by the benchmark, not by migrations)."""
 
     class Meta:
+        abstract = True
         app_label = "contenttypes"
-        db_table = "ref_product"
         managed = False
 
     def __str__(self) -> str:
-        return f"ref_product {self.pk}"
+        return f"{self._meta.db_table} {self.pk}"
 
 
-class RefQuota(models.Model):
+class RefProduct(RefTable):
+    vouchers_left = models.IntegerField()
+
+    class Meta(RefTable.Meta):
+        db_table = "ref_product"
+
+
+class RefQuota(RefTable):
     available = models.DecimalField(max_digits=14, decimal_places=2)
     reserved = models.DecimalField(max_digits=14, decimal_places=2)
 
-    class Meta:
-        app_label = "contenttypes"
+    class Meta(RefTable.Meta):
         db_table = "ref_quota"
-        managed = False
-
-    def __str__(self) -> str:
-        return f"ref_quota {self.pk}"
 
 
-class RefOrder(models.Model):
+class RefOrder(RefTable):
     product_id = models.IntegerField()
     quota_id = models.IntegerField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        app_label = "contenttypes"
+    class Meta(RefTable.Meta):
         db_table = "ref_order"
-        managed = False
-
-    def __str__(self) -> str:
-        return f"ref_order {self.pk}"
 
 
 def order(request: HttpRequest) -> JsonResponse:

@@ -335,6 +335,20 @@ def serve(args: argparse.Namespace, app: str, env: dict[str, str]) -> subprocess
     )  # fmt: skip
 
 
+def measured(
+    args: argparse.Namespace, server: subprocess.Popen, jobs: list[dict]
+) -> tuple[list[tuple[int, float, str]], float, float]:
+    """:func:`drive` the jobs; also returns the server workers' CPU seconds spent meanwhile."""
+    cpu_before = server_cpu_seconds(server.pid)
+    results, seconds = drive(args.port, jobs, args.clients, args.client_processes)
+    return results, seconds, server_cpu_seconds(server.pid) - cpu_before
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
 def bare_orm_reference(args: argparse.Namespace, env: dict[str, str]) -> tuple[float, float, float]:
     """Requests per second, p99 and server CPU per request of :mod:`bench.bare_orm` doing the reference
     writes (run after pgbench, on its tables), with the clients and server set-up of the order phases."""
@@ -342,12 +356,9 @@ def bare_orm_reference(args: argparse.Namespace, env: dict[str, str]) -> tuple[f
     try:
         wait_until_up(args.port, server, path="/order", method="POST")
         jobs = [{"method": "POST", "path": "/order"}] * (args.enterprises * args.buy_products)
-        cpu_before = server_cpu_seconds(server.pid)
-        results, seconds = drive(args.port, jobs, args.clients, args.client_processes)
-        cpu = server_cpu_seconds(server.pid) - cpu_before
+        results, seconds, cpu = measured(args, server, jobs)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
     if any(status != 201 for status, _, _ in results):
         raise SystemExit("the bare ORM reference refused an order")
     return len(results) / seconds, percentile([e for _, e, _ in results], 0.99), 1000 * cpu / len(results)
@@ -416,25 +427,18 @@ def main() -> None:
         buy_jobs = [order_job(s, p) for s in sessions for p in state["buy"]]
         random.shuffle(buy_jobs)
         print(f"buying: {len(buy_jobs)} orders from {len(sessions)} enterprises …", flush=True)
-        cpu_before = server_cpu_seconds(server.pid)
-        buy, buy_seconds = drive(args.port, buy_jobs, args.clients, args.client_processes)
-        cpu_buy = server_cpu_seconds(server.pid) - cpu_before
+        buy, buy_seconds, cpu_buy = measured(args, server, buy_jobs)
 
         soldout_jobs = [
             order_job(random.choice(sessions), state["soldout"]) for _ in range(args.soldout_requests)
         ]
         print(f"sold out: {len(soldout_jobs)} requests for {args.soldout_vouchers} vouchers …", flush=True)
-        cpu_before = server_cpu_seconds(server.pid)
-        soldout, soldout_seconds = drive(args.port, soldout_jobs, args.clients, args.client_processes)
-        cpu_soldout = server_cpu_seconds(server.pid) - cpu_before
+        soldout, soldout_seconds, cpu_soldout = measured(args, server, soldout_jobs)
 
         health_jobs = [{"method": "GET", "path": "/healthz"}] * len(soldout_jobs)
-        cpu_before = server_cpu_seconds(server.pid)
-        health, health_seconds = drive(args.port, health_jobs, args.clients, args.client_processes)
-        cpu_health = server_cpu_seconds(server.pid) - cpu_before
+        health, health_seconds, cpu_health = measured(args, server, health_jobs)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
     print(f"reference: pgbench, 16 clients, {args.pgbench_seconds}s …", flush=True)
     ref_tps = reference_sql_tps(args.database_url, args.pgbench_seconds)
