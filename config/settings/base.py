@@ -153,6 +153,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Reverse proxies in front of the app servers that append to X-Forwarded-For (0: reached directly). The
+# client address every throttle counts by is read behind them (voucher.core.clientip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("VOUCHER_TRUSTED_PROXY_COUNT", "0"))
+
 # Login throttling (django-axes): 5 failures per username and address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
@@ -160,7 +164,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "voucher.core.clientip.client_ip"
 
 # Optional TOTP second factor for reviewers and admins (django-otp). When required, staff without one
 # must set it up before using any other page.

@@ -10,7 +10,6 @@ key seen before takes the database path and gets its earlier order back. The cla
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from typing import Any
@@ -19,7 +18,9 @@ from django.conf import settings
 from django_ratelimit.exceptions import Ratelimited
 
 from voucher.core.cache import count_and_read, shared_cache_enabled
+from voucher.core.clientip import client_network
 from voucher.orders import soldout
+from voucher.orders.permissions import can_place_order
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +33,6 @@ def parse_rate(rate: str) -> tuple[int, int]:
     count, _, period = rate.partition("/")
     multiplier = period[:-1] or "1"
     return int(count), int(multiplier) * UNITS[period[-1]]
-
-
-def client_address(request: Any) -> str:
-    """The caller's address; an IPv6 address counts by its /64 network (one household or office)."""
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-    return address
 
 
 def _counter(group: str, value: Any, rate: str, now: float) -> tuple[tuple[str, int], int]:
@@ -62,24 +51,24 @@ def enforce_order_rate_limits(
 ) -> soldout.Observation:
     """Count this submission and raise :class:`Ratelimited` (HTTP 429) beyond the configured rates.
 
-    Fixed windows: ``VOUCHER_ORDER_RATE_PER_ENTERPRISE`` per enterprise and ``VOUCHER_ORDER_RATE_PER_IP``
-    per address. With ``product_id`` the product's sold-out observation is read, and the submission's
+    The caller must be allowed to order first (``PermissionDenied`` otherwise, before anything is
+    counted): a provider or an anonymous caller never uses up an enterprise's budget. Fixed windows: ``VOUCHER_ORDER_RATE_PER_ENTERPRISE`` per enterprise and ``VOUCHER_ORDER_RATE_PER_IP``
+    per client address (:func:`voucher.core.clientip.client_network`, behind the trusted proxies). With ``product_id`` the product's sold-out observation is read, and the submission's
     ``idempotency_key`` claimed, in the same round trip; the observation is returned (for
     :func:`voucher.orders.services.order_place`). Cache errors fail open.
     """
+    can_place_order(request.user).enforce()
     now = time.time()
-    organisation_id = getattr(request.user, "organisation_id", None)
+    organisation_id = request.user.organisation_id
     limits = [
-        _counter(
-            "enterprise", organisation_id or "anonymous", settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now
-        ),
-        _counter("ip", client_address(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
+        _counter("enterprise", organisation_id, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
+        _counter("ip", client_network(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None
     reads = soldout.keys(product) if product is not None else []
     claims = (
         [(submission_key(organisation_id, idempotency_key), SUBMISSION_SECONDS)]
-        if product is not None and organisation_id and idempotency_key.strip()
+        if product is not None and idempotency_key.strip()
         else []
     )
     try:

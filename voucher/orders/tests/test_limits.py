@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from voucher.orders.limits import client_address, parse_rate
+from voucher.core.clientip import client_network
+from voucher.orders.limits import parse_rate
 
 
 @pytest.mark.parametrize(
@@ -18,8 +19,8 @@ def test_rates_are_read_as_count_per_period(rate, expected):
 
 def test_ipv4_counts_per_address_and_ipv6_per_network():
     factory = RequestFactory()
-    assert client_address(factory.get("/", REMOTE_ADDR="10.1.2.3")) == "10.1.2.3"
-    one = client_address(factory.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1"))
-    same_network = client_address(factory.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9"))
-    other = client_address(factory.get("/", REMOTE_ADDR="2001:db8:1:3::1"))
+    assert client_network(factory.get("/", REMOTE_ADDR="10.1.2.3")) == "10.1.2.3"
+    one = client_network(factory.get("/", REMOTE_ADDR="2001:db8:1:2:aaaa::1"))
+    same_network = client_network(factory.get("/", REMOTE_ADDR="2001:db8:1:2:bbbb::9"))
+    other = client_network(factory.get("/", REMOTE_ADDR="2001:db8:1:3::1"))
     assert one == same_network == "2001:db8:1:2::" and other != one
