@@ -157,7 +157,8 @@ STORAGES = {
 # client address every throttle counts by is read behind them (voucher.core.clientip).
 TRUSTED_PROXY_COUNT = int(os.environ.get("VOUCHER_TRUSTED_PROXY_COUNT", "0"))
 
-# Login throttling (django-axes): 5 failures per username and address lock that pair out for 15 minutes.
+# Login throttling (django-axes): 5 failures per username and address lock that pair out for 15 minutes
+# (voucher.accounts.throttle).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -165,6 +166,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "voucher.core.clientip.client_ip"
+# Password spraying: failures for this many different usernames from one address lock the address out.
+AXES_HANDLER = "voucher.accounts.throttle.LoginThrottleHandler"
+VOUCHER_LOGIN_SPRAY_LIMIT = int(os.environ.get("VOUCHER_LOGIN_SPRAY_LIMIT", "10"))
 
 # Optional TOTP second factor for reviewers and admins (django-otp). When required, staff without one
 # must set it up before using any other page.
