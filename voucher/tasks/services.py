@@ -11,13 +11,14 @@ import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable
+from contextlib import suppress
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
@@ -182,8 +183,8 @@ def audit_verify_nightly() -> bool:
         return True
     assert result.problem is not None
     today = clock.today()
-    with transaction.atomic():
-        notify(
+    with suppress(IntegrityError), transaction.atomic():  # another run alerted first today
+        alerted = notify(
             recipients=_admins(),
             kind="audit_verify_failed",
             title="审计日志校验失败",
@@ -191,13 +192,14 @@ def audit_verify_nightly() -> bool:
             url=reverse("core:audit_list"),
             dedupe_key=f"audit-verify-failed-{today.isoformat()}",
         )
-        audit_record(
-            actor=None,
-            action="audit_log.verify_failed",
-            obj=audit_log_row(),
-            after={"problems": result.problems},
-            note=result.problem.describe(),
-        )
+        if alerted:
+            audit_record(
+                actor=None,
+                action="audit_log.verify_failed",
+                obj=audit_log_row(),
+                after={"problems": result.problems},
+                note=result.problem.describe(),
+            )
     return False
 
 
@@ -207,5 +209,6 @@ def holiday_schedule_check(*, today: dt.date | None = None) -> int | None:
     day = today or clock.today()
     if day.month < HOLIDAY_ALERT_FROM_MONTH or day.year + 1 in scheduled_years():
         return None
-    alert_schedule_missing(ScheduleMissing(day.year + 1))
+    with suppress(IntegrityError):  # another run alerted first
+        alert_schedule_missing(ScheduleMissing(day.year + 1))
     return day.year + 1
