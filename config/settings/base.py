@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_celery_beat",
     "voucher.core",
     "voucher.accounts",
     "voucher.programmes",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "voucher.payouts",
     "voucher.enforcement",
     "voucher.dashboards",
+    "voucher.tasks",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +194,20 @@ if os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Progress of running jobs, read by the web process while a worker writes it: one store every process
+# shares (Redis in production, files under var/ on one machine).
+CACHES["progress"] = (
+    {
+        "BACKEND": "voucher.core.cache.RedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        "KEY_PREFIX": "progress",
+    }
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "progress"),
+    }
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -221,6 +237,41 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@voucher.examp
 # Notification senders run after commit, each failure logged and never rolling back the business change.
 VOUCHER_NOTIFICATION_SENDERS = env_list(
     "VOUCHER_NOTIFICATION_SENDERS", "voucher.core.notifications.senders.EmailSender"
+)
+
+# Background work (Celery, voucher.tasks). Production: RabbitMQ with durable queues and late
+# acknowledgement, so a worker that dies mid-task leaves the message to another worker. Without
+# CELERY_BROKER_URL the broker is kombu's SQLAlchemy transport on a SQLite file: no extra server.
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", f"sqla+sqlite:///{BASE_DIR / 'var' / 'celery.sqlite3'}"
+)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "voucher"
+CELERY_TASK_QUEUE_DURABLE = True
+CELERY_TASK_DEFAULT_DELIVERY_MODE = "persistent"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_ENABLE_UTC = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# Outside notifications: attempts before a delivery is marked failed, and the first retry delay
+# (doubled on every further attempt).
+VOUCHER_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("VOUCHER_DELIVERY_MAX_ATTEMPTS", "5"))
+VOUCHER_DELIVERY_RETRY_SECONDS = int(os.environ.get("VOUCHER_DELIVERY_RETRY_SECONDS", "60"))
+# An outbox row still pending this long after it was due is published again.
+VOUCHER_OUTBOX_STALE_SECONDS = int(os.environ.get("VOUCHER_OUTBOX_STALE_SECONDS", "180"))
+# SMS gateway for the SMS channel; the console gateway writes messages to the log.
+VOUCHER_SMS_GATEWAY = os.environ.get(
+    "VOUCHER_SMS_GATEWAY", "voucher.core.notifications.sms.ConsoleSmsGateway"
 )
 
 LOGGING = {

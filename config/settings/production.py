@@ -15,3 +15,5 @@ SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Production broker: RabbitMQ (durable queues, late acknowledgement; see the operations guide).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")

@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if "MEDIA_ROOT" not in os.environ:
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="voucher-test-media-"))  # noqa: F405
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Tasks run in the test process (after commit, like on a worker) unless a test starts a real worker.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CACHES["progress"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"}  # noqa: F405

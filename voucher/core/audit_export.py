@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.db import transaction
@@ -79,8 +80,12 @@ def _row(event: AuditEvent) -> tuple[Any, ...]:
     )
 
 
-def write_audit_workbook(events: QuerySet[AuditEvent], target: IO[bytes]) -> int:
-    """Write ``events`` as an Excel workbook to ``target``; returns the number of rows."""
+def write_audit_workbook(
+    events: QuerySet[AuditEvent], target: IO[bytes], progress: Callable[[int], None] | None = None
+) -> int:
+    """Write ``events`` as an Excel workbook to ``target``; returns the number of rows.
+
+    ``progress(done)`` is called after every chunk of rows (a background job shows it)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(SHEET)
     for index, width in enumerate(WIDTHS):
@@ -91,14 +96,19 @@ def write_audit_workbook(events: QuerySet[AuditEvent], target: IO[bytes]) -> int
     for event in events.iterator(chunk_size=CHUNK):
         sheet.append([_cell(sheet, v) for v in _row(event)])
         count += 1
+        if progress is not None and count % CHUNK == 0:
+            progress(count)
     book.save(target)
     return count
 
 
-def audit_log_export(*, actor: Any, filters: AuditFilters) -> tuple[IO[bytes], int]:
+def audit_log_export(
+    *, actor: Any, filters: AuditFilters, progress: Callable[[int, int], None] | None = None
+) -> tuple[IO[bytes], int]:
     """Export the filtered log for an administrator; the export is recorded in the log it exports.
 
-    Returns an open temporary file positioned at its start (deleted when closed) and the row count.
+    Returns an open temporary file positioned at its start (deleted when closed) and the row count;
+    ``progress(done, total)`` is told as rows are written.
     """
     can_view_audit_log(actor).enforce()
     events = audit_events(actor, filters).filter(pk__lte=_last_id())
@@ -113,7 +123,7 @@ def audit_log_export(*, actor: Any, filters: AuditFilters) -> tuple[IO[bytes], i
         )
     target = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (closed by the response)
     try:
-        write_audit_workbook(events, target)
+        write_audit_workbook(events, target, None if progress is None else lambda done: progress(done, count))
     except BaseException:
         target.close()
         raise

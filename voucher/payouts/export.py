@@ -7,6 +7,7 @@ chunks without model instances, so memory stays flat whatever the size of the ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
@@ -44,6 +45,7 @@ COLUMNS = (
 )
 TOTAL_LABEL = "合计"
 CHUNK = 2000
+PROGRESS_EVERY = 1000
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -63,8 +65,12 @@ def export_rows(batch: PayoutBatch) -> Any:
     )
 
 
-def write_payment_file(batch: PayoutBatch, out: IO[bytes] | str) -> ExportResult:
-    """Write the batch's payment file to ``out`` (a path or a binary file); the last row is the totals."""
+def write_payment_file(
+    batch: PayoutBatch, out: IO[bytes] | str, progress: Callable[[int, int], None] | None = None
+) -> ExportResult:
+    """Write the batch's payment file to ``out`` (a path or a binary file); the last row is the totals.
+
+    ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows (a background job shows it)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="支付明细")
     sheet.append([f"{batch.number} {batch.title}"])
@@ -74,6 +80,8 @@ def write_payment_file(batch: PayoutBatch, out: IO[bytes] | str) -> ExportResult
     for row in export_rows(batch):
         count += 1
         total += row[5]
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count, batch.item_count)
         amount = WriteOnlyCell(sheet, value=row[5])
         amount.number_format = MONEY_FORMAT
         # Credit codes and account numbers stay text, so Excel keeps every digit.

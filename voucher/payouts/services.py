@@ -11,7 +11,7 @@ Locking order: the batch, then its items, then (through the ledger service) the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -501,16 +501,23 @@ def missing_payees(batch: PayoutBatch) -> list[str]:
 
 
 @transaction.atomic
-def payout_batch_export(*, actor: Any, batch: PayoutBatch, out: IO[bytes] | str) -> ExportResult:
+def payout_batch_export(
+    *,
+    actor: Any,
+    batch: PayoutBatch,
+    out: IO[bytes] | str,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportResult:
     """Write the payment file to ``out`` (streamed, constant memory); audited; the batch becomes 已导出.
-    Refused while a provider in the batch has no payee account, naming them."""
+    Refused while a provider in the batch has no payee account, naming them. ``progress(done, total)``
+    is told as rows are written."""
     locked = _lock(batch)
     permissions.can_export_batch(actor, locked).enforce()
     new_status = transition(locked.status, BatchAction.EXPORT)
     missing = missing_payees(locked)
     if missing:
         raise refuse("payee_missing", f"以下服务商尚未登记收款账户，不能导出支付文件：{'、'.join(missing)}。")
-    result = write_payment_file(locked, out)
+    result = write_payment_file(locked, out, progress)
     if result.rows != locked.item_count or result.total != locked.total_amount:
         raise refuse(
             "totals_mismatch",

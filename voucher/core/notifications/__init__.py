@@ -1,23 +1,34 @@
-"""In-platform inbox plus pluggable outside senders (SPEC N1).
+"""In-platform inbox plus outside deliveries with retries (SPEC N1).
 
-Services call :func:`notify` inside their transaction: the inbox rows are part of the change, and the
-outside senders (e-mail now, an SMS gateway later) run only after the transaction commits.
+Services call :func:`notify` inside their transaction: the inbox rows and one :class:`Delivery` row per
+outside channel the recipient can be reached on and has not switched off are part of the change. After
+commit each delivery is handed to a worker (``voucher.tasks``); a failed attempt is retried with
+exponential back-off and the row records its state, attempts and last error (transactional outbox).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.module_loading import import_string
 
 from voucher.core import clock
 from voucher.core.models import Notification
+from voucher.core.notifications.kinds import is_mandatory
+from voucher.tasks.choices import Channel, DeliveryStatus
+from voucher.tasks.models import Delivery, NotificationPreference
 
 logger = logging.getLogger(__name__)
+
+# A claimed attempt that has not finished after this long (a worker died mid-send) may be taken again.
+ATTEMPT_LEASE = dt.timedelta(minutes=5)
 
 
 def notify(
@@ -29,7 +40,7 @@ def notify(
     url: str = "",
     dedupe_key: str = "",
 ) -> list[Notification]:
-    """Put a notification in each recipient's inbox and send it outside after commit.
+    """Put a notification in each recipient's inbox and queue its outside deliveries for after commit.
 
     With a ``dedupe_key`` a recipient gets the notification only once (e.g. "acceptance due soon").
     """
@@ -56,39 +67,152 @@ def notify(
             for user in users
         ]
     )
-    if created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: dispatch(ids))
+    deliveries = _deliveries_create(created, now) if created else []
+    if deliveries:
+        ids = [d.pk for d in deliveries]
+        transaction.on_commit(lambda: deliveries_publish(ids))
     return created
 
 
-def configured_senders() -> list[Any]:
-    """The configured outside senders (``VOUCHER_NOTIFICATION_SENDERS``).
+def configured_senders() -> list[tuple[str, Any]]:
+    """The configured outside senders (``VOUCHER_NOTIFICATION_SENDERS``) as ``(path, sender)``.
 
     Not named ``senders``: importing the ``senders`` submodule would rebind that package attribute.
-    A sender that cannot be loaded is logged and skipped, like one that fails to send.
+    A sender that cannot be loaded is logged and skipped.
     """
     found = []
     for path in settings.VOUCHER_NOTIFICATION_SENDERS:
         try:
-            found.append(import_string(path)())
+            found.append((path, import_string(path)()))
         except Exception:
             logger.exception("notification sender %s could not be loaded", path)
     return found
 
 
-def dispatch(notification_ids: list[int]) -> None:
-    """Hand committed notifications to every sender; a failing sender is logged, never raised."""
+def sender_channel(sender: Any) -> str:
+    return str(getattr(sender, "channel", "email"))
+
+
+def _address(sender: Any, user: Any) -> str:
+    address = getattr(sender, "address", None)
+    return str(address(user)) if address else str(user.get_username())
+
+
+def _deliveries_create(created: list[Notification], now: dt.datetime) -> list[Delivery]:
+    """One pending delivery per notification and sender, unless the recipient cannot be reached there or
+    switched that kind off on that channel (deadline and decision notices cannot be switched off)."""
     outside = configured_senders()
     if not outside:
-        return
-    items = list(Notification.objects.filter(pk__in=notification_ids).select_related("recipient"))
-    for sender in outside:
-        for item in items:
-            try:
-                sender.send(item)
-            except Exception:
-                logger.exception("notification sender %s failed for %s", type(sender).__name__, item.pk)
+        return []
+    kind = created[0].kind
+    muted: set[tuple[int, str]] = set()
+    if not is_mandatory(kind):
+        muted = set(
+            NotificationPreference.objects.filter(
+                user_id__in=[n.recipient_id for n in created], kind=kind, enabled=False
+            ).values_list("user_id", "channel")
+        )
+    rows = []
+    for notification in created:
+        for path, sender in outside:
+            channel = sender_channel(sender)
+            address = _address(sender, notification.recipient)
+            if not address or (notification.recipient_id, channel) in muted:
+                continue
+            rows.append(
+                Delivery(
+                    notification=notification,
+                    channel=channel,
+                    sender=path,
+                    address=address[:254],
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+    return Delivery.objects.bulk_create(rows)
+
+
+def deliveries_publish(delivery_ids: list[int], *, countdown: float | None = None) -> None:
+    """Hand deliveries to the workers; a broker that cannot be reached is logged, the outbox retries."""
+    from voucher.tasks.tasks import deliver  # the tasks module imports this one
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver.apply_async((delivery_id,), countdown=countdown)
+        except Exception:
+            logger.exception(
+                "delivery %s could not be published; the outbox will publish it again", delivery_id
+            )
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential back-off: the first retry after ``VOUCHER_DELIVERY_RETRY_SECONDS``, then doubling."""
+    return dt.timedelta(seconds=settings.VOUCHER_DELIVERY_RETRY_SECONDS * 2 ** max(attempts - 1, 0))
+
+
+def delivery_attempt(delivery_id: int) -> str:
+    """Try one delivery once; returns its status afterwards. Idempotent and safe on several workers.
+
+    The attempt is claimed with a conditional UPDATE (pending and due), so of two workers holding the
+    same message only one sends; a message that arrives before the delivery is due does nothing. On
+    failure the row records the error and the next attempt time (doubling), or becomes failed after
+    ``VOUCHER_DELIVERY_MAX_ATTEMPTS``.
+    """
+    now = clock.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + ATTEMPT_LEASE)
+    if not claimed:
+        return str(Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "")
+    delivery = Delivery.objects.select_related("notification__recipient").get(pk=delivery_id)
+    try:
+        import_string(delivery.sender)().send(delivery.notification)
+    except Exception as exc:
+        logger.exception("notification sender %s failed for delivery %s", delivery.sender, delivery_id)
+        final = delivery.attempts >= settings.VOUCHER_DELIVERY_MAX_ATTEMPTS
+        delay = retry_delay(delivery.attempts)
+        Delivery.objects.filter(pk=delivery_id).update(
+            status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=clock.now() + delay,
+        )
+        if final:
+            return DeliveryStatus.FAILED
+        deliveries_publish([delivery_id], countdown=delay.total_seconds())
+        return DeliveryStatus.PENDING
+    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=clock.now())
+    return DeliveryStatus.SENT
+
+
+def deliveries_redispatch() -> int:
+    """Publish again every delivery still pending a few minutes after it was due (lost message, broker
+    down at commit, worker killed mid-send); returns how many."""
+    stale = clock.now() - dt.timedelta(seconds=settings.VOUCHER_OUTBOX_STALE_SECONDS)
+    ids = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=stale)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    deliveries_publish(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def preference_set(*, actor: Any, kind: str, channel: str, enabled: bool) -> NotificationPreference:
+    """Switch one kind of notification on one channel on or off for the actor."""
+    if channel not in Channel.values:
+        raise ValidationError("没有这个通知渠道。", code="unknown_channel")
+    if not enabled and is_mandatory(kind):
+        raise ValidationError("期限提醒和审核结果通知不能关闭。", code="mandatory_kind")
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=actor, kind=kind, channel=channel, defaults={"enabled": enabled}
+    )
+    return preference
+
+
+def muted_pairs(user: Any) -> set[tuple[str, str]]:
+    """``(kind, channel)`` pairs the user switched off."""
+    return set(NotificationPreference.objects.filter(user=user, enabled=False).values_list("kind", "channel"))
 
 
 def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:

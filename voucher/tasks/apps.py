@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "voucher.tasks"
+    label = "tasks"
+    verbose_name = "后台任务与通知投递"

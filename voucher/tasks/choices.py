@@ -1,0 +1,25 @@
+"""Statuses of outside deliveries and background jobs, and the channels notifications go out on."""
+
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "电子邮件"
+    SMS = "sms", "短信"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class JobKind(models.TextChoices):
+    PAYOUT_EXPORT = "payout_export", "导出支付文件"
+    AUDIT_EXPORT = "audit_export", "导出审计日志"
+
+
+class JobStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
