@@ -169,7 +169,7 @@ def make_batch(programme: Any, claim_ids: list[int], size: int) -> Any:
     from voucher.claims.models import Claim
     from voucher.core import clock
     from voucher.payouts.choices import BatchStatus
-    from voucher.payouts.models import PayoutBatch, PayoutItem
+    from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem
 
     PayoutItem.objects.all().delete()
     PayoutBatch.objects.all().delete()
@@ -186,13 +186,29 @@ def make_batch(programme: Any, claim_ids: list[int], size: int) -> Any:
         notice_ends_on=now.date(),
     )
     ids = claim_ids[:size]
+    payees = {
+        a.organisation_id: {
+            "payee_account_name": a.account_name,
+            "payee_bank_name": a.bank_name,
+            "payee_account_number": a.account_number,
+        }
+        for a in PayeeAccount.objects.all()
+    }
     for start in range(0, size, 5000):
         part = Claim.objects.filter(pk__in=ids[start : start + 5000]).values_list(
             "pk", "provider_id", "enterprise_id", "approved_payout"
         )
         PayoutItem.objects.bulk_create(
             [
-                PayoutItem(batch=batch, claim_id=c, provider_id=p, enterprise_id=e, amount=a or 0)
+                # The payee copy a published batch's items carry (the payment file pays it).
+                PayoutItem(
+                    batch=batch,
+                    claim_id=c,
+                    provider_id=p,
+                    enterprise_id=e,
+                    amount=a or 0,
+                    **payees.get(p, {}),
+                )
                 for c, p, e, a in part
             ]
         )

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from voucher.applications.choices import IP_SALES_FLAGS, MARKET_SHARE_UNAVAILABLE, NOT_APPLICABLE
 from voucher.applications.models import Application
 from voucher.applications.validation import form_problems, parse_form
+from voucher.core.exports import inert_row, restore
 from voucher.programmes.models import Direction
 
 FORM_SHEET = "配券产品申请表"
@@ -134,7 +135,7 @@ def build_template(application: Application) -> bytes:
         cell.font = Font(bold=True)
     values = form_cells(application)
     for row in rows(application.programme.year):
-        sheet.append([row.label, values.get(row.key, ""), row.hint])
+        sheet.append(inert_row([row.label, values.get(row.key, ""), row.hint]))
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 60
     sheet.column_dimensions["C"].width = 60
@@ -152,7 +153,7 @@ def build_template(application: Application) -> bytes:
     prices = workbook.create_sheet(PRICE_SHEET)
     prices.append(list(PRICE_HEAD))
     for item in application.price_transactions.all():
-        prices.append([item.transacted_on.isoformat(), str(item.amount)])
+        prices.append(inert_row([item.transacted_on.isoformat(), str(item.amount)]))
     prices.column_dimensions["A"].width = 16
     prices.column_dimensions["B"].width = 20
     buffer = io.BytesIO()
@@ -167,7 +168,7 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
-    return str(value).strip()
+    return restore(str(value).strip())
 
 
 def read_cells(

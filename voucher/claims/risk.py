@@ -1,7 +1,7 @@
 """Risk flags for reviewers (SPEC M6, beyond the guide). Computed from the records; never block a decision.
 
-The price threshold is the programme year's ``claim_risk_price_ratio``; the repeat-pair count and the
-split window are review heuristics, not rules of the guide, and live here.
+The price threshold is the programme year's ``claim_risk_price_ratio``; the repeat-pair count, the
+split window and the payee-change window are review heuristics, not rules of the guide, and live here.
 """
 
 from __future__ import annotations
@@ -12,12 +12,16 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from voucher.claims.models import Claim
 from voucher.contracts.models import Contract
+from voucher.core import clock
 from voucher.core.money import format_cny, share
 
 REPEAT_PAIR_CONTRACTS = 3
 SPLIT_WINDOW_DAYS = 30
+PAYEE_CHANGE_WINDOW_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,23 @@ def _shared_contacts(claim: Claim) -> list[str]:
     if _norm(ent.contact_name) and _norm(ent.contact_name) == _norm(prov.contact_name):
         shared.append(f"联系人 {ent.contact_name}")
     return shared
+
+
+def _payee_change(claim: Claim) -> Flag | None:
+    """The provider changed an account it had registered, within the window (redirected payouts)."""
+    try:
+        account = claim.provider.payee_account  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
+    changed = account.changed_at
+    if changed is None or changed < clock.now() - dt.timedelta(days=PAYEE_CHANGE_WINDOW_DAYS):
+        return None
+    return Flag(
+        "payee_changed",
+        "服务商近期变更收款账户",
+        f"服务商于 {clock.local(changed):%Y-%m-%d %H:%M} 变更收款账户为 {account.bank_name}"
+        f"{account.branch_name} {account.masked_number}（{PAYEE_CHANGE_WINDOW_DAYS} 天内）。",
+    )
 
 
 def risk_flags(claim: Claim) -> list[Flag]:
@@ -115,4 +136,7 @@ def risk_flags(claim: Claim) -> list[Flag]:
                     f"超过单笔订单最多可得的 {format_cny(one_order)}。",
                 )
             )
+    payee = _payee_change(claim)
+    if payee is not None:
+        flags.append(payee)
     return flags

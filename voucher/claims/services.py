@@ -51,7 +51,8 @@ from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, strip_invisible
+from voucher.core.text import clean_text
+from voucher.core.uploads import JPEG, PDF, PNG
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditCheck, QuotaAccount
@@ -408,7 +409,7 @@ def claim_material_merge(
         ordered = [parts[i] for i in positions]
         merged = claim_files.merge_to_pdf(ordered)
         label = (
-            strip_invisible(name or "").strip().replace("/", "_")[:80]
+            clean_text(name).strip().replace("/", "_")[:80]
             or f"{MaterialKind(kind).label.split('（')[0]}-合并"
         )
         file_name = label if label.lower().endswith(".pdf") else f"{label}.pdf"

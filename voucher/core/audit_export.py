@@ -14,15 +14,13 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from voucher.core import clock
 from voucher.core.audit import audit_record
 from voucher.core.audit_chain import audit_log_row
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import AuditFilters, audit_events
+from voucher.core.exports import inert_row
 from voucher.core.models import AuditEvent
 
 SHEET = "审计日志"
@@ -43,23 +41,10 @@ HEADER = (
 )
 WIDTHS = (10, 20, 16, 28, 24, 12, 30, 40, 40, 30, 10, 20, 20)
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@")
 
 
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    """Text stays text: control characters are dropped and a leading ``=`` never becomes a formula."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_START):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def _row(event: AuditEvent) -> tuple[Any, ...]:
@@ -94,7 +79,7 @@ def write_audit_workbook(
     sheet.append(HEADER)
     count = 0
     for event in events.iterator(chunk_size=CHUNK):
-        sheet.append([_cell(sheet, v) for v in _row(event)])
+        sheet.append(inert_row(_row(event)))
         count += 1
         if progress is not None and count % CHUNK == 0:
             progress(count)

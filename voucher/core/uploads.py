@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterable
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+
+from voucher.core.text import clean_text
 
 PDF = "pdf"
 PNG = "png"
@@ -273,24 +274,12 @@ def inspect_upload(
     )
 
 
-# Characters that change how a name is shown without being seen themselves: every format character
-# (Unicode category Cf: the bidirectional overrides and isolates U+202A–U+202E and U+2066–U+2069, the
-# zero-width characters and marks U+200B–U+200F, the byte-order mark U+FEFF, the soft hyphen …), control
-# characters (Cc) and the line and paragraph separators (Zl, Zp).
-_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
-
-
-def strip_invisible(text: str) -> str:
-    """``text`` without invisible format and control characters (see ``_INVISIBLE_CATEGORIES``)."""
-    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
-
-
 def display_file_name(filename: str, *, limit: int = 255) -> str:
     """The user's file name as it is kept for display and download: the last path component, without
     invisible characters (``发票\\u202egpj.exe`` would show as ``发票exe.jpg``), trimmed, at most ``limit``
     characters. Check the extension on this name, so what is checked is what people see."""
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return strip_invisible(base).strip()[:limit]
+    return clean_text(base).strip()[:limit]
 
 
 def opaque_upload_name(folder: str, filename: str) -> str:

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from voucher.core import clock
+from voucher.core.exports import inert, inert_row
 from voucher.dashboards import selectors
 from voucher.dashboards.selectors import BUCKET_LABELS, BUCKETS, Budget, BudgetRow, Filters
 
@@ -241,15 +242,15 @@ def workbook(table: Table, filters: Filters) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = table.title[:31]
-    sheet.append([table.title])
+    sheet.append([inert(table.title)])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([f"{_describe(filters)}；导出时间 {clock.now():%Y-%m-%d %H:%M}（北京时间）"])
-    sheet.append([c.label for c in table.columns])
+    sheet.append([inert(f"{_describe(filters)}；导出时间 {clock.now():%Y-%m-%d %H:%M}（北京时间）")])
+    sheet.append(inert_row(c.label for c in table.columns))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     body = table.rows + ([table.footer] if table.footer else [])
     for row in body:
-        sheet.append(list(row))
+        sheet.append(inert_row(row))
     for index, column in enumerate(table.columns, start=1):
         letter = sheet.cell(row=3, column=index).column_letter
         sheet.column_dimensions[letter].width = 14 if column.kind != "text" else 24
@@ -261,7 +262,7 @@ def workbook(table: Table, filters: Filters) -> bytes:
             cell.font = Font(bold=True)
     if table.note:
         sheet.append([])
-        sheet.append([table.note])
+        sheet.append([inert(table.note)])
     sheet.freeze_panes = "A4"
     buffer = io.BytesIO()
     book.save(buffer)

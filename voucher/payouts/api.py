@@ -210,12 +210,14 @@ class PaidIn(Schema):
 class PayeeIn(Schema):
     account_name: str = ""
     bank_name: str = ""
+    branch_name: str = ""
     account_number: str = ""
 
 
 class PayeeOut(Schema):
     account_name: str
     bank_name: str
+    branch_name: str
     account_number: str
     updated_at: dt.datetime
 
@@ -369,6 +371,7 @@ def payee_save(request: HttpRequest, payload: PayeeIn) -> Any:
         organisation=organisation,  # type: ignore[arg-type]
         account_name=payload.account_name,
         bank_name=payload.bank_name,
+        branch_name=payload.branch_name,
         account_number=payload.account_number,
     )
 

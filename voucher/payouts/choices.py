@@ -41,3 +41,11 @@ PUBLIC_BATCH_STATUSES = (
     BatchStatus.PARTLY_PAID,
     BatchStatus.PAID,
 )
+# Batches whose items pay the payee account copied at publication: a provider with an unpaid item in one
+# of them cannot change its account until the item is paid or leaves the batch (SPEC R7).
+PAYEE_LOCKING_BATCH_STATUSES = (
+    BatchStatus.NOTICED,
+    BatchStatus.APPROVED,
+    BatchStatus.EXPORTED,
+    BatchStatus.PARTLY_PAID,
+)

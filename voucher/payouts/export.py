@@ -3,6 +3,9 @@
 openpyxl's write-only workbook keeps no rows in memory and the items are read from the database in
 chunks without model instances, so memory stays flat whatever the size of the batch (measured by
 ``bench/payout_export.py``). The last row holds the totals, which must equal the batch's total.
+
+The bank details are the copy each item took when the batch was published (SPEC R7), never the
+provider's account as it is now; every text cell goes through :func:`voucher.core.exports.inert`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from voucher.core.exports import inert, inert_row
 from voucher.payouts.choices import LIVE_ITEM_STATUSES
 from voucher.payouts.models import PayoutBatch, PayoutItem
 
@@ -23,6 +27,7 @@ HEADERS = [
     "收款单位（服务商）",
     "统一社会信用代码",
     "开户银行",
+    "开户网点",
     "账户名称",
     "银行账号",
     "兑付金额（元）",
@@ -34,9 +39,10 @@ HEADERS = [
 COLUMNS = (
     "provider__name",
     "provider__uscc",
-    "provider__payee_account__bank_name",
-    "provider__payee_account__account_name",
-    "provider__payee_account__account_number",
+    "payee_bank_name",
+    "payee_branch_name",
+    "payee_account_name",
+    "payee_account_number",
     "amount",
     "claim__order__number",
     "claim__contract__number",
@@ -73,23 +79,24 @@ def write_payment_file(
     ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows (a background job shows it)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="支付明细")
-    sheet.append([f"{batch.number} {batch.title}"])
+    sheet.append([inert(f"{batch.number} {batch.title}")])
     sheet.append(HEADERS)
     count = 0
     total = Decimal("0.00")
+    money = COLUMNS.index("amount")
     for row in export_rows(batch):
         count += 1
-        total += row[5]
+        total += row[money]
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count, batch.item_count)
-        amount = WriteOnlyCell(sheet, value=row[5])
+        amount = WriteOnlyCell(sheet, value=row[money])
         amount.number_format = MONEY_FORMAT
         # Credit codes and account numbers stay text, so Excel keeps every digit.
-        sheet.append(
-            [count, row[0], row[1] or "", row[2] or "", row[3] or "", row[4] or "", amount, *row[6:]]
-        )
+        texts = [value or "" for value in row]
+        sheet.append([count, *inert_row(texts[:money]), amount, *inert_row(texts[money + 1 :])])
     total_cell = WriteOnlyCell(sheet, value=total)
     total_cell.number_format = MONEY_FORMAT
-    sheet.append([TOTAL_LABEL, f"{count} 笔", "", "", "", "", total_cell, "", "", "", ""])
+    blank = [""] * (len(HEADERS) - money - 2)
+    sheet.append([TOTAL_LABEL, f"{count} 笔", *[""] * (money - 1), total_cell, *blank])
     book.save(out)
     return ExportResult(rows=count, total=total)

@@ -65,6 +65,9 @@ class PayeeForm(forms.Form):
     )
     # Required-ness is checked by the service, whose errors are Chinese and sit at the field.
     bank_name = forms.CharField(label="开户银行", max_length=200, required=False)
+    branch_name = forms.CharField(
+        label="开户网点", max_length=200, required=False, help_text="支行或营业网点，如“中关村支行”。"
+    )
     account_number = forms.CharField(label="银行账号", max_length=60, required=False)
 
 

@@ -15,10 +15,17 @@ from voucher.programmes.models import ProgrammeYear
 from voucher.reviews.choices import ObjectionStatus
 
 
+def mask_account_number(number: str) -> str:
+    """An account number as the audit log, notifications and provider pages show it: the last four digits."""
+    return f"****{number[-4:]}" if len(number) > 4 else "****"
+
+
 class PayeeAccount(models.Model):
     """The bank account a provider is paid into (收款账户), kept by the provider or the Bureau.
 
-    Only the payment file and the Bureau's pages show it; public notices never do.
+    Only the payment file and the Bureau's pages show it; public notices never do. The payment file is
+    written from the copy each payout item took when its batch was published, not from this row.
+    ``changed_at`` is the last change of an account registered earlier (reviewers see it as a risk flag).
     """
 
     organisation = models.OneToOneField(
@@ -26,8 +33,10 @@ class PayeeAccount(models.Model):
     )
     account_name = models.CharField("账户名称", max_length=200)
     bank_name = models.CharField("开户银行", max_length=200)
+    branch_name = models.CharField("开户网点（支行）", max_length=200, blank=True)
     account_number = models.CharField("银行账号", max_length=40)
     updated_at = models.DateTimeField("最近修改时间")
+    changed_at = models.DateTimeField("最近变更账户时间", null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="修改人",
@@ -52,8 +61,7 @@ class PayeeAccount(models.Model):
 
     @property
     def masked_number(self) -> str:
-        number = self.account_number
-        return f"****{number[-4:]}" if len(number) > 4 else "****"
+        return mask_account_number(self.account_number)
 
 
 class PayoutBatch(models.Model):
@@ -142,6 +150,9 @@ class PayoutItem(models.Model):
 
     A claim is in at most one live batch: removed items (objection upheld, taken out of a draft, or the
     draft cancelled) no longer count, and the claim can be batched again.
+
+    The ``payee_*`` fields are the provider's payee account copied when the batch was published for
+    notice (SPEC R7): the payment file pays that account, whatever the provider's account says later.
     """
 
     batch = models.ForeignKey(
@@ -163,6 +174,11 @@ class PayoutItem(models.Model):
     payment_reference = models.CharField("支付流水号", max_length=60, blank=True)
     removed_at = models.DateTimeField("移出时间", null=True, blank=True)
     removed_reason = models.TextField("移出原因", blank=True)
+    payee_account_name = models.CharField("收款账户名称（公示时）", max_length=200, blank=True)
+    payee_bank_name = models.CharField("开户银行（公示时）", max_length=200, blank=True)
+    payee_branch_name = models.CharField("开户网点（公示时）", max_length=200, blank=True)
+    payee_account_number = models.CharField("银行账号（公示时）", max_length=40, blank=True)
+    payee_captured_at = models.DateTimeField("收款账户锁定时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "兑付明细"

@@ -18,7 +18,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
@@ -26,10 +27,17 @@ from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
+from voucher.core.text import clean_text
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_pay
 from voucher.payouts import permissions
-from voucher.payouts.choices import LIVE_ITEM_STATUSES, BatchAction, BatchStatus, ItemStatus
+from voucher.payouts.choices import (
+    LIVE_ITEM_STATUSES,
+    PAYEE_LOCKING_BATCH_STATUSES,
+    BatchAction,
+    BatchStatus,
+    ItemStatus,
+)
 from voucher.payouts.export import ExportResult, write_payment_file
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
 from voucher.payouts.selectors import BatchFilters, batchable_claims, live_totals
@@ -106,23 +114,45 @@ def _notify_parties(items: Iterable[PayoutItem], *, kind: str, title: str, body:
 # --- payee accounts ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def payee_account_save(
-    *, actor: Any, organisation: Organisation, account_name: str, bank_name: str, account_number: str
-) -> PayeeAccount:
-    """The provider (or the Bureau) records the bank account payouts go to; the account name defaults to
-    the provider's registered name."""
-    permissions.can_edit_payee(actor, organisation).enforce()
+PAYEE_FIELDS = ["account_name", "bank_name", "branch_name", "account_number"]
+
+
+def payee_audit_view(account: PayeeAccount | None) -> dict[str, Any] | None:
+    """The account as the audit log keeps it: the number masked to its last four digits."""
+    if account is None:
+        return None
+    return {**snapshot(account, PAYEE_FIELDS), "account_number": account.masked_number}
+
+
+def payee_locking_batches(organisation: Organisation) -> list[str]:
+    """Numbers of the batches under notice, approved or being paid that hold an unpaid item of
+    ``organisation``: they pay the account copied at publication, so the account may not change."""
+    return list(
+        PayoutBatch.objects.filter(
+            status__in=PAYEE_LOCKING_BATCH_STATUSES,
+            items__provider=organisation,
+            items__status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED],
+        )
+        .distinct()
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def _payee_values(organisation: Organisation, **given: str) -> dict[str, str]:
     values = {
-        "account_name": (account_name or "").strip() or organisation.name,
-        "bank_name": (bank_name or "").strip(),
-        "account_number": "".join((account_number or "").split()),
+        "account_name": clean_text(given["account_name"]).strip() or organisation.name,
+        "bank_name": clean_text(given["bank_name"]).strip(),
+        "branch_name": clean_text(given["branch_name"]).strip(),
+        "account_number": "".join(clean_text(given["account_number"]).split()),
     }
     errors: dict[str, list[ValidationError]] = {}
     if not values["bank_name"]:
         errors["bank_name"] = [ValidationError("请填写开户银行。", code="required")]
     elif len(values["bank_name"]) > 200:
         errors["bank_name"] = [ValidationError("开户银行不能超过200字。", code="too_long")]
+    if len(values["branch_name"]) > 200:
+        errors["branch_name"] = [ValidationError("开户网点不能超过200字。", code="too_long")]
     if len(values["account_name"]) > 200:
         errors["account_name"] = [ValidationError("账户名称不能超过200字。", code="too_long")]
     number = values["account_number"]
@@ -132,18 +162,133 @@ def payee_account_save(
         errors["account_number"] = [ValidationError("银行账号应为 8–40 位数字。", code="invalid_account")]
     if errors:
         raise ValidationError(errors)
+    return values
+
+
+@transaction.atomic
+def payee_account_save(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    account_name: str,
+    bank_name: str,
+    account_number: str,
+    branch_name: str = "",
+) -> PayeeAccount:
+    """The provider (or the Bureau) records the bank account payouts go to; the account name defaults to
+    the provider's registered name.
+
+    An account already registered cannot change while a batch under notice, approved or being paid
+    holds an unpaid item of the provider (those items pay the account copied at publication). A first
+    registration in that time fills the copy of those items, which had none. Every change is audited
+    (account number masked), told to the provider's other users and to the Bureau, and shown to
+    reviewers as a risk flag on the provider's claims.
+    """
+    permissions.can_edit_payee(actor, organisation).enforce()
+    values = _payee_values(
+        organisation,
+        account_name=account_name,
+        bank_name=bank_name,
+        branch_name=branch_name,
+        account_number=account_number,
+    )
+    # Publishing locks the providers of its batch too, so a change and a publication never cross.
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
     account = PayeeAccount.objects.select_for_update().filter(organisation=organisation).first()
-    before = snapshot(account, ["account_name", "bank_name", "account_number"]) if account else None
+    if account is not None and all(getattr(account, k) == v for k, v in values.items()):
+        return account
+    locking = payee_locking_batches(organisation)
+    if account is not None and locking:
+        raise refuse(
+            "payee_locked",
+            f"本单位有兑付批次正在公示、已批准拨付或支付中（{'、'.join(locking)}），支付文件按公示时的"
+            "收款账户付款；这些款项支付完成前不能修改收款账户。如账户确有问题，请联系市经信局。",
+            "account_number",
+        )
+    before = payee_audit_view(account)
+    old_number = account.account_number if account else ""
+    now = clock.now()
     if account is None:
         account = PayeeAccount(organisation=organisation)
+    else:
+        account.changed_at = now
     for key, value in values.items():
         setattr(account, key, value)
-    account.updated_at = clock.now()
+    account.updated_at = now
     account.updated_by = actor
     account.save()
-    after = snapshot(account, ["account_name", "bank_name", "account_number"])
-    audit_record(actor=actor, action="payee.saved", obj=account, before=before, after=after)
+    filled = 0
+    if locking:
+        filled = PayoutItem.objects.filter(
+            batch__number__in=locking,
+            provider=organisation,
+            status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED],
+            payee_account_number="",
+        ).update(**_payee_copy(account), payee_captured_at=now)
+    after: dict[str, Any] = payee_audit_view(account) or {}
+    if old_number != account.account_number:
+        # Two numbers can share their last four digits; the log still says the number changed.
+        after["account_number_changed"] = True
+    if filled:
+        after["items_filled"] = filled
+    audit_record(
+        actor=actor,
+        action="payee.saved",
+        obj=account,
+        before=before,
+        after=after,
+        note="首次登记收款账户" if before is None else "变更收款账户",
+    )
+    _notify_payee_change(actor, account, first=before is None)
     return account
+
+
+def _notify_payee_change(actor: Any, account: PayeeAccount, *, first: bool) -> None:
+    """The provider's other users and the Bureau learn of every registration or change."""
+    verb = "登记" if first else "变更"
+    who = actor.get_username() if getattr(actor, "pk", None) else "系统"
+    body = (
+        f"{who} 于 {clock.local(account.updated_at):%Y-%m-%d %H:%M} {verb}收款账户：{account.account_name}，"
+        f"{account.bank_name}{account.branch_name}，账号 {account.masked_number}。"
+    )
+    title = f"{account.organisation.name} {verb}了收款账户"[:200]
+    others = [u for u in _members([account.organisation_id], Role.PROVIDER) if u.pk != actor.pk]
+    notify(
+        recipients=others,
+        kind="payee.changed",
+        title=title,
+        body=body + "如非本单位操作，请立即联系市经信局。",
+        url="/payouts/payee/",
+    )
+    notify(
+        recipients=[u for u in _admins() if u.pk != actor.pk],
+        kind="payee.changed",
+        title=title,
+        body=body + "审核该服务商的兑券申请时将显示风险提示。",
+        url="/payouts/batches/",
+    )
+
+
+def _payee_copy(account: PayeeAccount) -> dict[str, str]:
+    return {
+        "payee_account_name": account.account_name,
+        "payee_bank_name": account.bank_name,
+        "payee_branch_name": account.branch_name,
+        "payee_account_number": account.account_number,
+    }
+
+
+def _capture_payees(batch: PayoutBatch) -> None:
+    """Copy each provider's payee account into the batch's live items, in one UPDATE; the providers are
+    locked first, as :func:`payee_account_save` locks its provider, so a change saved at the same moment
+    is either copied or refused."""
+    providers = PayoutItem.objects.filter(batch=batch).values("provider_id")
+    list(Organisation.objects.select_for_update().filter(pk__in=providers).order_by("pk").values("pk"))
+    live = PayeeAccount.objects.filter(organisation_id=OuterRef("provider_id"))
+    PayoutItem.objects.filter(batch=batch, status__in=LIVE_ITEM_STATUSES).update(
+        **{f"payee_{name}": Coalesce(Subquery(live.values(name)[:1]), Value("")) for name in PAYEE_FIELDS},
+        payee_captured_at=batch.published_at,
+    )
 
 
 # --- batches ----------------------------------------------------------------------------------------
@@ -282,7 +427,8 @@ def notice_end(starts_on: dt.date, days: int) -> dt.date:
 @transaction.atomic
 def payout_batch_publish(*, actor: Any, batch: PayoutBatch, starts_on: dt.date | None = None) -> PayoutBatch:
     """Publish the batch as a public notice for the year's ``payout_notice_days``; providers and
-    enterprises of its claims are told."""
+    enterprises of its claims are told. Each item keeps a copy of its provider's payee account, which
+    the payment file pays."""
     locked = _lock(batch)
     permissions.can_publish_batch(actor, locked).enforce()
     new_status = transition(locked.status, BatchAction.PUBLISH)
@@ -308,6 +454,7 @@ def payout_batch_publish(*, actor: Any, batch: PayoutBatch, starts_on: dt.date |
             "published_by",
         ]
     )
+    _capture_payees(locked)
     audit_record(
         actor=actor,
         action="payout_batch.published",
@@ -487,13 +634,14 @@ def payout_batch_approve(*, actor: Any, batch: PayoutBatch) -> PayoutBatch:
 
 
 def missing_payees(batch: PayoutBatch) -> list[str]:
-    """Providers in the batch without a payee account (the payment file cannot name where to pay)."""
+    """Providers in the batch without a payee account (the payment file cannot name where to pay): for a
+    draft, without an account now; for a published batch, without one copied into their items."""
+    if batch.status == BatchStatus.DRAFT:
+        lacking = Q(payout_items__batch=batch, payee_account__isnull=True)
+    else:
+        lacking = Q(payout_items__batch=batch, payout_items__payee_account_number="")
     return list(
-        Organisation.objects.filter(
-            payout_items__batch=batch,
-            payout_items__status__in=LIVE_ITEM_STATUSES,
-            payee_account__isnull=True,
-        )
+        Organisation.objects.filter(lacking, payout_items__status__in=LIVE_ITEM_STATUSES)
         .distinct()
         .order_by("name")
         .values_list("name", flat=True)

@@ -331,6 +331,7 @@ def payee(request: HttpRequest) -> HttpResponse:
         {
             "account_name": current.account_name,
             "bank_name": current.bank_name,
+            "branch_name": current.branch_name,
             "account_number": current.account_number,
         }
         if current
@@ -350,7 +351,13 @@ def payee(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "收款账户已保存。")
                 return redirect("payouts:payee")
         status = 422
-    return render(request, "payouts/payee.html", {"form": form, "current": current}, status=status)
+    locking = services.payee_locking_batches(organisation) if current else []
+    return render(
+        request,
+        "payouts/payee.html",
+        {"form": form, "current": current, "locking": locking},
+        status=status,
+    )
 
 
 # --- Public pages (no login) ------------------------------------------------------------------

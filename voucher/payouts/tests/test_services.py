@@ -221,9 +221,9 @@ def test_r7_export_totals_row_equals_the_batch_total(approved, admin_user, after
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     body, totals = rows[2:-1], rows[-1]
     assert totals[0] == TOTAL_LABEL
-    assert Decimal(str(totals[6])) == approved.total_amount == sum(Decimal(str(r[6])) for r in body)
-    assert {r[7] for r in body} == {c.order.number for c in claims}
-    assert all(r[3] and r[5] for r in body)  # bank name and account number of every payee
+    assert Decimal(str(totals[7])) == approved.total_amount == sum(Decimal(str(r[7])) for r in body)
+    assert {r[8] for r in body} == {c.order.number for c in claims}
+    assert all(r[3] and r[6] for r in body)  # bank name and account number of every payee
     approved.refresh_from_db()
     assert approved.status == BatchStatus.EXPORTED and approved.export_count == 1
     assert AuditEvent.objects.filter(action="payout_batch.exported", object_id=str(approved.pk)).exists()
