@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,10 @@ FORM_SHEET = "配券产品申请表"
 PRICE_SHEET = "价格证明成交记录"
 HEAD_LABEL, HEAD_VALUE = "项目", "填写内容"
 PRICE_HEAD = ("成交日期", "成交金额（元）")
+# An uploaded form is refused when any sheet is larger: the form has a few dozen rows and two columns, the
+# price sheet one row per transaction.
+MAX_ROWS = 500
+MAX_COLUMNS = 10
 
 
 @dataclass(frozen=True)
@@ -171,26 +176,45 @@ def _cell_text(value: Any) -> str:
     return restore(str(value).strip())
 
 
+def _sheet_values(sheet: Any) -> list[tuple[Any, Any]]:
+    """Columns A and B of a sheet, row by row (at most ``MAX_ROWS`` rows are ever read)."""
+    values = []
+    for row in sheet.iter_rows(max_row=MAX_ROWS, max_col=2, values_only=True):
+        cells = (*row, None, None)
+        values.append((cells[0], cells[1]))
+    return values
+
+
 def read_cells(
     data: bytes, *, year: int
 ) -> tuple[dict[str, str], dict[str, str], list[list[Any]], list[str]]:
-    """The raw cell texts by row key, the cell address of each key, the price rows and the structure problems."""
+    """The raw cell texts by row key, the cell address of each key, the price rows and the structure problems.
+
+    The workbook is read in openpyxl's read-only (streaming) mode and only columns A and B of the first
+    ``MAX_ROWS`` rows are looked at; an upload is refused beforehand when a sheet is larger than
+    ``MAX_ROWS`` × ``MAX_COLUMNS`` (:func:`voucher.core.uploads.check_sheet_size`).
+    """
     problems: list[str] = []
     try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError):
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, ValueError, OSError, zipfile.BadZipFile):
         raise ExcelProblems(
             ["文件不是有效的Excel（.xlsx）工作簿，请使用“下载Excel模板”获取的模板填写。"]
         ) from None
-    if FORM_SHEET not in workbook.sheetnames:
-        raise ExcelProblems([f"缺少工作表“{FORM_SHEET}”，请使用申报系统下载的模板。"])
-    sheet = workbook[FORM_SHEET]
-    if _norm(sheet["A1"].value) != HEAD_LABEL:
+    try:
+        if FORM_SHEET not in workbook.sheetnames:
+            raise ExcelProblems([f"缺少工作表“{FORM_SHEET}”，请使用申报系统下载的模板。"])
+        form = _sheet_values(workbook[FORM_SHEET])
+        prices = _sheet_values(workbook[PRICE_SHEET]) if PRICE_SHEET in workbook.sheetnames else None
+    finally:
+        workbook.close()
+    head = form[0] if form else (None, None)
+    if _norm(head[0]) != HEAD_LABEL:
         problems.append(f"单元格A1：缺少列标题“{HEAD_LABEL}”。")
-    if _norm(sheet["B1"].value) != HEAD_VALUE:
+    if _norm(head[1]) != HEAD_VALUE:
         problems.append(f"单元格B1：缺少列标题“{HEAD_VALUE}”。")
     found: dict[str, int] = {}
-    for index, (label,) in enumerate(sheet.iter_rows(min_row=2, max_col=1, values_only=True), start=2):
+    for index, (label, _value) in enumerate(form[1:], start=2):
         found.setdefault(_norm(label), index)
     cells: dict[str, str] = {}
     addresses: dict[str, str] = {}
@@ -200,16 +224,14 @@ def read_cells(
             problems.append(f"A列：缺少行标题“{row.label.lstrip('＊')}”。")
             continue
         addresses[row.key] = f"B{at}"
-        cells[row.key] = _cell_text(sheet.cell(row=at, column=2).value)
+        cells[row.key] = _cell_text(form[at - 1][1])
     price_rows: list[list[Any]] = []
-    if PRICE_SHEET in workbook.sheetnames:
-        prices = workbook[PRICE_SHEET]
-        if (_norm(prices["A1"].value), _norm(prices["B1"].value)) != tuple(_norm(h) for h in PRICE_HEAD):
+    if prices is not None:
+        price_head = prices[0] if prices else (None, None)
+        if (_norm(price_head[0]), _norm(price_head[1])) != tuple(_norm(h) for h in PRICE_HEAD):
             problems.append(f"工作表“{PRICE_SHEET}”第1行须为列标题“{PRICE_HEAD[0]}”“{PRICE_HEAD[1]}”。")
         else:
-            for index, (day, amount) in enumerate(
-                prices.iter_rows(min_row=2, max_col=2, values_only=True), start=2
-            ):
+            for index, (day, amount) in enumerate(prices[1:], start=2):
                 if day in (None, "") and amount in (None, ""):
                     continue
                 price_rows.append([index, day, amount])

@@ -653,12 +653,20 @@ def application_import_excel(*, actor: Any, application: Application, file: File
 
     The workbook is checked completely first; any problem is reported at its cell and nothing changes.
     """
-    from voucher.applications.excel import ExcelProblems, read_form
+    from voucher.applications.excel import MAX_COLUMNS, MAX_ROWS, ExcelProblems, read_form
 
     application = _locked(application)
     permissions.can_edit_application(actor, application).enforce()
     name = display_file_name(getattr(file, "name", "") or "")
-    inspect_upload(file, allowed=["xlsx"], max_bytes=max_upload_bytes(), name=name, field="excel")
+    inspect_upload(
+        file,
+        allowed=["xlsx"],
+        max_bytes=max_upload_bytes(),
+        name=name,
+        field="excel",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
     file.seek(0)
     try:
         raw = read_form(file.read(), application=application)

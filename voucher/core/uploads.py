@@ -149,37 +149,55 @@ def check_archive(data: bytes, *, name: str, field: str = "file") -> None:
             raise _refuse(field, too_big, "archive_bomb")
 
 
-def check_sheet_size(data: bytes, *, name: str, field: str = "file") -> None:
-    """Refuse a workbook any of whose sheets has more than ``MAX_SHEET_ROWS`` rows or
-    ``MAX_SHEET_COLUMNS`` columns, counted in the sheet XML before openpyxl loads it."""
+def check_sheet_size(
+    data: bytes,
+    *,
+    name: str,
+    field: str = "file",
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+) -> None:
+    """Refuse a workbook any of whose sheets has more than ``max_rows`` rows or ``max_columns`` columns
+    (by default ``MAX_SHEET_ROWS`` and ``MAX_SHEET_COLUMNS``), counted in the sheet XML before openpyxl
+    loads it.
+
+    The sheet's declared dimension is read first; the row and cell elements are then counted as the XML
+    streams past (the dimension may be missing or lie), and the refusal comes as soon as a limit is passed.
+    """
     check_archive(data, name=name, field=field)
+    max_rows = MAX_SHEET_ROWS if max_rows is None else max_rows
+    max_columns = MAX_SHEET_COLUMNS if max_columns is None else max_columns
+
+    def refuse(rows: int, columns: int) -> ValidationError:
+        return _refuse(
+            field,
+            f"文件“{name}”的工作表过大（至少 {rows} 行、{columns} 列），最多 {max_rows} 行、{max_columns} 列，"
+            "已拒绝。",
+            "sheet_too_large",
+        )
+
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for entry in archive.infolist():
             if not (entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")):
                 continue
-            rows = columns = 0
             with archive.open(entry) as handle:
                 head = handle.read(4096)
                 found = _DIMENSION.search(head)
+                rows = columns = 0
                 if found and found.group(3):
                     rows, columns = int(found.group(4)), _column_number(found.group(3))
-                # The dimension may be missing or lie: count the row elements too (bounded by check_archive).
+                columns = max([columns, *(_column_number(c) for c in set(_CELL_REF.findall(head)))])
+                if rows > max_rows or columns > max_columns:
+                    raise refuse(rows, columns)
                 counted = len(_ROW_TAG.findall(head))
-                columns = max([columns, *(_column_number(c) for c in _CELL_REF.findall(head))])
                 tail = head[-16:]
-                for block in iter(lambda h=handle: h.read(1024 * 1024), b""):  # type: ignore[misc]
+                for block in iter(lambda h=handle: h.read(256 * 1024), b""):  # type: ignore[misc]
                     chunk = tail + block
                     counted += len(_ROW_TAG.findall(chunk)) - len(_ROW_TAG.findall(tail))
                     columns = max([columns, *(_column_number(c) for c in set(_CELL_REF.findall(block)))])
+                    if counted > max_rows or columns > max_columns:
+                        raise refuse(max(rows, counted), columns)
                     tail = chunk[-16:]
-                rows = max(rows, counted)
-            if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS:
-                raise _refuse(
-                    field,
-                    f"文件“{name}”的工作表过大（{rows} 行、{columns} 列），最多 {MAX_SHEET_ROWS} 行、"
-                    f"{MAX_SHEET_COLUMNS} 列，已拒绝。",
-                    "sheet_too_large",
-                )
 
 
 def check_image(data: bytes, *, name: str, field: str = "file") -> None:
@@ -233,11 +251,14 @@ def inspect_upload(
     name: str | None = None,
     field: str = "file",
     parse_pdf: bool = False,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
 ) -> InspectedFile:
     """Check an upload's size, content type and extension; raise ``ValidationError({field: …})``.
 
     ``allowed`` are kinds from this module (``PDF``, ``PNG``, ``JPEG``, ``XLSX``, ``ZIP``). Archives and
-    workbooks are checked for zip bombs and oversized sheets, images for decompression bombs; with
+    workbooks are checked for zip bombs and sheets over ``max_rows`` × ``max_columns``
+    (:func:`check_sheet_size`), images for decompression bombs; with
     ``parse_pdf`` a PDF must also parse and stay within ``MAX_PDF_PAGES`` pages.
     """
     allowed = list(allowed)
@@ -262,7 +283,7 @@ def inspect_upload(
             {field: f"文件“{file_name}”的扩展名与内容不符（内容为{LABELS[kind]}），请改正文件名后重新上传。"}
         )
     if kind == XLSX:
-        check_sheet_size(data, name=file_name, field=field)
+        check_sheet_size(data, name=file_name, field=field, max_rows=max_rows, max_columns=max_columns)
     elif kind == ZIP:
         check_archive(data, name=file_name, field=field)
     elif kind in {PNG, JPEG}:
