@@ -29,6 +29,7 @@ from voucher.orders.api import router as orders_router
 from voucher.payouts.api import router as payouts_router
 from voucher.programmes.api import router as programmes_router
 from voucher.reviews.api import router as reviews_router
+from voucher.tasks.api import router as tasks_router
 
 api = NinjaAPI(
     title="北京市中小企业服务券平台 API",
@@ -121,3 +122,4 @@ api.add_router("/claims", claims_router)
 api.add_router("/payouts", payouts_router)
 api.add_router("/oversight", enforcement_router)
 api.add_router("/dashboard", dashboards_router)
+api.add_router("/tasks", tasks_router)

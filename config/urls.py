@@ -23,6 +23,7 @@ urlpatterns = [
     path("payouts/", include("voucher.payouts.urls")),
     path("oversight/", include("voucher.enforcement.urls")),
     path("dashboard/", include("voucher.dashboards.urls")),
+    path("tasks/", include("voucher.tasks.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -232,13 +232,15 @@ def test_the_whole_year_across_roles(live_server, desktop, phone):
         # After the notice period: approve, export the payment file, and mark the batch paid.
         desktop.reload()
         desktop.get_by_role("button", name="批准拨付").click()
+        desktop.get_by_role("button", name="导出支付文件（Excel）").click()  # a background job with progress
         with desktop.expect_download() as download:
-            desktop.get_by_role("button", name="导出支付文件（Excel）").click()
+            desktop.get_by_role("link", name="下载文件").click()
         with open(download.value.path(), "rb") as payment_file:
             sheet = openpyxl.load_workbook(io.BytesIO(payment_file.read())).active
         cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
         assert order.number in cells and "0200001234567890123" in cells
         assert any(c in {"24000", "24000.00", "24000.0"} for c in cells), cells
+        desktop.go_back()
         desktop.reload()
         pay_all = desktop.locator("form[action$='/paid/']", has_text="全部未支付明细登记为已支付")
         pay_all.get_by_label("支付流水号").fill("ICBC-PAY-000123")

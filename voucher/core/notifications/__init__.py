@@ -21,7 +21,7 @@ from django.utils.module_loading import import_string
 
 from voucher.core import clock
 from voucher.core.models import Notification
-from voucher.core.notifications.kinds import is_mandatory
+from voucher.core.notifications.kinds import KNOWN, MANDATORY, is_mandatory
 from voucher.tasks.choices import Channel, DeliveryStatus
 from voucher.tasks.models import Delivery, NotificationPreference
 
@@ -228,3 +228,19 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
 def notification_mark_all_read(*, actor: Any) -> int:
     """Mark every unread notification of the actor as read; returns how many changed."""
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=clock.now())
+
+
+@transaction.atomic
+def preferences_save(*, actor: Any, receive: set[tuple[str, str]], channels: list[str]) -> int:
+    """Save the preference page: every known kind that may be switched off is received on a channel
+    exactly when ``(kind, channel)`` is in ``receive``. Returns how many choices changed."""
+    current = muted_pairs(actor)
+    changed = 0
+    for kind in sorted(KNOWN - MANDATORY):
+        for channel in channels:
+            enabled = (kind, channel) in receive
+            if enabled == ((kind, channel) not in current):
+                continue
+            preference_set(actor=actor, kind=kind, channel=channel, enabled=enabled)
+            changed += 1
+    return changed
