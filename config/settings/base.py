@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A body larger than the upload limit is refused from its Content-Length, before it is read.
+    "voucher.core.middleware.RefuseOversizedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,6 +145,12 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
+# Uploads are at most VOUCHER_UPLOAD_MAX_BYTES (20 MB) each, one per request; a request body may carry
+# 1 MB more for the form's fields. Non-file form data is limited to Django's 2.5 MB.
+VOUCHER_UPLOAD_MAX_BYTES = int(os.environ.get("VOUCHER_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+VOUCHER_REQUEST_MAX_BYTES = VOUCHER_UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "voucher" / "static"]
@@ -181,6 +189,9 @@ OTP_TOTP_ISSUER = "北京市中小企业服务券平台"
 VOUCHER_ORDER_RATE_PER_ENTERPRISE = os.environ.get("VOUCHER_ORDER_RATE_PER_ENTERPRISE", "20/m")
 VOUCHER_ORDER_RATE_PER_IP = os.environ.get("VOUCHER_ORDER_RATE_PER_IP", "300/m")
 RATELIMIT_VIEW = "voucher.core.views.rate_limited"
+# Anonymous objections to a public notice (products or payouts): per client address and per notice.
+VOUCHER_OBJECTION_RATE_PER_IP = os.environ.get("VOUCHER_OBJECTION_RATE_PER_IP", "5/h")
+VOUCHER_OBJECTION_RATE_PER_NOTICE = os.environ.get("VOUCHER_OBJECTION_RATE_PER_NOTICE", "200/h")
 
 # Redis in production (REDIS_URL) so limits and sessions hold across app servers; local memory otherwise.
 if os.environ.get("REDIS_URL"):

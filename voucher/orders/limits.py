@@ -19,26 +19,13 @@ from django_ratelimit.exceptions import Ratelimited
 
 from voucher.core.cache import count_and_read, shared_cache_enabled
 from voucher.core.clientip import client_network
+from voucher.core.ratelimits import counter, over_limit
 from voucher.orders import soldout
 from voucher.orders.permissions import can_place_order
 
 logger = logging.getLogger(__name__)
 
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 SUBMISSION_SECONDS = 7 * 86400
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """``"20/m"`` → (20, 60); ``"5/10m"`` → (5, 600). Units: s, m, h, d."""
-    count, _, period = rate.partition("/")
-    multiplier = period[:-1] or "1"
-    return int(count), int(multiplier) * UNITS[period[-1]]
-
-
-def _counter(group: str, value: Any, rate: str, now: float) -> tuple[tuple[str, int], int]:
-    limit, seconds = parse_rate(rate)
-    window = int(now // seconds)
-    return (f"orders:rate:{group}:{value}:{seconds}:{window}", seconds), limit
 
 
 def submission_key(enterprise_id: int, idempotency_key: str) -> str:
@@ -61,8 +48,8 @@ def enforce_order_rate_limits(
     now = time.time()
     organisation_id = request.user.organisation_id
     limits = [
-        _counter("enterprise", organisation_id, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
-        _counter("ip", client_network(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
+        counter("orders:enterprise", organisation_id, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
+        counter("orders:ip", client_network(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None
     reads = soldout.keys(product) if product is not None else []
@@ -72,11 +59,11 @@ def enforce_order_rate_limits(
         else []
     )
     try:
-        counts, values, claimed = count_and_read([counter for counter, _limit in limits], reads, claims)
+        counts, values, claimed = count_and_read([key for key, _limit in limits], reads, claims)
     except Exception:
         logger.exception("order rate limits not counted")
         return soldout.OFF
-    if any(count > limit for count, (_counter, limit) in zip(counts, limits, strict=True)):
+    if over_limit(limits, counts):
         raise Ratelimited()
     if product is None:
         return soldout.OFF

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from voucher.accounts.choices import Role
 from voucher.core import clock
+from voucher.core.ratelimits import enforce_objection_limits
 from voucher.payouts import permissions, selectors, services
 from voucher.payouts.choices import ItemStatus
 from voucher.payouts.forms import (
@@ -381,6 +382,7 @@ def public_batch(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not filing:
             raise PermissionDenied(filing.reason)
+        enforce_objection_limits(request, "payout", batch.pk)
         if form.is_valid():
             try:
                 services.payout_objection_file(

@@ -16,6 +16,7 @@ from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.ratelimits import enforce_objection_limits
 from voucher.programmes.selectors import programme_current
 from voucher.reviews import permissions, selectors, services
 from voucher.reviews.models import Notice, Objection, ReviewAssignment, ReviewDecision
@@ -378,7 +379,7 @@ def public_notice(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/public/notices/{int:pk}/objections",
-    response={201: ObjectionReceipt},
+    response={201: ObjectionReceipt, 429: dict},
     auth=None,
     summary="提出异议（公开，仅公示期内；可附 PDF/图片）",
 )
@@ -392,6 +393,7 @@ def file_objection(
     file: File[UploadedFile] | None = None,
 ) -> Any:
     notice = get_object_or_404(selectors.notices_public(), pk=pk)
+    enforce_objection_limits(request, "product", notice.pk)
     product = get_object_or_404(Product, pk=product_id)
     objection = services.objection_file(
         actor=request.user, notice=notice, product=product, name=name, contact=contact, text=text, file=file

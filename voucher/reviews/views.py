@@ -21,6 +21,7 @@ from voucher.applications.selectors import provider_materials
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.permissions import Decision
+from voucher.core.ratelimits import enforce_objection_limits
 from voucher.programmes.models import Direction
 from voucher.programmes.selectors import programme_current
 from voucher.reviews import permissions, selectors, services
@@ -379,6 +380,7 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not filing:
             raise PermissionDenied(filing.reason)
+        enforce_objection_limits(request, "product", notice.pk)
         if form.is_valid():
             try:
                 services.objection_file(

@@ -6,7 +6,7 @@ import pytest
 from django.test import RequestFactory
 
 from voucher.core.clientip import client_network
-from voucher.orders.limits import parse_rate
+from voucher.core.ratelimits import parse_rate
 
 
 @pytest.mark.parametrize(
