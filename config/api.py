@@ -6,6 +6,8 @@ message is the same Chinese sentence the pages show.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
 from voucher.accounts.api import router as accounts_router
@@ -21,6 +24,7 @@ from voucher.catalogue.api import router as catalogue_router
 from voucher.claims.api import router as claims_router
 from voucher.contracts.api import router as contracts_router
 from voucher.core.api import router as core_router
+from voucher.core.api_schema import SCHEMA_ERROR_CODES, declare_error_responses
 from voucher.core.workdays import ScheduleMissing
 from voucher.dashboards.api import router as dashboards_router
 from voucher.enforcement.api import router as enforcement_router
@@ -31,7 +35,17 @@ from voucher.programmes.api import router as programmes_router
 from voucher.reviews.api import router as reviews_router
 from voucher.tasks.api import router as tasks_router
 
-api = NinjaAPI(
+
+class VoucherAPI(NinjaAPI):
+    """The platform's API; its published schema declares every operation's error answers."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(**kwargs)
+        declare_error_responses(schema)
+        return schema
+
+
+api = VoucherAPI(
     title="北京市中小企业服务券平台 API",
     version="1",
     description="Service-voucher platform API. Session authentication (log in through /accounts/login/); "
@@ -69,10 +83,14 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 ``invalid_request``, or the refusal's own code (e.g. ``money_float``) when it is the only kind."""
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
         name = ".".join(str(p) for p in err.get("loc", [])[1:]) or "__all__"
         fields.setdefault(name, []).append(err.get("msg", "格式不正确"))
+    own = [err for err in exc.errors if err.get("type") in SCHEMA_ERROR_CODES]
+    if own and len({err["type"] for err in own}) == 1:
+        return _error(request, 422, own[0]["type"], own[0]["msg"], fields)
     return _error(request, 422, "invalid_request", "请求数据格式不正确。", fields)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from voucher.accounts.models import Organisation
 from voucher.accounts.services import ORGANISATION_EDITABLE
+from voucher.core.fields import BoundedDateField
 
 
 class LoginForm(AuthenticationForm):
@@ -21,6 +22,7 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ORGANISATION_EDITABLE
         widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        field_classes = {"established_on": BoundedDateField}
 
 
 class SecondFactorCodeForm(forms.Form):

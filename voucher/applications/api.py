@@ -17,6 +17,7 @@ from voucher.applications.choices import ApplicationAction, MaterialKind
 from voucher.applications.excel import ExcelProblems, build_template, differences
 from voucher.applications.models import Application, ConditionCheck, Material, ProviderDossier
 from voucher.core import clock
+from voucher.core.api_schema import BoundedDate, Money
 from voucher.programmes.selectors import programme_current
 
 router = Router(tags=["applications"])
@@ -25,8 +26,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class PriceTransactionIn(Schema):
-    transacted_on: dt.date
-    amount: Decimal
+    transacted_on: BoundedDate
+    amount: Money
 
 
 class ApplicationIn(Schema):
@@ -39,11 +40,11 @@ class ApplicationIn(Schema):
     product_name: str | None = None
     provider_name: str | None = None
     summary: str | None = None
-    price_amount: Decimal | str | None = None
+    price_amount: Money | str | None = None
     price_unit: str | None = None
     pricing_basis: str | None = None
     client_count: int | str | None = None
-    revenue_wan: Decimal | str | None = None
+    revenue_wan: Money | str | None = None
     has_ip: bool | None = None
     has_sales_qualification: bool | None = None
     has_sales_system: bool | None = None
@@ -70,7 +71,7 @@ class PriceTransactionOut(Schema):
     amount: Decimal
 
 
-class CheckOut(Schema):
+class ApplicationCheckOut(Schema):
     code: str
     title: str
     outcome: str
@@ -79,7 +80,7 @@ class CheckOut(Schema):
     checked_at: dt.datetime
 
 
-class MaterialOut(Schema):
+class ApplicationMaterialOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -173,17 +174,17 @@ class ApplicationOut(Schema):
         return list(obj.price_transactions.all())
 
 
-class SubmitIn(Schema):
+class ApplicationSubmitIn(Schema):
     pledge_accepted: bool
 
 
-class DecisionIn(Schema):
+class ApplicationDecisionIn(Schema):
     comment: str = ""
 
 
 class DossierIn(Schema):
     introduction: str | None = None
-    revenue_last_year_wan: Decimal | str | None = None
+    revenue_last_year_wan: Money | str | None = None
     sme_contracts: list[dict[str, str]] | None = None
     qualifications: list[str] | None = None
     qualification_notes: str | None = None
@@ -198,7 +199,7 @@ class DossierOut(Schema):
     profile_problems: list[str]
 
 
-class DifferenceOut(Schema):
+class ApplicationDifferenceOut(Schema):
     key: str
     label: str
     form: str
@@ -266,7 +267,7 @@ def save_application(request: HttpRequest, pk: int, payload: ApplicationIn) -> A
 
 
 @router.post("/{int:pk}/submit", response=ApplicationOut, summary="提交（校验、接受申报承诺并锁定）")
-def submit_application(request: HttpRequest, pk: int, payload: SubmitIn) -> Any:
+def submit_application(request: HttpRequest, pk: int, payload: ApplicationSubmitIn) -> Any:
     return services.application_submit(
         actor=request.user, application=_application(request, pk), pledge_accepted=payload.pledge_accepted
     )
@@ -293,31 +294,33 @@ def _decide(request: HttpRequest, pk: int, action: str, comment: str) -> Applica
 
 
 @router.post("/{int:pk}/approve", response=ApplicationOut, summary="审核通过（评审）")
-def approve_application(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def approve_application(request: HttpRequest, pk: int, payload: ApplicationDecisionIn) -> Any:
     return _decide(request, pk, ApplicationAction.APPROVE, payload.comment)
 
 
 @router.post("/{int:pk}/return", response=ApplicationOut, summary="退回修改（评审，须填意见）")
-def return_application(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def return_application(request: HttpRequest, pk: int, payload: ApplicationDecisionIn) -> Any:
     return _decide(request, pk, ApplicationAction.RETURN, payload.comment)
 
 
 @router.post("/{int:pk}/reject", response=ApplicationOut, summary="审核不通过（评审，须填理由）")
-def reject_application(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def reject_application(request: HttpRequest, pk: int, payload: ApplicationDecisionIn) -> Any:
     return _decide(request, pk, ApplicationAction.REJECT, payload.comment)
 
 
-@router.get("/{int:pk}/checks", response=list[CheckOut], summary="条件核验结果（P9、K1–K6）")
+@router.get("/{int:pk}/checks", response=list[ApplicationCheckOut], summary="条件核验结果（P9、K1–K6）")
 def application_checks(request: HttpRequest, pk: int) -> Any:
     return list(ConditionCheck.objects.filter(application=_application(request, pk)))
 
 
-@router.get("/{int:pk}/materials", response=list[MaterialOut], summary="产品材料（序号-产品名称文件夹）")
+@router.get(
+    "/{int:pk}/materials", response=list[ApplicationMaterialOut], summary="产品材料（序号-产品名称文件夹）"
+)
 def application_materials(request: HttpRequest, pk: int) -> Any:
     return list(_application(request, pk).materials.select_related("application"))
 
 
-@router.post("/{int:pk}/materials", response={201: MaterialOut}, summary="上传产品材料")
+@router.post("/{int:pk}/materials", response={201: ApplicationMaterialOut}, summary="上传产品材料")
 def upload_application_material(
     request: HttpRequest, pk: int, kind: Form[str], file: File[UploadedFile]
 ) -> Any:
@@ -348,7 +351,7 @@ def upload_excel(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any
     )
 
 
-@router.get("/{int:pk}/differences", response=list[DifferenceOut], summary="表单与Excel差异")
+@router.get("/{int:pk}/differences", response=list[ApplicationDifferenceOut], summary="表单与Excel差异")
 def excel_differences(request: HttpRequest, pk: int) -> Any:
     application = _application(request, pk)
     excel = application.materials.filter(kind=MaterialKind.FORM_EXCEL).order_by("-uploaded_at").first()
@@ -362,7 +365,7 @@ def excel_differences(request: HttpRequest, pk: int) -> Any:
         raise ValidationError({"excel": exc.messages}) from None
 
 
-@router.get("/materials", response=list[MaterialOut], summary="附件管理（按文件名称搜索）")
+@router.get("/materials", response=list[ApplicationMaterialOut], summary="附件管理（按文件名称搜索）")
 def list_materials(request: HttpRequest, q: str = "") -> Any:
     _works_with_applications(request)
     return list(selectors.materials_visible_to(request.user, query=q)[:500])
@@ -401,7 +404,7 @@ def delete_material(request: HttpRequest, pk: int) -> Any:
     return Status(204, None)
 
 
-@router.post("/provider-materials", response={201: MaterialOut}, summary="上传服务商材料")
+@router.post("/provider-materials", response={201: ApplicationMaterialOut}, summary="上传服务商材料")
 def upload_provider_material(request: HttpRequest, kind: Form[str], file: File[UploadedFile]) -> Any:
     permissions.can_create_application(request.user).enforce()
     material = services.material_upload(

@@ -12,6 +12,7 @@ from ninja import Router, Schema
 
 from voucher.catalogue import permissions, selectors, services
 from voucher.catalogue.models import Product
+from voucher.core.api_schema import PageNumber
 from voucher.programmes.selectors import programme_current
 
 router = Router(tags=["catalogue"])
@@ -81,14 +82,13 @@ def list_products(
     field: str = "",
     direction: str = "",
     sort: str = "",
-    page: int = 1,
+    page: PageNumber = 1,
     page_size: int = 20,
 ) -> dict[str, Any]:
     items = selectors.catalogue_products(
         programme=programme_current(), field=field, direction=direction, query=q, sort=sort
     )
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
     start = (page - 1) * page_size
     return {
         "count": items.count(),

@@ -24,6 +24,7 @@ from voucher.claims.risk import risk_flags
 from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_claim, review_queue
 from voucher.contracts.models import Contract
 from voucher.contracts.selectors import contracts_visible_to
+from voucher.core.api_schema import BoundedDate, Money
 
 router = Router(tags=["claims"])
 
@@ -39,7 +40,7 @@ class ClaimableOut(Schema):
     open_now: bool
 
 
-class MaterialOut(Schema):
+class ClaimMaterialOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -148,7 +149,7 @@ class ClaimOut(Schema):
 
 
 class ClaimDetailOut(ClaimOut):
-    files: list[MaterialOut] = Field(description="材料（含已替换的文件）")
+    files: list[ClaimMaterialOut] = Field(description="材料（含已替换的文件）")
     checks: list[PreCheckOut] = Field(description="自动预检（R8）")
     flags: list[FlagOut] = Field(description="风险提示（M6，仅评审机构和市经信局可见）")
     problems: list[str] = Field(description="提交前尚需完成的事项")
@@ -158,20 +159,20 @@ class ClaimDetailOut(ClaimOut):
 
 class DataIn(Schema):
     invoice_number: str = Field(max_length=40, description="发票号码")
-    invoice_date: dt.date
-    invoice_amount: Decimal = Field(description="发票金额（元）")
-    receipt_date: dt.date
-    receipt_amount: Decimal = Field(description="银行收款金额（元）")
+    invoice_date: BoundedDate
+    invoice_amount: Money = Field(description="发票金额（元）")
+    receipt_date: BoundedDate
+    receipt_amount: Money = Field(description="银行收款金额（元）")
 
 
-class SubmitIn(Schema):
+class ClaimSubmitIn(Schema):
     confirm: bool = Field(description="明确确认：提交后不可撤回、不可修改（R4）")
     revision: int | None = Field(None, description="确认时看到的版本号；不一致则拒绝")
 
 
-class DecisionIn(Schema):
+class ClaimDecisionIn(Schema):
     action: str = Field(description="approve | return | void")
-    payout: Decimal | None = Field(None, description="核定兑付金额（审核通过时必填）")
+    payout: Money | None = Field(None, description="核定兑付金额（审核通过时必填）")
     reason: str = Field("", max_length=1000)
 
 
@@ -261,7 +262,9 @@ def save_data(request: HttpRequest, number: str, payload: DataIn) -> Any:
     return _detail(request, claim)
 
 
-@router.post("/{number}/materials", response={201: MaterialOut}, summary="上传一种兑付材料（按内容检查）")
+@router.post(
+    "/{number}/materials", response={201: ClaimMaterialOut}, summary="上传一种兑付材料（按内容检查）"
+)
 def upload(request: HttpRequest, number: str, kind: Form[str], file: File[UploadedFile]) -> Any:
     claim = _claim(request, number)
     return Status(201, services.claim_material_upload(actor=request.user, claim=claim, kind=kind, file=file))
@@ -269,7 +272,7 @@ def upload(request: HttpRequest, number: str, kind: Form[str], file: File[Upload
 
 @router.post(
     "/{number}/materials/merge",
-    response={201: MaterialOut},
+    response={201: ClaimMaterialOut},
     summary="多张图片或 PDF 按顺序合并为一个 PDF 并放入材料",
 )
 def merge(
@@ -289,7 +292,9 @@ def merge(
     )
 
 
-@router.post("/{number}/materials/{pk}/withdraw", response=MaterialOut, summary="撤下一个文件（保留记录）")
+@router.post(
+    "/{number}/materials/{pk}/withdraw", response=ClaimMaterialOut, summary="撤下一个文件（保留记录）"
+)
 def withdraw(request: HttpRequest, number: str, pk: int) -> Any:
     claim = _claim(request, number)
     material = claim.materials.filter(pk=pk).first()
@@ -304,7 +309,7 @@ def prechecks(request: HttpRequest, number: str) -> Any:
 
 
 @router.post("/{number}/submit", response=ClaimDetailOut, summary="提交兑券申请（完成服务，不可撤回，R4）")
-def submit(request: HttpRequest, number: str, payload: SubmitIn) -> Any:
+def submit(request: HttpRequest, number: str, payload: ClaimSubmitIn) -> Any:
     claim = _claim(request, number)
     services.claim_submit(
         actor=request.user, claim=claim, confirmed=payload.confirm, revision=payload.revision
@@ -326,7 +331,7 @@ def waive(
     response=ClaimDetailOut,
     summary="审核结论：通过（核定金额）、退回补充材料、订单作废（R6）",
 )
-def decide(request: HttpRequest, number: str, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, number: str, payload: ClaimDecisionIn) -> Any:
     claim = _claim(request, number)
     services.claim_decide(
         actor=request.user, claim=claim, action=payload.action, payout=payload.payout, reason=payload.reason

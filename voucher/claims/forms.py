@@ -5,15 +5,16 @@ from __future__ import annotations
 from django import forms
 
 from voucher.claims.choices import SLOTS, ClaimAction, MaterialKind
+from voucher.core.fields import BoundedDateField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class ClaimDataForm(forms.Form):
     invoice_number = forms.CharField(label="发票号码", max_length=40)
-    invoice_date = forms.DateField(label="开票日期", widget=DATE, help_text="不得早于合同签订日期")
+    invoice_date = BoundedDateField(label="开票日期", widget=DATE, help_text="不得早于合同签订日期")
     invoice_amount = forms.DecimalField(label="发票金额（元）", max_digits=14, decimal_places=2, min_value=0)
-    receipt_date = forms.DateField(label="银行收款日期", widget=DATE, help_text="不得早于合同签订日期")
+    receipt_date = BoundedDateField(label="银行收款日期", widget=DATE, help_text="不得早于合同签订日期")
     receipt_amount = forms.DecimalField(
         label="银行收款金额（元）",
         max_digits=14,

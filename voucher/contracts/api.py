@@ -16,6 +16,7 @@ from voucher.contracts.models import Contract, Rating
 from voucher.contracts.permissions import can_record_contract, can_view_order_contract
 from voucher.contracts.rules import deduction_limit
 from voucher.contracts.selectors import contract_list, contracts_visible_to, product_ratings
+from voucher.core.api_schema import BoundedDate, Money
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.enterprises.models import QuotaAccount
 from voucher.orders.choices import OrderStatus
@@ -27,12 +28,12 @@ router = Router(tags=["contracts"])
 
 class TermsIn(Schema):
     number: str = Field(max_length=60, description="合同编号")
-    total_amount: Decimal = Field(description="合同总金额（元）")
-    signed_on: dt.date
-    service_start: dt.date
-    service_end: dt.date
-    deduction: Decimal = Field(description="服务券抵用额度（元）")
-    own_payment: Decimal | None = Field(None, description="企业自付额度（元），省略则按总金额减抵用额度计算")
+    total_amount: Money = Field(description="合同总金额（元）")
+    signed_on: BoundedDate
+    service_start: BoundedDate
+    service_end: BoundedDate
+    deduction: Money = Field(description="服务券抵用额度（元）")
+    own_payment: Money | None = Field(None, description="企业自付额度（元），省略则按总金额减抵用额度计算")
 
 
 class ContractIn(TermsIn):
@@ -211,7 +212,11 @@ def order_annex(request: HttpRequest, number: str) -> dict:
 
 @router.get("/orders/{number}/quote", response=QuoteOut, summary="试算服务券抵用额度上限（服务商）")
 def quote(
-    request: HttpRequest, number: str, total_amount: Decimal, service_start: dt.date, service_end: dt.date
+    request: HttpRequest,
+    number: str,
+    total_amount: Money,
+    service_start: BoundedDate,
+    service_end: BoundedDate,
 ) -> dict:
     order = _order(request, number)
     can_record_contract(request.user, order).enforce()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from voucher.contracts.choices import RATING_CRITERIA, SCORE_MAX, SCORE_MIN
+from voucher.core.fields import BoundedDateField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
@@ -17,9 +18,9 @@ class ContractForm(forms.Form):
         label="合同甲方统一社会信用代码", max_length=18, help_text="须为下单企业"
     )
     total_amount = forms.DecimalField(label="合同总金额（元）", **MONEY)  # type: ignore[arg-type]
-    signed_on = forms.DateField(label="合同签订日期", widget=DATE)
-    service_start = forms.DateField(label="服务开始日期", widget=DATE)
-    service_end = forms.DateField(label="服务结束日期", widget=DATE)
+    signed_on = BoundedDateField(label="合同签订日期", widget=DATE)
+    service_start = BoundedDateField(label="服务开始日期", widget=DATE)
+    service_end = BoundedDateField(label="服务结束日期", widget=DATE)
     deduction = forms.DecimalField(label="服务券抵用额度（元）", **MONEY)  # type: ignore[arg-type]
     own_payment = forms.DecimalField(
         label="企业自付额度（元）",

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from voucher.core.api_schema import BoundedDate
 from voucher.core.audit_api import router as audit_router
 from voucher.core.models import Notification
 from voucher.core.notifications import notification_mark_read
@@ -54,7 +55,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> Notificatio
     auth=None,
     summary="计算 N 个工作日后的期限（不含当日）",
 )
-def working_deadline(request: HttpRequest, start: dt.date, days: int = 5) -> dict:
+def working_deadline(request: HttpRequest, start: BoundedDate, days: int = 5) -> dict:
     from django.core.exceptions import ValidationError
 
     if not 1 <= days <= 60:

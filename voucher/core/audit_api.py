@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from voucher.core.api_schema import BoundedDate, PageNumber
 from voucher.core.audit_display import audit_changes
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import audit_events, audit_filters
@@ -63,9 +64,9 @@ def list_audit_events(
     object_id: str = "",
     actor: str = "",
     action: str = "",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    page: int = 1,
+    date_from: BoundedDate | None = None,
+    date_to: BoundedDate | None = None,
+    page: PageNumber = 1,
     page_size: int = 50,
 ) -> dict[str, Any]:
     """Dates are Asia/Shanghai calendar days, both included; ``action`` ending in a dot matches a kind."""
@@ -82,7 +83,6 @@ def list_audit_events(
     )
     events = audit_events(request.user, filters)
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
     start = (page - 1) * page_size
     return {
         "count": events.count(),

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from voucher.core import clock
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.models import AuditEvent
+from voucher.core.validators import validate_date_in_range
 
 MAX_TEXT = 200
 
@@ -43,14 +44,20 @@ def audit_filters(data: dict[str, Any]) -> AuditFilters:
     days: dict[str, dt.date | None] = {}
     for name in ("date_from", "date_to"):
         given = data.get(name)
-        if isinstance(given, dt.date) or not given:
-            days[name] = given or None
+        days[name] = None
+        if not given:
             continue
         try:
-            days[name] = dt.date.fromisoformat(str(given))
+            day = given if isinstance(given, dt.date) else dt.date.fromisoformat(str(given))
         except ValueError:
             errors[name] = "请输入正确的日期，例如 2025-06-01。"
-            days[name] = None
+            continue
+        try:
+            validate_date_in_range(day)
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
+            continue
+        days[name] = day
     if days["date_from"] and days["date_to"] and days["date_from"] > days["date_to"]:
         errors["date_to"] = "结束日期不能早于开始日期。"
     if errors:

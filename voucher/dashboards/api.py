@@ -211,7 +211,7 @@ def providers(
     response={200: None},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Excel 工作簿",
                 "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
             }

@@ -15,6 +15,7 @@ from voucher.accounts.models import Organisation
 from voucher.catalogue.models import Product
 from voucher.claims.models import Claim
 from voucher.core import clock
+from voucher.core.api_schema import BoundedDate, Money
 from voucher.enforcement import permissions, services
 from voucher.enforcement.models import Clawback, Sanction, SanctionCase, SpotCheck, SpotCheckItem
 from voucher.enforcement.selectors import (
@@ -149,7 +150,7 @@ class CaseOut(Schema):
 class SanctionIn(Schema):
     kind: str
     facts: str
-    decided_on: dt.date | None = None
+    decided_on: BoundedDate | None = None
     enterprise_uscc: str = ""
     provider_uscc: str = ""
     order_numbers: list[str] = []
@@ -157,20 +158,20 @@ class SanctionIn(Schema):
     spot_check_item_id: int | None = None
 
 
-class ReasonIn(Schema):
+class OversightReasonIn(Schema):
     reason: str
 
 
 class ClawbackOpenIn(Schema):
     order_number: str
     reason_kind: str
-    amount: Decimal
+    amount: Money
     reason: str
 
 
 class RepaymentIn(Schema):
-    paid_on: dt.date
-    amount: Decimal
+    paid_on: BoundedDate
+    amount: Money
     reference: str
 
 
@@ -182,7 +183,7 @@ class RepaymentOut(Schema):
     recorded_at: dt.datetime
 
 
-class ItemOut(Schema):
+class SpotCheckItemOut(Schema):
     id: int
     position: int
     order_number: str
@@ -231,7 +232,7 @@ class SpotCheckOut(Schema):
 
 
 class SpotCheckDetailOut(SpotCheckOut):
-    items: list[ItemOut] = Field(..., alias="visible_items")
+    items: list[SpotCheckItemOut] = Field(..., alias="visible_items")
 
 
 class SpotCheckIn(Schema):
@@ -245,7 +246,7 @@ class SpotCheckIn(Schema):
     seed: str = ""
 
 
-class AssignIn(Schema):
+class SpotCheckAssignIn(Schema):
     inspector_id: int
     item_ids: list[int] | None = None
 
@@ -352,7 +353,7 @@ def sanction_detail(request: HttpRequest, sanction_id: int) -> Any:
 
 
 @router.post("/sanctions/{sanction_id}/lift", response=SanctionOut, summary="解除违规处理（须填写理由）")
-def sanction_lift(request: HttpRequest, sanction_id: int, payload: ReasonIn) -> Any:
+def sanction_lift(request: HttpRequest, sanction_id: int, payload: OversightReasonIn) -> Any:
     sanction = _sanction(request, sanction_id)
     return services.sanction_lift(actor=request.user, sanction=sanction, reason=payload.reason)
 
@@ -390,7 +391,7 @@ def clawback_report(
     request: HttpRequest,
     order_number: Form[str],
     reason_kind: Form[str],
-    amount: Form[Decimal],
+    amount: Form[Money],
     reason: Form[str],
     file: File[UploadedFile] | None = None,
 ) -> Any:
@@ -448,7 +449,7 @@ def clawback_repay(request: HttpRequest, clawback_id: int, payload: RepaymentIn)
 
 
 @router.post("/clawbacks/{clawback_id}/waive", response=ClawbackOut, summary="核销资金追回（须填写理由）")
-def clawback_waive(request: HttpRequest, clawback_id: int, payload: ReasonIn) -> Any:
+def clawback_waive(request: HttpRequest, clawback_id: int, payload: OversightReasonIn) -> Any:
     clawback = _clawback(request, clawback_id)
     return services.clawback_waive(actor=request.user, clawback=clawback, reason=payload.reason)
 
@@ -518,7 +519,7 @@ def spot_check_verify_api(request: HttpRequest, check_id: int) -> Any:
 
 
 @router.post("/spot-checks/{check_id}/assign", response=SpotCheckDetailOut, summary="分配检查人")
-def spot_check_assign(request: HttpRequest, check_id: int, payload: AssignIn) -> Any:
+def spot_check_assign(request: HttpRequest, check_id: int, payload: SpotCheckAssignIn) -> Any:
     check = _check(request, check_id)
     permissions.can_assign_inspectors(request.user, check).enforce()
     from voucher.enforcement.selectors import inspectors
@@ -537,7 +538,7 @@ def spot_check_assign(request: HttpRequest, check_id: int, payload: AssignIn) ->
     return _detail(request, check)
 
 
-@router.post("/spot-checks/items/{item_id}/finding", response=ItemOut, summary="记录检查情况和结论")
+@router.post("/spot-checks/items/{item_id}/finding", response=SpotCheckItemOut, summary="记录检查情况和结论")
 def spot_check_finding(request: HttpRequest, item_id: int, payload: FindingIn) -> Any:
     item = SpotCheckItem.objects.select_related("spot_check").filter(pk=item_id).first()
     if item is None or not permissions.can_view_spot_check(request.user, item.spot_check):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from voucher.core.fields import BoundedDateField
 from voucher.enforcement.choices import (
     PROVIDER_REASONS,
     ClawbackReason,
@@ -24,7 +25,7 @@ def split_numbers(value: str) -> list[str]:
 class SanctionForm(forms.Form):
     kind = forms.ChoiceField(label="违规类型", choices=ViolationKind.choices)
     facts = forms.CharField(label="违规事实", widget=TEXT, max_length=2000)
-    decided_on = forms.DateField(
+    decided_on = BoundedDateField(
         label="处理决定日", widget=DATE, help_text="禁入期自该日起计算，满 3 年的前一日截止"
     )
     enterprise_uscc = forms.CharField(label="被处理企业（统一社会信用代码）", max_length=18, required=False)
@@ -79,7 +80,7 @@ class ClawbackOpenForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    paid_on = forms.DateField(label="退回日期", widget=DATE)
+    paid_on = BoundedDateField(label="退回日期", widget=DATE)
     amount = forms.DecimalField(label="退回金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reference = forms.CharField(label="银行流水号 / 凭证号", max_length=60)
 

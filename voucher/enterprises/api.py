@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
+from voucher.core.api_schema import BoundedDate, Money
 from voucher.enterprises import services
 from voucher.enterprises import uscc as uscc_rules
 from voucher.enterprises.credit import credit_check
@@ -94,8 +95,8 @@ class AuthenticationOut(Schema):
 class ClassifyIn(Schema):
     industry_code: str
     employees: int
-    revenue_wan: Decimal
-    assets_wan: Decimal
+    revenue_wan: Money
+    assets_wan: Money
 
 
 class CreditCheckOut(Schema):
@@ -222,7 +223,7 @@ class CreditEntryIn(Schema):
     uscc: str
     name: str
     kind: str
-    recorded_on: dt.date
+    recorded_on: BoundedDate
     source: str = ""
     note: str = ""
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
+from voucher.core.fields import BoundedDateField
 from voucher.core.validators import validate_mainland_mobile
 from voucher.enterprises.choices import CreditListKind
 
@@ -72,7 +73,7 @@ class CreditEntryForm(forms.Form):
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
     name = forms.CharField(label="单位名称", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=CreditListKind.choices)
-    recorded_on = forms.DateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_on = BoundedDateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.CharField(label="来源", max_length=200, required=False)
     note = forms.CharField(label="说明", max_length=300, required=False)
 

@@ -68,7 +68,7 @@ def _order(request: HttpRequest, number: str) -> Order:
     return order
 
 
-@router.post("/", response={201: OrderOut, 429: dict}, summary="提交订单（领券）")
+@router.post("/", response={201: OrderOut}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
     seen = enforce_order_rate_limits(request, payload.product_id, payload.idempotency_key)
     try:

@@ -13,6 +13,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.core import clock
+from voucher.core.api_schema import BoundedDate
 from voucher.payouts import permissions, selectors, services
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
 from voucher.payouts.views import export_response
@@ -24,8 +25,8 @@ class FiltersIn(Schema):
     programme_id: int | None = None
     direction_id: int | None = None
     provider_id: int | None = None
-    decided_from: dt.date | None = None
-    decided_to: dt.date | None = None
+    decided_from: BoundedDate | None = None
+    decided_to: BoundedDate | None = None
 
 
 class CreateIn(FiltersIn):
@@ -37,7 +38,7 @@ class PreviewOut(Schema):
     total: Decimal
 
 
-class ItemOut(Schema):
+class PayoutItemOut(Schema):
     id: int
     order_number: str
     contract_number: str
@@ -106,7 +107,7 @@ class BatchOut(Schema):
 
 
 class BatchDetailOut(BatchOut):
-    items: list[ItemOut]
+    items: list[PayoutItemOut]
 
     @staticmethod
     def resolve_items(obj: PayoutBatch) -> list[PayoutItem]:
@@ -165,7 +166,7 @@ class PublicBatchOut(Schema):
         return list(selectors.public_items(obj))
 
 
-class ObjectionOut(Schema):
+class PayoutObjectionOut(Schema):
     id: int
     name: str
     contact: str
@@ -188,12 +189,12 @@ class PublicObjectionOut(Schema):
     status: str
 
 
-class ReasonIn(Schema):
+class PayoutReasonIn(Schema):
     reason: str = ""
 
 
 class PublishIn(Schema):
-    starts_on: dt.date | None = None
+    starts_on: BoundedDate | None = None
 
 
 class ResolveIn(Schema):
@@ -203,7 +204,7 @@ class ResolveIn(Schema):
 
 class PaidIn(Schema):
     reference: str = ""
-    paid_on: dt.date | None = None
+    paid_on: BoundedDate | None = None
     item_ids: list[int] | None = Field(None, description="留空为全部未支付明细")
 
 
@@ -276,7 +277,7 @@ def detail(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/batches/{int:pk}/items/{int:item_id}/remove", response=BatchDetailOut, summary="从草稿批次移出一笔"
 )
-def remove_item(request: HttpRequest, pk: int, item_id: int, payload: ReasonIn) -> Any:
+def remove_item(request: HttpRequest, pk: int, item_id: int, payload: PayoutReasonIn) -> Any:
     batch = _admin_batch(request, pk)
     item = get_object_or_404(PayoutItem, pk=item_id, batch=batch)
     services.payout_item_remove(actor=request.user, item=item, reason=payload.reason)
@@ -292,17 +293,17 @@ def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
 
 
 @router.post("/batches/{int:pk}/cancel", response=BatchDetailOut, summary="取消草稿批次")
-def cancel(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
+def cancel(request: HttpRequest, pk: int, payload: PayoutReasonIn) -> Any:
     services.payout_batch_cancel(actor=request.user, batch=_admin_batch(request, pk), reason=payload.reason)
     return _admin_batch(request, pk)
 
 
-@router.get("/batches/{int:pk}/objections", response=list[ObjectionOut], summary="兑付公示异议")
+@router.get("/batches/{int:pk}/objections", response=list[PayoutObjectionOut], summary="兑付公示异议")
 def objections(request: HttpRequest, pk: int) -> Any:
     return list(selectors.batch_objections(_admin_batch(request, pk)))
 
 
-@router.post("/objections/{int:pk}/resolve", response=ObjectionOut, summary="处理兑付公示异议")
+@router.post("/objections/{int:pk}/resolve", response=PayoutObjectionOut, summary="处理兑付公示异议")
 def resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> Any:
     permissions.can_manage_payouts(request.user).enforce()
     objection = get_object_or_404(PayoutObjection, pk=pk)
@@ -323,7 +324,7 @@ def approve(request: HttpRequest, pk: int) -> Any:
     response={200: None},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "支付文件",
                 "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
             }
@@ -348,7 +349,7 @@ def mark_paid(request: HttpRequest, pk: int, payload: PaidIn) -> Any:
     return _admin_batch(request, pk)
 
 
-@router.get("/mine", response=list[ItemOut], summary="本单位的兑付明细（服务商、企业）")
+@router.get("/mine", response=list[PayoutItemOut], summary="本单位的兑付明细（服务商、企业）")
 def mine(request: HttpRequest) -> Any:
     permissions.can_view_own_payouts(request.user).enforce()
     return list(selectors.own_payout_items(request.user).select_related("claim__contract"))

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from voucher.accounts.models import Organisation
+from voucher.core.fields import BoundedDateField
 from voucher.payouts.models import PayoutItem
 from voucher.programmes.models import Direction
 from voucher.reviews.forms import ObjectionForm, ResolutionForm, apply_errors
@@ -29,8 +30,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class BatchFilterForm(forms.Form):
     direction = forms.ModelChoiceField(label="产品方向", queryset=Direction.objects.none(), required=False)
     provider = forms.ModelChoiceField(label="服务商", queryset=Organisation.objects.none(), required=False)
-    decided_from = forms.DateField(label="审核通过日期（起）", required=False, widget=DATE)
-    decided_to = forms.DateField(label="审核通过日期（止）", required=False, widget=DATE)
+    decided_from = BoundedDateField(label="审核通过日期（起）", required=False, widget=DATE)
+    decided_to = BoundedDateField(label="审核通过日期（止）", required=False, widget=DATE)
     title = forms.CharField(
         label="批次名称", max_length=200, required=False, help_text="留空时使用默认名称。"
     )
@@ -51,12 +52,12 @@ class CancelForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    starts_on = forms.DateField(label="公示开始日", required=False, widget=DATE, help_text="留空为今天。")
+    starts_on = BoundedDateField(label="公示开始日", required=False, widget=DATE, help_text="留空为今天。")
 
 
 class MarkPaidForm(forms.Form):
     reference = forms.CharField(label="支付流水号", max_length=60)
-    paid_on = forms.DateField(label="支付日期", widget=DATE)
+    paid_on = BoundedDateField(label="支付日期", widget=DATE)
 
 
 class PayeeForm(forms.Form):

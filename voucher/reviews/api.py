@@ -16,6 +16,7 @@ from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.api_schema import BoundedDate
 from voucher.core.ratelimits import enforce_objection_limits
 from voucher.programmes.selectors import programme_current
 from voucher.reviews import permissions, selectors, services
@@ -90,7 +91,7 @@ class DecisionOut(Schema):
         return str(obj.reviewer)
 
 
-class CheckOut(Schema):
+class ReviewCheckOut(Schema):
     code: str
     title: str
     outcome: str
@@ -98,7 +99,7 @@ class CheckOut(Schema):
     evidence: dict[str, Any]
 
 
-class MaterialOut(Schema):
+class ReviewMaterialOut(Schema):
     id: int
     kind: str
     original_name: str
@@ -107,7 +108,7 @@ class MaterialOut(Schema):
     preview_url: str
 
 
-class DifferenceOut(Schema):
+class ReviewDifferenceOut(Schema):
     key: str
     label: str
     form: str
@@ -123,27 +124,27 @@ class ReviewOut(Schema):
     overdue: bool
     can_decide: bool
     decide_refusal: str
-    checks: list[CheckOut]
-    materials: list[MaterialOut]
-    differences: list[DifferenceOut]
+    checks: list[ReviewCheckOut]
+    materials: list[ReviewMaterialOut]
+    differences: list[ReviewDifferenceOut]
     difference_problem: str
     assignments: list[AssignmentOut]
     decisions: list[DecisionOut]
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(Schema):
     action: str
     comment: str = ""
 
 
-class AssignIn(Schema):
+class ReviewAssignIn(Schema):
     reviewer_id: int
 
 
 class NoticeIn(Schema):
     application_ids: list[int]
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    starts_on: BoundedDate
+    ends_on: BoundedDate | None = None
     title: str = ""
 
 
@@ -170,7 +171,7 @@ class NoticeOut(Schema):
     products: list[NoticeProductOut]
 
 
-class ObjectionOut(Schema):
+class ReviewObjectionOut(Schema):
     id: int
     notice_id: int
     product_id: int
@@ -277,7 +278,7 @@ def review_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     response={201: DecisionOut},
     summary="审核：通过/退回修改（须填意见）/不通过（须填理由）",
 )
-def decide(request: HttpRequest, pk: int, payload: DecisionIn) -> Any:
+def decide(request: HttpRequest, pk: int, payload: ReviewDecisionIn) -> Any:
     application = _review(request, pk)
     decision = services.review_decide(
         actor=request.user, application=application, action=payload.action, comment=payload.comment
@@ -302,7 +303,7 @@ def decisions(request: HttpRequest, pk: int) -> Any:
 @router.post(
     "/applications/{int:pk}/assignments", response={201: AssignmentOut}, summary="分配评审专家（市经信局）"
 )
-def assign(request: HttpRequest, pk: int, payload: AssignIn) -> Any:
+def assign(request: HttpRequest, pk: int, payload: ReviewAssignIn) -> Any:
     permissions.is_admin(request.user).enforce()
     application = get_object_or_404(Application, pk=pk)
     permissions.can_assign(request.user, application).enforce()
@@ -349,7 +350,7 @@ def close(request: HttpRequest, pk: int) -> Any:
     return _notice_out(services.notice_close(actor=request.user, notice=notice))
 
 
-@router.get("/notices/{int:pk}/objections", response=list[ObjectionOut], summary="公示异议（市经信局）")
+@router.get("/notices/{int:pk}/objections", response=list[ReviewObjectionOut], summary="公示异议（市经信局）")
 def objections(request: HttpRequest, pk: int) -> Any:
     permissions.can_manage_notices(request.user).enforce()
     notice = get_object_or_404(Notice, pk=pk)
@@ -357,7 +358,9 @@ def objections(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post(
-    "/objections/{int:pk}/resolution", response=ObjectionOut, summary="处理异议：成立/不成立（市经信局）"
+    "/objections/{int:pk}/resolution",
+    response=ReviewObjectionOut,
+    summary="处理异议：成立/不成立（市经信局）",
 )
 def resolve(request: HttpRequest, pk: int, payload: ResolutionIn) -> Any:
     permissions.can_manage_notices(request.user).enforce()

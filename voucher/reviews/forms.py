@@ -10,6 +10,7 @@ from voucher.accounts.models import User
 from voucher.applications.choices import ApplicationAction
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
+from voucher.core.fields import BoundedDateField
 from voucher.reviews.choices import ObjectionAction
 
 
@@ -50,8 +51,8 @@ class NoticeForm(forms.Form):
     title = forms.CharField(
         label="公示标题", max_length=200, required=False, help_text="留空时使用默认标题。"
     )
-    starts_on = forms.DateField(label="公示开始日", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(
+    starts_on = BoundedDateField(label="公示开始日", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = BoundedDateField(
         label="公示结束日",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
