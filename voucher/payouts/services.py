@@ -134,6 +134,8 @@ def payee_account_save(
         raise ValidationError(errors)
     account = PayeeAccount.objects.select_for_update().filter(organisation=organisation).first()
     before = snapshot(account, ["account_name", "bank_name", "account_number"]) if account else None
+    if account is not None and before == values:
+        return account  # saved unchanged: nothing to record
     if account is None:
         account = PayeeAccount(organisation=organisation)
     for key, value in values.items():
