@@ -8,24 +8,25 @@ from django.contrib.auth.forms import AuthenticationForm
 from voucher.accounts.models import Organisation
 from voucher.accounts.services import ORGANISATION_EDITABLE
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, PlatformFormMixin, PlatformModelForm, date_widget
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(PlatformFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "用户名或密码不正确。",
         "inactive": "该账号已停用。",
     }
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(PlatformModelForm):
     class Meta:
         model = Organisation
         fields = ORGANISATION_EDITABLE
-        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"established_on": date_widget()}
         field_classes = {"established_on": BoundedDateField}
 
 
-class SecondFactorCodeForm(forms.Form):
+class SecondFactorCodeForm(PlatformForm):
     """One code: six digits from the authenticator app (or, where allowed, a recovery code)."""
 
     code = forms.CharField(
@@ -46,7 +47,7 @@ class SecondFactorCodeForm(forms.Form):
             field.widget.attrs["inputmode"] = "text"
 
 
-class RecoveryCodesForm(forms.Form):
+class RecoveryCodesForm(PlatformForm):
     """Confirming new recovery codes: the current password, or a current code from the authenticator."""
 
     prefix = "regenerate"  # the 双重认证 page has another form with a ``code`` field
@@ -66,7 +67,7 @@ class RecoveryCodesForm(forms.Form):
     )
 
 
-class SecondFactorResetForm(forms.Form):
+class SecondFactorResetForm(PlatformForm):
     """An admin's reason for removing someone's second factor."""
 
     reason = forms.CharField(

@@ -11,6 +11,7 @@ from voucher.applications.excel import _amount_text
 from voucher.applications.models import Application, ProviderDossier
 from voucher.applications.rules import product_lines, qualification_options
 from voucher.applications.validation import FORM_FIELDS
+from voucher.core.forms import PlatformForm
 from voucher.programmes.models import Direction, ProgrammeYear
 
 STARRED = {
@@ -33,7 +34,7 @@ def _text(label: str, help_text: str = "", textarea: bool = False, **attrs: Any)
     return forms.CharField(label=label, required=False, help_text=help_text, widget=widget)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PlatformForm):
     """The annex 2-1-1 form (all fields optional here: 临时保存 stores anything, the service checks the rest)."""
 
     def __init__(self, *args: Any, programme: ProgrammeYear, **kwargs: Any) -> None:
@@ -150,7 +151,7 @@ def application_initial(application: Application) -> dict[str, Any]:
     }
 
 
-class DossierForm(forms.Form):
+class DossierForm(PlatformForm):
     """Year-level provider data (annex 2-1 §一, guide §三)."""
 
     def __init__(self, *args: Any, programme: ProgrammeYear, **kwargs: Any) -> None:
@@ -201,7 +202,7 @@ def dossier_initial(dossier: ProviderDossier | None) -> dict[str, Any]:
     }
 
 
-class UploadForm(forms.Form):
+class UploadForm(PlatformForm):
     kind = forms.ChoiceField(label="材料类型", choices=MaterialKind.choices)
     file = forms.FileField(label="文件")
 
@@ -211,5 +212,5 @@ class UploadForm(forms.Form):
         self.fields["kind"].choices = [(k, MaterialKind(k).label) for k in kinds]  # type: ignore[attr-defined]
 
 
-class ExcelImportForm(forms.Form):
+class ExcelImportForm(PlatformForm):
     excel = forms.FileField(label="填写好的申请表Excel")

@@ -6,11 +6,12 @@ from django import forms
 
 from voucher.claims.choices import SLOTS, ClaimAction, MaterialKind
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_widget()
 
 
-class ClaimDataForm(forms.Form):
+class ClaimDataForm(PlatformForm):
     invoice_number = forms.CharField(label="发票号码", max_length=40)
     invoice_date = BoundedDateField(label="开票日期", widget=DATE, help_text="不得早于合同签订日期")
     invoice_amount = forms.DecimalField(label="发票金额（元）", max_digits=14, decimal_places=2, min_value=0)
@@ -32,7 +33,7 @@ def slot_choices(marketing: bool) -> list[tuple[str, str]]:
     ]
 
 
-class UploadForm(forms.Form):
+class UploadForm(PlatformForm):
     kind = forms.ChoiceField(label="材料类型")
     file = forms.FileField(label="文件", help_text="PDF 或 JPG/PNG 图片；发票、合同、承诺书须为 PDF")
 
@@ -44,7 +45,7 @@ class UploadForm(forms.Form):
 MERGE_SLOTS = 6
 
 
-class MergeForm(forms.Form):
+class MergeForm(PlatformForm):
     """Several photos or PDFs merged into one PDF; pages follow the numbered fields, or the order typed in."""
 
     kind = forms.ChoiceField(label="合并后放入")
@@ -73,7 +74,7 @@ class MergeForm(forms.Form):
         ]
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(PlatformForm):
     revision = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label="我已核对以上内容，确认提交兑券申请（完成服务）。提交后不能撤回，材料不能再修改。",
@@ -81,7 +82,7 @@ class SubmitForm(forms.Form):
     )
 
 
-class WaiverForm(forms.Form):
+class WaiverForm(PlatformForm):
     statement = forms.CharField(
         label="放弃兑付声明",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -92,7 +93,7 @@ class WaiverForm(forms.Form):
     confirm = forms.BooleanField(label="我确认放弃该订单的兑付，放弃后不能再申请兑券。", required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlatformForm):
     action = forms.ChoiceField(
         label="审核结论",
         choices=[

@@ -6,13 +6,14 @@ from django import forms
 
 from voucher.contracts.choices import RATING_CRITERIA, SCORE_MAX, SCORE_MIN
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_widget()
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 SCORES = [(str(n), f"{n} 分") for n in range(SCORE_MAX, SCORE_MIN - 1, -1)]
 
 
-class ContractForm(forms.Form):
+class ContractForm(PlatformForm):
     number = forms.CharField(label="合同编号", max_length=60)
     counterparty_uscc = forms.CharField(
         label="合同甲方统一社会信用代码", max_length=18, help_text="须为下单企业"
@@ -41,7 +42,7 @@ def _score(label: str) -> forms.ChoiceField:
 CRITERIA = dict(RATING_CRITERIA)
 
 
-class RatingForm(forms.Form):
+class RatingForm(PlatformForm):
     quality = _score(CRITERIA["quality"])
     responsiveness = _score(CRITERIA["responsiveness"])
     expertise = _score(CRITERIA["expertise"])
@@ -51,5 +52,5 @@ class RatingForm(forms.Form):
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PlatformForm):
     reply = forms.CharField(label="回复评价", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

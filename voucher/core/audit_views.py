@@ -16,13 +16,14 @@ from voucher.core.audit_display import audit_changes, object_type_label
 from voucher.core.audit_export import audit_log_export
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import AuditFilters, audit_events, audit_filters, audit_known_values
+from voucher.core.forms import PlatformForm, date_widget
 from voucher.core.models import AuditEvent, AuditLog
 
 PAGE_SIZE = 50
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_widget()
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PlatformForm):
     """The list's filters; parsing and its Chinese error messages live in :func:`audit_filters`."""
 
     object_type = forms.CharField(

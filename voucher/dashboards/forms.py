@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from voucher.core.forms import PlatformForm
 from voucher.dashboards.selectors import PERIODS, RANKINGS, Filters
 from voucher.programmes.models import Direction, Field, ProgrammeYear
 from voucher.programmes.selectors import programme_current
 
 
-class FilterForm(forms.Form):
+class FilterForm(PlatformForm):
     """Read from the query string; every field is optional (the current year, everything, by month)."""
 
     year = forms.TypedChoiceField(label="年度", coerce=int, required=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 from voucher.enforcement.choices import (
     PROVIDER_REASONS,
     ClawbackReason,
@@ -13,7 +14,7 @@ from voucher.enforcement.choices import (
     ViolationKind,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_widget()
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
@@ -22,7 +23,7 @@ def split_numbers(value: str) -> list[str]:
     return [part for part in value.replace("，", ",").replace(",", " ").split() if part]
 
 
-class SanctionForm(forms.Form):
+class SanctionForm(PlatformForm):
     kind = forms.ChoiceField(label="违规类型", choices=ViolationKind.choices)
     facts = forms.CharField(label="违规事实", widget=TEXT, max_length=2000)
     decided_on = BoundedDateField(
@@ -47,15 +48,15 @@ class SanctionForm(forms.Form):
     )
 
 
-class LiftForm(forms.Form):
+class LiftForm(PlatformForm):
     reason = forms.CharField(label="解除理由", widget=TEXT, max_length=2000)
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(PlatformForm):
     reason = forms.CharField(label="恢复交易原因", max_length=300)
 
 
-class ReportForm(forms.Form):
+class ReportForm(PlatformForm):
     """服务商上报 (guide 五、4)."""
 
     reason_kind = forms.ChoiceField(label="上报类型", choices=[(r.value, r.label) for r in PROVIDER_REASONS])
@@ -72,24 +73,24 @@ class ReportForm(forms.Form):
     )
 
 
-class ClawbackOpenForm(forms.Form):
+class ClawbackOpenForm(PlatformForm):
     order_number = forms.CharField(label="订单编号", max_length=24)
     reason_kind = forms.ChoiceField(label="追回原因", choices=ClawbackReason.choices)
     amount = forms.DecimalField(label="应退回金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reason = forms.CharField(label="情况说明", widget=TEXT, max_length=2000)
 
 
-class RepaymentForm(forms.Form):
+class RepaymentForm(PlatformForm):
     paid_on = BoundedDateField(label="退回日期", widget=DATE)
     amount = forms.DecimalField(label="退回金额（元）", max_digits=14, decimal_places=2, min_value=0)
     reference = forms.CharField(label="银行流水号 / 凭证号", max_length=60)
 
 
-class WaiveForm(forms.Form):
+class WaiveForm(PlatformForm):
     reason = forms.CharField(label="核销理由", widget=TEXT, max_length=2000)
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(PlatformForm):
     title = forms.CharField(label="抽查名称", max_length=100, required=False)
     target = forms.ChoiceField(label="抽查对象", choices=SpotCheckTarget.choices)
     direction = forms.ChoiceField(label="服务方向", required=False)
@@ -114,7 +115,7 @@ class SpotCheckForm(forms.Form):
         self.fields["direction"].choices = [("", "全部方向"), *(directions or [])]  # type: ignore[attr-defined]
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlatformForm):
     inspector = forms.ChoiceField(label="检查人")
     items = forms.CharField(
         label="抽查项目序号（可选）", required=False, help_text="留空则分配所有尚未分配的项目；如 1,2,5"
@@ -127,6 +128,6 @@ class AssignForm(forms.Form):
         self.fields["inspector"].choices = inspectors or []  # type: ignore[attr-defined]
 
 
-class FindingForm(forms.Form):
+class FindingForm(PlatformForm):
     outcome = forms.ChoiceField(label="检查结论", choices=FindingOutcome.choices)
     findings = forms.CharField(label="检查情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -8,11 +8,12 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 from voucher.core.validators import validate_mainland_mobile
 from voucher.enterprises.choices import CreditListKind
 
 
-class SignupForm(forms.Form):
+class SignupForm(PlatformForm):
     name = forms.CharField(label="企业名称（与营业执照一致）", max_length=200)
     uscc = forms.CharField(label="统一社会信用代码", max_length=30, help_text="18 位，见营业执照")
     registered_address = forms.CharField(label="注册地址", max_length=300, required=False)
@@ -36,7 +37,7 @@ class SignupForm(forms.Form):
         return data
 
 
-class AuthenticateForm(forms.Form):
+class AuthenticateForm(PlatformForm):
     uscc = forms.CharField(label="统一社会信用代码", max_length=30, help_text="18 位，见营业执照")
     name = forms.CharField(label="企业名称（与营业执照一致）", max_length=200)
     registered_address = forms.CharField(label="注册地址", max_length=300, required=False)
@@ -45,7 +46,7 @@ class AuthenticateForm(forms.Form):
     )
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(PlatformForm):
     industry_code = forms.CharField(
         label="主营业务行业代码（GB/T 4754-2017）",
         max_length=60,
@@ -69,16 +70,16 @@ class ClassifyForm(forms.Form):
         return value.split(" ")[0].strip().upper()
 
 
-class CreditEntryForm(forms.Form):
+class CreditEntryForm(PlatformForm):
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
     name = forms.CharField(label="单位名称", max_length=200)
     kind = forms.ChoiceField(label="类型", choices=CreditListKind.choices)
-    recorded_on = BoundedDateField(label="认定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_on = BoundedDateField(label="认定日期", widget=date_widget())
     source = forms.CharField(label="来源", max_length=200, required=False)
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
-class CreditImportForm(forms.Form):
+class CreditImportForm(PlatformForm):
     file = forms.FileField(
         label="名单文件（.csv 或 .xlsx）",
         help_text="表头：统一社会信用代码、单位名称、类型、认定日期、来源、说明",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from voucher.core.forms import PlatformForm
 
-class OrderForm(forms.Form):
+
+class OrderForm(PlatformForm):
     contact_name = forms.CharField(label="企业联系人", max_length=60)
     contact_mobile = forms.CharField(label="联系人手机号码", max_length=11)
     note = forms.CharField(
@@ -14,5 +16,5 @@ class OrderForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PlatformForm):
     reason = forms.CharField(label="拒单原因", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))

@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.models import MoneyField
 from voucher.enforcement.models import Sanction
 from voucher.enterprises.models import (
     CreditCheck,
@@ -43,8 +46,41 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
 
 
 def order_list(user: Any, *, status: str | None = None) -> QuerySet[Order]:
-    orders = orders_visible_to(user)
+    """The user's orders, each with the figure of its current stage (:func:`with_stage_figures`)."""
+    orders = with_stage_figures(orders_visible_to(user))
     return orders.filter(status=status) if status else orders
+
+
+def with_stage_figures(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """Annotate ``stage_label`` and ``stage_amount``: the money figure of the order's current stage.
+
+    预占补贴 (the estimate reserved at ordering) until a contract sets 合同抵用额, then 核定兑付 once the
+    claim is approved, then 已兑付 once its payout is marked paid.
+    """
+    paid_item = apps.get_model("payouts", "PayoutItem").objects.filter(
+        claim__order=OuterRef("pk"), status="paid"
+    )
+    paid = Subquery(
+        paid_item.values("claim").annotate(total=Sum("amount")).values("total")[:1],
+        output_field=MoneyField(),
+    )
+    return orders.annotate(
+        paid_amount=paid,
+        stage_amount=Coalesce(
+            paid,
+            F("claim__approved_payout"),
+            F("contract__deduction"),
+            F("subsidy_estimate"),
+            output_field=MoneyField(),
+        ),
+        stage_label=Case(
+            When(paid_amount__isnull=False, then=Value("已兑付")),
+            When(claim__approved_payout__isnull=False, then=Value("核定兑付")),
+            When(contract__isnull=False, then=Value("合同抵用额")),
+            default=Value("预占补贴"),
+            output_field=CharField(),
+        ),
+    )
 
 
 def _table(model: Any) -> str:

@@ -72,9 +72,13 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
     )
 
 
+# The list is the enterprise's own orders, the provider's received ones, or every order for the Bureau.
+ORDER_LIST_TITLES = {"enterprise": "我的服务券订单", "provider": "收到的服务券订单"}
+
+
 @login_required
 def order_index(request: HttpRequest) -> HttpResponse:
-    """我的服务券订单: tabs by status, deadlines shown."""
+    """The order list (我的服务券订单 for an enterprise): tabs by status, deadlines and stage figures shown."""
     status = request.GET.get("status") or None
     if status not in {None, *OrderStatus.values}:
         status = None
@@ -82,7 +86,13 @@ def order_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "orders/index.html",
-        {"page": page, "status": status, "statuses": OrderStatus.choices, "today": clock.today()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": OrderStatus.choices,
+            "today": clock.today(),
+            "title": ORDER_LIST_TITLES.get(getattr(request.user, "role", ""), "服务券订单"),
+        },
     )
 
 

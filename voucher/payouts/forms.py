@@ -8,6 +8,7 @@ from django import forms
 
 from voucher.accounts.models import Organisation
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 from voucher.payouts.models import PayoutItem
 from voucher.programmes.models import Direction
 from voucher.reviews.forms import ObjectionForm, ResolutionForm, apply_errors
@@ -24,10 +25,10 @@ __all__ = [
     "apply_errors",
 ]
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = date_widget()
 
 
-class BatchFilterForm(forms.Form):
+class BatchFilterForm(PlatformForm):
     direction = forms.ModelChoiceField(label="产品方向", queryset=Direction.objects.none(), required=False)
     provider = forms.ModelChoiceField(label="服务商", queryset=Organisation.objects.none(), required=False)
     decided_from = BoundedDateField(label="审核通过日期（起）", required=False, widget=DATE)
@@ -43,24 +44,24 @@ class BatchFilterForm(forms.Form):
         self.fields["provider"].queryset = Organisation.objects.filter(is_provider=True).order_by("name")  # type: ignore[attr-defined]
 
 
-class RemoveItemForm(forms.Form):
+class RemoveItemForm(PlatformForm):
     reason = forms.CharField(label="移出原因", max_length=1000)
 
 
-class CancelForm(forms.Form):
+class CancelForm(PlatformForm):
     reason = forms.CharField(label="取消原因", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PublishForm(forms.Form):
+class PublishForm(PlatformForm):
     starts_on = BoundedDateField(label="公示开始日", required=False, widget=DATE, help_text="留空为今天。")
 
 
-class MarkPaidForm(forms.Form):
+class MarkPaidForm(PlatformForm):
     reference = forms.CharField(label="支付流水号", max_length=60)
     paid_on = BoundedDateField(label="支付日期", widget=DATE)
 
 
-class PayeeForm(forms.Form):
+class PayeeForm(PlatformForm):
     account_name = forms.CharField(
         label="账户名称", max_length=200, required=False, help_text="留空时使用单位名称（须与营业执照一致）。"
     )

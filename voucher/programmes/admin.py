@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from voucher.core.admin import AuditedAdminMixin
+from voucher.core.forms import PlatformForm
 from voucher.programmes.models import Direction, DirectionSubtype, Field, ProgrammeYear, Requirement
 from voucher.programmes.services import programme_year_copy
 
@@ -28,7 +29,7 @@ class DirectionInline(admin.TabularInline):
     show_change_link = True
 
 
-class CopyYearForm(forms.Form):
+class CopyYearForm(PlatformForm):
     year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
 
 

@@ -11,6 +11,7 @@ from voucher.applications.choices import ApplicationAction
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
 from voucher.core.fields import BoundedDateField
+from voucher.core.forms import PlatformForm, date_widget
 from voucher.reviews.choices import ObjectionAction
 
 
@@ -26,7 +27,7 @@ def apply_errors(form: forms.Form, exc: Any) -> None:
             form.add_error(None, message)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlatformForm):
     action = forms.ChoiceField(
         label="审核结果", choices=ApplicationAction.choices[1:], widget=forms.RadioSelect
     )
@@ -38,7 +39,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlatformForm):
     reviewer = forms.ModelChoiceField(label="评审专家", queryset=User.objects.none())
 
     def __init__(self, *args: Any, reviewers: Any = None, **kwargs: Any) -> None:
@@ -47,15 +48,15 @@ class AssignForm(forms.Form):
             self.fields["reviewer"].queryset = reviewers  # type: ignore[attr-defined]
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(PlatformForm):
     title = forms.CharField(
         label="公示标题", max_length=200, required=False, help_text="留空时使用默认标题。"
     )
-    starts_on = BoundedDateField(label="公示开始日", widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = BoundedDateField(label="公示开始日", widget=date_widget())
     ends_on = BoundedDateField(
         label="公示结束日",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=date_widget(),
         help_text="留空时按年度政策的公示期自动计算。",
     )
     applications = forms.ModelMultipleChoiceField(
@@ -71,7 +72,7 @@ class NoticeForm(forms.Form):
         )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(PlatformForm):
     product = forms.ModelChoiceField(label="异议产品", queryset=Product.objects.none())
     name = forms.CharField(label="姓名或单位", max_length=100)
     contact = forms.CharField(label="联系方式", max_length=100, help_text="手机号码或电子邮箱，便于核实。")
@@ -86,6 +87,6 @@ class ObjectionForm(forms.Form):
             self.fields["product"].queryset = products  # type: ignore[attr-defined]
 
 
-class ResolutionForm(forms.Form):
+class ResolutionForm(PlatformForm):
     action = forms.ChoiceField(label="处理结果", choices=ObjectionAction.choices, widget=forms.RadioSelect)
     resolution = forms.CharField(label="处理意见", widget=forms.Textarea(attrs={"rows": 2}))
