@@ -99,10 +99,6 @@ class Table:
         error.table, error.status, error.action = self, status, action
         return error
 
-    def sources(self, action: str) -> frozenset[str]:
-        """The statuses from which ``action`` is allowed."""
-        return frozenset(source for (a, source) in self.moves if a == action)
-
     def allowed(self, actor: Any, obj: Any, action: str, *, field: str = "status") -> bool:
         """The table allows ``action`` from ``obj``'s status and its guard (if any) lets ``actor`` take it."""
         if not self.can_move(getattr(obj, field), action):
