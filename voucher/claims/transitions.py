@@ -8,44 +8,32 @@ when the claim period ends, by the sweeper (R5).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from voucher.claims.choices import ClaimAction as A
 from voucher.claims.choices import ClaimStatus as S
+from voucher.core.statemachine import IllegalTransition, Table
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (A.EDIT, S.DRAFT): S.DRAFT,
-    (A.EDIT, S.RETURNED): S.RETURNED,
-    (A.SUBMIT, S.DRAFT): S.SUBMITTED,
-    (A.SUBMIT, S.RETURNED): S.SUBMITTED,
-    (A.WAIVE, S.DRAFT): S.WAIVED,
-    (A.WAIVE, S.RETURNED): S.WAIVED,
-    (A.EXPIRE, S.DRAFT): S.WAIVED,
-    (A.EXPIRE, S.RETURNED): S.WAIVED,
-    (A.APPROVE, S.SUBMITTED): S.APPROVED,
-    (A.RETURN, S.SUBMITTED): S.RETURNED,
-    (A.VOID, S.SUBMITTED): S.VOIDED,
-}
+CLAIM = Table(
+    "claims.claim",
+    subject="兑券申请",
+    states=S,
+    actions=A,
+    moves={
+        (A.EDIT, S.DRAFT): S.DRAFT,
+        (A.EDIT, S.RETURNED): S.RETURNED,
+        (A.SUBMIT, S.DRAFT): S.SUBMITTED,
+        (A.SUBMIT, S.RETURNED): S.SUBMITTED,
+        (A.WAIVE, S.DRAFT): S.WAIVED,
+        (A.WAIVE, S.RETURNED): S.WAIVED,
+        (A.EXPIRE, S.DRAFT): S.WAIVED,
+        (A.EXPIRE, S.RETURNED): S.WAIVED,
+        (A.APPROVE, S.SUBMITTED): S.APPROVED,
+        (A.RETURN, S.SUBMITTED): S.RETURNED,
+        (A.VOID, S.SUBMITTED): S.VOIDED,
+    },
+)
 
+TRANSITIONS = CLAIM.moves
+can_move = CLAIM.can_move
+transition = CLAIM.transition
 
-class IllegalTransition(ValidationError):
-    """A move the table does not allow."""
-
-
-def can_move(status: str, action: str) -> bool:
-    return (action, status) in TRANSITIONS
-
-
-def transition(status: str, action: str) -> str:
-    """The status after ``action`` from ``status``, or :class:`IllegalTransition` with a Chinese reason."""
-    try:
-        return TRANSITIONS[(action, status)]
-    except KeyError:
-        raise IllegalTransition(
-            {
-                "status": ValidationError(
-                    f"兑券申请当前状态为“{S(status).label}”，不能{A(action).label}。",
-                    code="illegal_transition",
-                )
-            }
-        ) from None
+__all__ = ["CLAIM", "TRANSITIONS", "IllegalTransition", "can_move", "transition"]

@@ -7,37 +7,28 @@ that had been completed is completed again by the enterprise; its rating is kept
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-
 from voucher.contracts.choices import ContractAction as A
 from voucher.contracts.choices import ContractStatus as S
+from voucher.contracts.permissions import can_amend_contract, can_complete_contract, can_confirm_contract
+from voucher.core.statemachine import IllegalTransition, Table
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (A.CONFIRM, S.RECORDED): S.CONFIRMED,
-    (A.AMEND, S.RECORDED): S.RECORDED,
-    (A.AMEND, S.CONFIRMED): S.RECORDED,
-    (A.AMEND, S.COMPLETED): S.RECORDED,
-    (A.COMPLETE, S.CONFIRMED): S.COMPLETED,
-}
+CONTRACT = Table(
+    "contracts.contract",
+    subject="合同",
+    states=S,
+    actions=A,
+    moves={
+        (A.CONFIRM, S.RECORDED): S.CONFIRMED,
+        (A.AMEND, S.RECORDED): S.RECORDED,
+        (A.AMEND, S.CONFIRMED): S.RECORDED,
+        (A.AMEND, S.COMPLETED): S.RECORDED,
+        (A.COMPLETE, S.CONFIRMED): S.COMPLETED,
+    },
+    guards={A.CONFIRM: can_confirm_contract, A.AMEND: can_amend_contract, A.COMPLETE: can_complete_contract},
+)
 
+TRANSITIONS = CONTRACT.moves
+can_move = CONTRACT.can_move
+transition = CONTRACT.transition
 
-class IllegalTransition(ValidationError):
-    """A move the table does not allow."""
-
-
-def can_move(status: str, action: str) -> bool:
-    return (action, status) in TRANSITIONS
-
-
-def transition(status: str, action: str) -> str:
-    """The status after ``action`` from ``status``, or :class:`IllegalTransition` with a Chinese reason."""
-    try:
-        return TRANSITIONS[(action, status)]
-    except KeyError:
-        raise IllegalTransition(
-            {
-                "status": ValidationError(
-                    f"合同当前状态为“{S(status).label}”，不能{A(action).label}。", code="illegal_transition"
-                )
-            }
-        ) from None
+__all__ = ["CONTRACT", "TRANSITIONS", "IllegalTransition", "can_move", "transition"]

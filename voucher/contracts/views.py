@@ -20,14 +20,13 @@ from voucher.contracts.models import Contract, Rating
 from voucher.contracts.permissions import (
     can_amend_contract,
     can_complete_contract,
-    can_confirm_contract,
     can_rate,
     can_record_contract,
     can_reply_rating,
     can_view_order_contract,
 )
 from voucher.contracts.selectors import contract_list, contracts_visible_to, orders_awaiting_contract
-from voucher.contracts.transitions import can_move
+from voucher.contracts.transitions import CONTRACT
 from voucher.core import clock
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
@@ -140,12 +139,9 @@ def contract_detail(request: HttpRequest, number: str) -> HttpResponse:
             "order": contract.order,
             "rating": rating,
             "annex_text": annex.annex_text(contract.order),
-            "can_confirm": can_confirm_contract(user, contract).allowed
-            and can_move(contract.status, ContractAction.CONFIRM),
-            "can_amend": can_amend_contract(user, contract).allowed
-            and can_move(contract.status, ContractAction.AMEND),
-            "can_complete": can_complete_contract(user, contract).allowed
-            and can_move(contract.status, ContractAction.COMPLETE),
+            "can_confirm": CONTRACT.allowed(user, contract, ContractAction.CONFIRM),
+            "can_amend": CONTRACT.allowed(user, contract, ContractAction.AMEND),
+            "can_complete": CONTRACT.allowed(user, contract, ContractAction.COMPLETE),
             "can_rate": rating is None
             and contract.completed_at is not None
             and can_rate(user, contract).allowed,

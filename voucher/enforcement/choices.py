@@ -46,6 +46,12 @@ class ClawbackStatus(models.TextChoices):
     WAIVED = "waived", "已核销（免于追回）"
 
 
+class ClawbackAction(models.TextChoices):
+    REPAY_PART = "repay_part", "登记部分退回"
+    REPAY_IN_FULL = "repay_in_full", "登记全部退回"
+    WAIVE = "waive", "核销"
+
+
 ACTIVE_CLAWBACK_STATUSES = (ClawbackStatus.OPEN, ClawbackStatus.PARTLY_REPAID)
 
 
@@ -57,6 +63,10 @@ class SpotCheckTarget(models.TextChoices):
 class SpotCheckStatus(models.TextChoices):
     OPEN = "open", "检查中"
     CLOSED = "closed", "已完成"
+
+
+class SpotCheckAction(models.TextChoices):
+    CLOSE = "close", "完成抽查"
 
 
 class FindingOutcome(models.TextChoices):

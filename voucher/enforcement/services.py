@@ -49,12 +49,13 @@ from voucher.core.uploads import JPEG, PDF, PNG, display_file_name, inspect_uplo
 from voucher.enforcement import permissions, sampling
 from voucher.enforcement.choices import (
     PROVIDER_REASONS,
+    ClawbackAction,
     ClawbackOrigin,
     ClawbackReason,
     ClawbackStatus,
     FindingOutcome,
     Party,
-    SpotCheckStatus,
+    SpotCheckAction,
     SpotCheckTarget,
     ViolationKind,
 )
@@ -66,6 +67,7 @@ from voucher.enforcement.models import (
     SpotCheck,
     SpotCheckItem,
 )
+from voucher.enforcement.transitions import CLAWBACK, SPOT_CHECK
 from voucher.enterprises.choices import LedgerKind
 from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.enterprises.services import quota_claw_back
@@ -536,10 +538,10 @@ def clawback_record_repayment(
     )
     locked.repaid += value
     if locked.repaid == locked.amount_due:
-        locked.status = ClawbackStatus.REPAID
+        CLAWBACK.move(locked, ClawbackAction.REPAY_IN_FULL)
         locked.closed_at = clock.now()
     else:
-        locked.status = ClawbackStatus.PARTLY_REPAID
+        CLAWBACK.move(locked, ClawbackAction.REPAY_PART)
     locked.save(update_fields=["repaid", "status", "closed_at"])
     audit_record(
         actor=actor,
@@ -580,7 +582,7 @@ def clawback_waive(*, actor: Any, clawback: Clawback, reason: str) -> Clawback:
     locked = _lock_clawback(clawback)
     permissions.can_settle_clawback(actor, locked).enforce()
     before = snapshot(locked, CLAWBACK_AUDIT)
-    locked.status = ClawbackStatus.WAIVED
+    CLAWBACK.move(locked, ClawbackAction.WAIVE)
     locked.waive_reason = reason
     locked.waived_by = actor
     locked.closed_at = clock.now()
@@ -770,8 +772,11 @@ def spot_check_record_finding(
         after=snapshot(locked, ITEM_AUDIT),
     )
     check = SpotCheck.objects.select_for_update().get(pk=locked.spot_check_id)
-    if check.status == SpotCheckStatus.OPEN and not check.items.filter(outcome="").exists():
-        check.status = SpotCheckStatus.CLOSED
+    if (
+        SPOT_CHECK.can_move(check.status, SpotCheckAction.CLOSE)
+        and not check.items.filter(outcome="").exists()
+    ):
+        SPOT_CHECK.move(check, SpotCheckAction.CLOSE)
         check.closed_at = clock.now()
         check.save(update_fields=["status", "closed_at"])
         audit_record(actor=actor, action="spot_check.closed", obj=check, after={"status": check.status})

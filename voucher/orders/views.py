@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.orders import services
-from voucher.orders.choices import OrderStatus
+from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.forms import DeclineForm, OrderForm
 from voucher.orders.limits import enforce_order_rate_limits
 from voucher.orders.models import Order
-from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order, can_view_order
+from voucher.orders.permissions import can_place_order, can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
-from voucher.orders.transitions import can_move
+from voucher.orders.transitions import ORDER
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
@@ -112,8 +112,8 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         "orders/detail.html",
         {
             "order": order,
-            "can_decide": can_decide_order(user, order).allowed and can_move(order.status, "accept"),
-            "can_cancel": can_cancel_order(user, order).allowed and can_move(order.status, "cancel"),
+            "can_decide": ORDER.allowed(user, order, OrderAction.ACCEPT),
+            "can_cancel": ORDER.allowed(user, order, OrderAction.CANCEL),
             "decline_form": DeclineForm(),
             "today": clock.today(),
         },

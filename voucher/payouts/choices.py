@@ -22,6 +22,7 @@ class BatchAction(models.TextChoices):
     APPROVE = "approve", "批准拨付"
     EXPORT = "export", "导出支付文件"
     PAY = "pay", "登记支付"
+    SETTLE = "settle", "全部明细已支付"
 
 
 class ItemStatus(models.TextChoices):
@@ -29,6 +30,13 @@ class ItemStatus(models.TextChoices):
     BLOCKED = "blocked", "异议处理中（暂缓）"
     PAID = "paid", "已支付"
     REMOVED = "removed", "已移出批次"
+
+
+class ItemAction(models.TextChoices):
+    BLOCK = "block", "因公示异议暂缓支付"
+    UNBLOCK = "unblock", "恢复待支付"
+    PAY = "pay", "登记支付"
+    REMOVE = "remove", "移出批次"
 
 
 # Items that still belong to the batch and count towards its total.

@@ -36,12 +36,13 @@ from voucher.payouts.choices import (
     PAYEE_LOCKING_BATCH_STATUSES,
     BatchAction,
     BatchStatus,
+    ItemAction,
     ItemStatus,
 )
 from voucher.payouts.export import ExportResult, write_payment_file
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
 from voucher.payouts.selectors import BatchFilters, batchable_claims, live_totals
-from voucher.payouts.transitions import transition
+from voucher.payouts.transitions import ITEM, transition
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews.choices import ObjectionAction, ObjectionStatus
 from voucher.reviews.services import objection_fields_check
@@ -374,7 +375,7 @@ def payout_item_remove(*, actor: Any, item: PayoutItem, reason: str) -> PayoutIt
     if locked.status == ItemStatus.REMOVED:
         raise refuse("already_removed", "该明细已移出批次。")
     before = snapshot(locked, ITEM_AUDIT_FIELDS)
-    locked.status = ItemStatus.REMOVED
+    ITEM.move(locked, ItemAction.REMOVE)
     locked.removed_at = clock.now()
     locked.removed_reason = text[:REASON_MAX]
     locked.save(update_fields=["status", "removed_at", "removed_reason"])
@@ -400,8 +401,11 @@ def payout_batch_cancel(*, actor: Any, batch: PayoutBatch, reason: str) -> Payou
         raise refuse("reason_required", "请填写取消原因。", "reason")
     before = snapshot(locked, BATCH_AUDIT_FIELDS)
     now = clock.now()
-    PayoutItem.objects.filter(batch=locked).exclude(status=ItemStatus.REMOVED).update(
-        status=ItemStatus.REMOVED, removed_at=now, removed_reason="批次已取消"
+    ITEM.move_rows(
+        PayoutItem.objects.filter(batch=locked),
+        ItemAction.REMOVE,
+        removed_at=now,
+        removed_reason="批次已取消",
     )
     locked.status = new_status
     locked.cancelled_at = now
@@ -525,7 +529,7 @@ def payout_objection_file(
         try:
             objection.save()
             objection.items.set(items)
-            PayoutItem.objects.filter(pk__in=[i.pk for i in items]).update(status=ItemStatus.BLOCKED)
+            ITEM.move_rows(PayoutItem.objects.filter(pk__in=[i.pk for i in items]), ItemAction.BLOCK)
             audit_record(
                 actor=actor if is_user else None,
                 action="payout_objection.filed",
@@ -576,8 +580,8 @@ def payout_objection_resolve(
     )
     if locked.status == ObjectionStatus.UPHELD:
         for item in items:
-            if item.status in (ItemStatus.PENDING, ItemStatus.BLOCKED):
-                item.status = ItemStatus.REMOVED
+            if ITEM.can_move(item.status, ItemAction.REMOVE):
+                ITEM.move(item, ItemAction.REMOVE)
                 item.removed_at = locked.resolved_at
                 item.removed_reason = f"公示异议成立：{text}"[:REASON_MAX]
                 item.save(update_fields=["status", "removed_at", "removed_reason"])
@@ -595,9 +599,10 @@ def payout_objection_resolve(
                 pk__in=[i.pk for i in items], objections__status=ObjectionStatus.OPEN
             ).values_list("pk", flat=True)
         )
-        PayoutItem.objects.filter(
-            pk__in=[i.pk for i in items if i.pk not in still_open], status=ItemStatus.BLOCKED
-        ).update(status=ItemStatus.PENDING)
+        ITEM.move_rows(
+            PayoutItem.objects.filter(pk__in=[i.pk for i in items if i.pk not in still_open]),
+            ItemAction.UNBLOCK,
+        )
     audit_record(
         actor=actor,
         action=f"payout_objection.{locked.status}",
@@ -747,7 +752,7 @@ def payout_mark_paid(
                 reference=item.claim.order.number,
                 note=f"兑付批次 {locked.number} 已支付，流水号 {ref}"[:300],
             )
-            item.status = ItemStatus.PAID
+            ITEM.move(item, ItemAction.PAY)
             item.paid_on = paid_on
             item.paid_at = now
             item.payment_reference = ref
@@ -763,10 +768,9 @@ def payout_mark_paid(
         remaining = PayoutItem.objects.filter(
             batch=locked, status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED]
         ).exists()
-        if remaining:
-            locked.status = BatchStatus.PARTLY_PAID
-        else:
-            locked.status = BatchStatus.PAID
+        locked.status = transition(locked.status, BatchAction.PAY)
+        if not remaining:
+            locked.status = transition(locked.status, BatchAction.SETTLE)
             locked.paid_at = now
         locked.save(update_fields=["status", "paid_at"])
         audit_record(
