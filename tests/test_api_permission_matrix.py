@@ -43,12 +43,9 @@ from voucher.applications import services as application_services
 from voucher.applications.models import Application
 from voucher.applications.samples import tiny_pdf
 from voucher.catalogue.choices import ProductStatus
-from voucher.catalogue.tests import builders as catalogue_builders
 from voucher.claims import services as claim_services
 from voucher.claims.choices import MaterialKind as ClaimMaterialKind
-from voucher.claims.tests.conftest import fill, image_file, pdf_file
 from voucher.contracts import services as contract_services
-from voucher.contracts.tests.conftest import place_and_accept, terms
 from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.core.notifications import notify
@@ -56,17 +53,20 @@ from voucher.demo.codes import make_uscc
 from voucher.enforcement import services as enforcement_services
 from voucher.enterprises.choices import CreditListKind
 from voucher.enterprises.services import credit_list_entry_create, credit_list_import_preview
-from voucher.enterprises.tests.test_e4_credit import CSV as CREDIT_CSV
 from voucher.orders import services as order_services
-from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
 from voucher.payouts import services as payout_services
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews import services as review_services
-from voucher.reviews.tests.conftest import IN_NOTICE, NOTICE_START, REVIEW_DAY
+from voucher.testing import catalogue as catalogue_builders
 from voucher.testing import enforcement as enforcement_builders
 from voucher.testing import payouts as payout_builders
 from voucher.testing.api_world import module_world, session_cookies
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.claims import fill, image_file, pdf_file
+from voucher.testing.contracts import place_and_accept, terms
+from voucher.testing.enterprises import CSV as CREDIT_CSV
 from voucher.testing.factories import UserFactory
+from voucher.testing.reviews import IN_NOTICE, NOTICE_START, REVIEW_DAY
 from voucher.testing.second_factor import enable_second_factor
 
 CLEAR_SEQUENCE = 1_000_000  # application numbers no builder reaches in a run

@@ -26,26 +26,18 @@ from django.db import OperationalError, connection
 from voucher.catalogue.models import Product
 from voucher.claims import services as claim_services
 from voucher.claims.models import Claim
-from voucher.claims.tests.conftest import (  # noqa: F401
-    another_buyer,
-    buyer,
-    claim,
-    contract,
-    filled,
-    on_claim_day,
-    on_order_day,
-    order,
-    product,
-    provider,
-    submitted,
-)
 from voucher.contracts import services as contract_services
 from voucher.contracts.models import Contract
-from voucher.contracts.tests.conftest import terms
 from voucher.core.models import AuditEvent
 from voucher.enterprises.models import CreditCheck, QuotaAccount, QuotaLedgerEntry
 from voucher.orders import services as order_services
 from voucher.orders.models import Order
+from voucher.testing.claims import claim, contract, filled, on_claim_day, submitted  # noqa: F401
+from voucher.testing.contracts import (
+    order,  # noqa: F401
+    terms,
+)
+from voucher.testing.orders import another_buyer, buyer, on_order_day, product, provider  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 # Credit checks are stored on their own before the write's transaction, on purpose (a failed check stays on

@@ -18,26 +18,20 @@ from openpyxl import Workbook
 from PIL import Image
 from pypdf import PdfWriter
 
-from tests.test_public_surface import PAGES, _sample
 from voucher.claims import services as claim_services
 from voucher.claims.choices import MaterialKind
 from voucher.claims.models import ClaimMaterial
-from voucher.claims.tests.conftest import (  # noqa: F401
-    buyer,
-    claim,
-    contract,
-    on_claim_day,
-    on_order_day,
-    order,
-    pdf_file,
-    product,
-    provider,
-)
 from voucher.core import uploads
 from voucher.core.uploads import XLSX, check_pdf, display_file_name, inspect_upload, opaque_upload_name
 from voucher.enterprises.models import CreditListImport
 from voucher.enterprises.services import credit_list_import_preview
 from voucher.orders import services as order_services
+from voucher.testing.claims import claim, contract, on_claim_day, pdf_file  # noqa: F401
+from voucher.testing.contracts import order  # noqa: F401
+from voucher.testing.orders import buyer, on_order_day, product, provider  # noqa: F401
+from voucher.testing.urls import sample_path, site_pages
+
+PAGES = site_pages()
 
 
 def workbook_bytes(rows: int = 3, columns: int = 2) -> bytes:
@@ -269,7 +263,7 @@ def test_r2_a_hostile_file_name_is_escaped_on_the_claim_page(client, claim, prov
 def test_every_page_refuses_a_post_without_the_csrf_token(name, route, admin_user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(admin_user)
-    response = client.post(_sample(route), {"x": "1"})
+    response = client.post(sample_path(route), {"x": "1"})
     assert response.status_code == 403, (name, response.status_code)
 
 
@@ -397,7 +391,7 @@ def test_v3_an_objection_file_keeps_its_name_without_invisible_characters():
 
 @pytest.mark.django_db
 def test_e_a_credit_list_import_keeps_its_name_without_invisible_characters(admin_user):
-    from voucher.enterprises.tests.test_e4_credit import CSV
+    from voucher.testing.enterprises import CSV
 
     batch = credit_list_import_preview(actor=admin_user, file_name="\u202e失信名单.csv", content=CSV.encode())
     assert batch.file_name == "失信名单.csv"
@@ -422,7 +416,7 @@ def test_every_page_answers_400_to_a_nul_in_its_query_string(name, route, admin_
     """PostgreSQL refuses text with NUL; a filter fed one must not become a server error."""
     client = Client()
     client.force_login(admin_user)
-    response = client.get(_sample(route), {"q": "a\x00b", "status": "\x00"})
+    response = client.get(sample_path(route), {"q": "a\x00b", "status": "\x00"})
     assert response.status_code == 400, (name, response.status_code)
     assert "查询参数含有无效字符" in response.content.decode()
 

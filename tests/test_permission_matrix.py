@@ -1,7 +1,7 @@
 """Every page of the platform against every kind of visitor (ARCHITECTURE convention 9).
 
-Each named URL outside the admin site and the API must have a row here, or be listed in the
-``COVERED_PAGES`` of its app's own permission matrix; a new view with neither fails
+Each named URL outside the admin site and the API must have a row here, or be listed for its app's own
+permission matrix in ``voucher/testing/matrix.py``; a new view with neither fails
 :func:`test_every_page_is_in_a_matrix`. The core, account, catalogue, enterprise, application, review
 and order pages have their rows here; claims, contracts, dashboards, oversight and payouts keep their own
 (and so does the page replacing the recovery codes, which needs a second factor set up).
@@ -21,54 +21,39 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from voucher.accounts.tests import test_permissions as accounts_matrix
 from voucher.applications import services as application_services
 from voucher.applications.choices import MaterialKind
 from voucher.applications.models import Application, Material
 from voucher.applications.samples import tiny_pdf
-from voucher.applications.tests.test_p6_excel import as_upload, filled_workbook
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
-from voucher.catalogue.tests.builders import application as application_row
-from voucher.claims.tests import test_permissions as claims_matrix
-from voucher.contracts.tests import test_permissions as contracts_matrix
 from voucher.core import clock
 from voucher.core.models import AuditEvent, Notification
 from voucher.core.notifications import notify
-from voucher.dashboards.tests import test_permissions as dashboards_matrix
 from voucher.demo.codes import make_uscc
-from voucher.enforcement.tests import test_permissions as enforcement_matrix
 from voucher.enterprises.choices import CreditListKind
 from voucher.enterprises.models import CreditListEntry
 from voucher.enterprises.services import credit_list_entry_create, credit_list_import_preview
-from voucher.enterprises.tests.test_e4_credit import CSV as CREDIT_CSV
 from voucher.orders.models import Order
 from voucher.orders.services import order_place
-from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
-from voucher.payouts.tests import test_permissions as payouts_matrix
 from voucher.reviews.models import Notice, Objection, ReviewAssignment
 from voucher.reviews.services import notice_publish, objection_file, review_assign
-from voucher.reviews.tests.conftest import NOTICE_START
+from voucher.testing.applications import as_upload, filled_workbook
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.catalogue import application as application_row
+from voucher.testing.enterprises import CSV as CREDIT_CSV
 from voucher.testing.factories import UserFactory
+from voucher.testing.matrix import APP_MATRIX_PAGES
+from voucher.testing.reviews import NOTICE_START
+from voucher.testing.urls import site_pages
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # redirected to the login page
 CLEAR_SEQUENCE = 1_000_000  # application numbers no builder reaches in a run
 ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_other", "reviewer", "admin"]
-# Namespaces that are not pages: the admin site, the JSON API (own matrices in each app's test_api.py).
-NOT_PAGES = {"admin", "api", None}
-# Apps whose own role matrix exercises some of their pages: each file lists them in COVERED_PAGES.
-APP_MATRICES = [
-    accounts_matrix,
-    claims_matrix,
-    contracts_matrix,
-    dashboards_matrix,
-    enforcement_matrix,
-    payouts_matrix,
-]
 # A number no object has (fits every integer column on PostgreSQL), and an order number nobody issued.
 MISSING_ID = 2_000_000_000
 MISSING_NUMBER = "NO-SUCH-0000"
@@ -443,20 +428,10 @@ MATRIX: list[Row] = [
 ]
 
 
-def _named_patterns(resolver: URLResolver, namespace: str | None = None) -> set[str]:
-    names: set[str] = set()
-    for pattern in resolver.url_patterns:
-        if isinstance(pattern, URLResolver):
-            names |= _named_patterns(pattern, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name and namespace not in NOT_PAGES:
-            names.add(f"{namespace}:{pattern.name}")
-    return names
-
-
 def test_every_page_is_in_a_matrix():
-    pages = _named_patterns(get_resolver())
+    pages = {name for name, _route in site_pages()}
     rows = {row.name for row in MATRIX}
-    in_apps = set().union(*(module.COVERED_PAGES for module in APP_MATRICES))
+    in_apps = set().union(*APP_MATRIX_PAGES.values())
     assert rows <= pages, f"rows for pages that do not exist: {sorted(rows - pages)}"
     assert in_apps <= pages, f"COVERED_PAGES names that do not exist: {sorted(in_apps - pages)}"
     missing = pages - rows - in_apps

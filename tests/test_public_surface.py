@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from voucher.testing.urls import sample_path, site_pages
 
 pytestmark = pytest.mark.django_db
 
-# Every namespace of the platform's own pages; the admin site has its own login, the API its own test below.
-EXCLUDED_NAMESPACES = {"admin", "api", None}
 PUBLIC_PAGES = {
     "core:home",
     "core:healthz",
@@ -43,23 +42,7 @@ PUBLIC_API_PREFIXES = (
 )
 
 
-def _pages(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _pages(pattern, route, pattern.namespace or namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name and namespace not in EXCLUDED_NAMESPACES:
-            yield f"{namespace}:{pattern.name}", route
-
-
-def _sample(route: str) -> str:
-    """A concrete path for a route: every converter gets a value that names no real record."""
-    path = re.sub(r"<int:\w+>", "999999", route)
-    path = re.sub(r"<(?:str|slug|uuid|path):\w+>|<\w+>", "no-such-record", path)
-    return "/" + path.lstrip("^").rstrip("$")
-
-
-PAGES = sorted(_pages(get_resolver()))
+PAGES = site_pages()
 
 
 def test_public_list_names_real_pages():
@@ -69,7 +52,7 @@ def test_public_list_names_real_pages():
 @pytest.mark.parametrize(("name", "route"), PAGES, ids=[name for name, _ in PAGES])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_visitors_reach_only_public_pages(client, name, route, method):
-    response = getattr(client, method)(_sample(route))
+    response = getattr(client, method)(sample_path(route))
     assert response.status_code < 500
     if name in PUBLIC_PAGES:
         return

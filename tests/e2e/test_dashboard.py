@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import assert_labelled_and_fits, login, screenshot
+from voucher.testing.browser import assert_labelled_and_fits, login, screenshot
 from voucher.testing.dashboards import build_dashboard_world
 from voucher.testing.factories import UserFactory
 

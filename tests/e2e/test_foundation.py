@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import assert_labelled_and_fits, login, screenshot
 from voucher.demo.seed import DEMO_PASSWORD, seed_demo
+from voucher.testing.browser import assert_labelled_and_fits, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

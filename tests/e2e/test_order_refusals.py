@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import assert_labelled_and_fits, field, login, viewport_screenshot
 from voucher.accounts.models import User
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
@@ -19,6 +18,7 @@ from voucher.enterprises.services import quota_reserve
 from voucher.orders import services as order_services
 from voucher.orders.models import Order
 from voucher.programmes.models import ProgrammeYear
+from voucher.testing.browser import assert_labelled_and_fits, field, login, viewport_screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -7,19 +7,19 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (
-    assert_error_next_to,
-    assert_labelled_and_fits,
-    field,
-    login,
-    viewport_screenshot,
-)
 from voucher.accounts.models import User
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.demo.seed import DEMO_PASSWORD, seed_demo
 from voucher.enforcement.models import Sanction
 from voucher.orders.models import Order
+from voucher.testing.browser import (
+    assert_error_next_to,
+    assert_labelled_and_fits,
+    field,
+    login,
+    viewport_screenshot,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

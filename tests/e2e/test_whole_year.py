@@ -17,7 +17,18 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from tests.e2e.conftest import (
+from voucher.catalogue.models import Product
+from voucher.claims.choices import ClaimStatus, MaterialKind
+from voucher.claims.models import Claim
+from voucher.contracts.models import Contract
+from voucher.core import clock
+from voucher.demo.codes import make_uscc
+from voucher.demo.seed import DEMO_PASSWORD
+from voucher.enterprises.models import QuotaAccount
+from voucher.orders.models import Order
+from voucher.payouts.models import PayoutBatch, PayoutItem
+from voucher.reviews.models import Notice
+from voucher.testing.browser import (
     assert_labelled_and_fits,
     field,
     login,
@@ -25,7 +36,7 @@ from tests.e2e.conftest import (
     switch_user,
     viewport_screenshot,
 )
-from tests.e2e.steps import (
+from voucher.testing.browser_steps import (
     accept_order,
     claim_files,
     classify,
@@ -50,17 +61,6 @@ from tests.e2e.steps import (
     upload_application_materials,
     upload_claim_files,
 )
-from voucher.catalogue.models import Product
-from voucher.claims.choices import ClaimStatus, MaterialKind
-from voucher.claims.models import Claim
-from voucher.contracts.models import Contract
-from voucher.core import clock
-from voucher.demo.codes import make_uscc
-from voucher.demo.seed import DEMO_PASSWORD
-from voucher.enterprises.models import QuotaAccount
-from voucher.orders.models import Order
-from voucher.payouts.models import PayoutBatch, PayoutItem
-from voucher.reviews.models import Notice
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import (
+from voucher.demo.seed import DEMO_PASSWORD
+from voucher.testing.browser import (
     assert_error_next_to,
     assert_labelled_and_fits,
     field,
@@ -20,7 +21,7 @@ from tests.e2e.conftest import (
     switch_user,
     viewport_screenshot,
 )
-from tests.e2e.steps import (
+from voucher.testing.browser_steps import (
     fill_application_form,
     open_application_window,
     prepare_provider_dossier,
@@ -31,7 +32,6 @@ from tests.e2e.steps import (
     submit_with_pledge,
     upload_application_materials,
 )
-from voucher.demo.seed import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -11,16 +11,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import (
-    assert_error_next_to,
-    assert_labelled_and_fits,
-    field,
-    login,
-    screenshot,
-    switch_user,
-    viewport_screenshot,
-)
-from tests.e2e.steps import claim_files, fill_claim_data, png_upload, upload_claim_files
 from voucher.accounts.models import User
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
@@ -37,6 +27,16 @@ from voucher.orders import services as order_services
 from voucher.orders.choices import HOLDING_STATUSES
 from voucher.orders.models import Order
 from voucher.programmes.selectors import programme_current
+from voucher.testing.browser import (
+    assert_error_next_to,
+    assert_labelled_and_fits,
+    field,
+    login,
+    screenshot,
+    switch_user,
+    viewport_screenshot,
+)
+from voucher.testing.browser_steps import claim_files, fill_claim_data, png_upload, upload_claim_files
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -7,7 +7,12 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (
+from voucher.catalogue.models import Product
+from voucher.core import clock
+from voucher.demo.codes import make_uscc
+from voucher.demo.seed import DEMO_PASSWORD, seed_demo
+from voucher.orders.models import Order
+from voucher.testing.browser import (
     assert_error_next_to,
     assert_labelled_and_fits,
     field,
@@ -15,7 +20,7 @@ from tests.e2e.conftest import (
     screenshot,
     viewport_screenshot,
 )
-from tests.e2e.steps import (
+from voucher.testing.browser_steps import (
     accept_order,
     classify,
     confirm_and_rate,
@@ -25,11 +30,6 @@ from tests.e2e.steps import (
     send_rating,
     sign_up_with_the_keyboard,
 )
-from voucher.catalogue.models import Product
-from voucher.core import clock
-from voucher.demo.codes import make_uscc
-from voucher.demo.seed import DEMO_PASSWORD, seed_demo
-from voucher.orders.models import Order
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -7,7 +7,13 @@ import datetime as dt
 
 import pytest
 
-from tests.e2e.conftest import (
+from voucher.accounts.models import User
+from voucher.applications.models import Application
+from voucher.core import clock
+from voucher.demo.seed import DEMO_PASSWORD, seed_demo
+from voucher.reviews import services as review_services
+from voucher.reviews.models import Notice
+from voucher.testing.browser import (
     assert_error_next_to,
     assert_labelled_and_fits,
     field,
@@ -15,13 +21,7 @@ from tests.e2e.conftest import (
     screenshot,
     viewport_screenshot,
 )
-from tests.e2e.steps import fill_notice
-from voucher.accounts.models import User
-from voucher.applications.models import Application
-from voucher.core import clock
-from voucher.demo.seed import DEMO_PASSWORD, seed_demo
-from voucher.reviews import services as review_services
-from voucher.reviews.models import Notice
+from voucher.testing.browser_steps import fill_notice
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from voucher.catalogue.models import Product
 from voucher.claims import services as claim_services
-from voucher.claims.choices import ClaimAction
+from voucher.claims.choices import ClaimAction, ClaimStatus
 from voucher.claims.models import Claim
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.demo.codes import make_uscc
+from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.orders import services as order_services
 from voucher.orders.models import Order
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.claims import fill
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 # District of each test enterprise: 海淀区, 朝阳区, 大兴区.
@@ -84,8 +87,6 @@ def _completed(buyer: Any, provider: Any, product: Product, *, total: str, deduc
 
 
 def _submitted(contract: Any, provider: Any) -> Claim:
-    from voucher.claims.tests.conftest import fill
-
     claim = claim_services.claim_start(actor=provider, contract=contract)
     claim = fill(claim, provider)
     return claim_services.claim_submit(actor=provider, claim=claim, confirmed=True)
@@ -136,3 +137,33 @@ def build_dashboard_world(programme: Any) -> DashboardWorld:
 
 
 __all__ = ["DISTRICTS", "DashboardWorld", "build_dashboard_world", "make_enterprise", "place_order"]
+
+
+def account_sums(programme) -> dict[str, Decimal]:
+    """Sums over the year's quota accounts, added up in Python."""
+    sums = {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
+    for account in QuotaAccount.objects.filter(programme=programme):
+        for bucket in sums:
+            sums[bucket] += getattr(account, bucket)
+    return sums
+
+
+def ledger_sums(programme) -> dict[str, Decimal]:
+    """Sums of every entry's bucket change (its balance after minus the previous entry's), in Python."""
+    last: dict[int, dict[str, Decimal]] = defaultdict(
+        lambda: {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
+    )
+    sums = {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
+    for entry in QuotaLedgerEntry.objects.filter(account__programme=programme).order_by("id"):
+        for bucket in sums:
+            now = getattr(entry, f"{bucket}_after")
+            sums[bucket] += now - last[entry.account_id][bucket]
+            last[entry.account_id][bucket] = now
+    return sums
+
+
+def approved_sum(programme) -> Decimal:
+    return sum(
+        (c.approved_payout for c in Claim.objects.filter(programme=programme, status=ClaimStatus.APPROVED)),
+        Decimal("0"),
+    )

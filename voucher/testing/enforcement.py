@@ -11,9 +11,13 @@ from voucher.claims.models import Claim
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.claims import fill
+from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 CLAIM_DAY = dt.datetime(2025, 7, 15, 10, 0, tzinfo=clock.SHANGHAI)
+# The day oversight acts, after the claims were approved.
+DAY = dt.date(2025, 9, 10)
 
 
 def approved_claim(
@@ -28,9 +32,6 @@ def approved_claim(
 ) -> Claim:
     """An order placed, accepted, contracted, completed, claimed and approved (payout defaults to the
     deduction), each step on its own day of the 2025 programme."""
-    from voucher.claims.tests.conftest import fill
-    from voucher.contracts.tests.conftest import place_and_accept, terms
-
     provider = provider or UserFactory(provider=True)
     with clock.frozen_at(ORDER_DAY):
         buyer = buyer or make_eligible(

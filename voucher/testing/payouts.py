@@ -27,6 +27,9 @@ from voucher.payouts.selectors import BatchFilters
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
+# The day a batch is drawn up and published, three weeks after the order day.
+PUBLISH_DAY = (ORDER_DAY + dt.timedelta(days=20)).date()
+
 
 def approved_claim(
     programme: Any,

@@ -19,9 +19,6 @@ ROLES = ["anonymous", "enterprise", "enterprise_other", "provider", "provider_ot
 PASSWORD = "pw-123456"  # voucher.testing.factories.UserFactory
 LOGIN = "login"
 
-# Pages test_regenerate_matrix requests as every visitor (read by tests/test_permission_matrix.py).
-COVERED_PAGES = {"accounts:otp_regenerate"}
-
 # Staff only; the reviewer gets new codes (sent on to see them), the admin has no second factor (422).
 REGENERATE = {
     "anonymous": LOGIN,

@@ -8,8 +8,7 @@ from voucher.applications.choices import MaterialKind
 from voucher.applications.models import Application
 from voucher.applications.samples import tiny_pdf
 from voucher.core.clock import frozen_at
-
-from .conftest import IN_WINDOW, attach_product_files, prepare_provider, valid_data
+from voucher.testing.applications import IN_WINDOW, attach_product_files, prepare_provider, valid_data
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/applications"

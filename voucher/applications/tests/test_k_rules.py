@@ -9,8 +9,7 @@ from voucher.applications import services
 from voucher.applications.choices import CheckOutcome
 from voucher.core.clock import frozen_at
 from voucher.programmes.models import Requirement
-
-from .conftest import IN_WINDOW, prepare_provider, ready_application, submit, valid_data
+from voucher.testing.applications import IN_WINDOW, prepare_provider, ready_application, submit, valid_data
 
 pytestmark = pytest.mark.django_db
 PASS, FAIL, UNKNOWN = CheckOutcome.PASS, CheckOutcome.FAIL, CheckOutcome.UNKNOWN

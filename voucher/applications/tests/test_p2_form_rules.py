@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 
 from voucher.applications import services
 from voucher.applications.models import Application
-
-from .conftest import valid_data
+from voucher.testing.applications import valid_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from voucher.applications import services
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.core.models import AuditEvent
-
-from .conftest import IN_WINDOW, ready_application, submit
+from voucher.testing.applications import IN_WINDOW, ready_application, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +112,7 @@ def test_p11_pledge_is_required_and_stored_with_time_and_user(provider_user, pro
 
 def test_p3_submit_needs_the_required_materials(provider_user, programme_2025):
     from voucher.core.clock import frozen_at
-
-    from .conftest import prepare_provider, valid_data
+    from voucher.testing.applications import prepare_provider, valid_data
 
     prepare_provider(provider_user, programme_2025)
     with frozen_at(IN_WINDOW):

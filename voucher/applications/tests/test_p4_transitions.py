@@ -12,8 +12,7 @@ from voucher.applications.choices import ApplicationAction, ApplicationStatus
 from voucher.applications.models import Application
 from voucher.applications.transitions import TRANSITIONS, IllegalTransition, can_move, transition
 from voucher.core.models import AuditEvent, Notification
-
-from .conftest import ready_application, submit
+from voucher.testing.applications import ready_application, submit
 
 ALL_MOVES = list(itertools.product(ApplicationStatus.values, ApplicationAction.values))
 

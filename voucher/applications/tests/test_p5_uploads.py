@@ -16,8 +16,7 @@ from voucher.applications.models import Material
 from voucher.applications.samples import tiny_pdf, tiny_png
 from voucher.core import uploads
 from voucher.core.models import AuditEvent
-
-from .conftest import pdf_file
+from voucher.testing.applications import pdf_file
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100
 

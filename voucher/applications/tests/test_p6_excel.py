@@ -6,14 +6,12 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from voucher.applications import services
 from voucher.applications.choices import MaterialKind
 from voucher.applications.excel import FORM_SHEET, build_template, differences
-
-from .conftest import pdf_file, valid_data
+from voucher.testing.applications import as_upload, filled_workbook, pdf_file, valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,42 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft(provider_user, programme_2025):
     return services.application_create(actor=provider_user, programme=programme_2025)
-
-
-def filled_workbook(application, organisation, **changes):
-    """The downloaded template filled with valid values, then ``changes`` by row label prefix."""
-    workbook = load_workbook(io.BytesIO(build_template(application)))
-    sheet = workbook[FORM_SHEET]
-    values = {
-        "服务产品所属类别": "工业设计",
-        "服务产品名称": "外观设计服务",
-        "服务商名称": organisation.name,
-        "服务产品简介": "外观与包装设计。",
-        "日常销售/实际成交价格": "100000元/年",
-        "定价依据": "按工作量收费",
-        "2024年度该产品在北京地区签约企业家数": 20,
-        "2024年度该产品在北京地区营收": 300,
-        "具备知识产权或销售资质/售后情况": "知识产权、售后服务",
-        "大模型产品在网信办备案情况：模型名称": "不涉及",
-        "大模型产品在网信办备案情况：备案单位": "不涉及",
-        "大模型产品在网信办备案情况：备案号": "不涉及",
-        "该产品市场份额占比": "6%",
-        "申报联系人": "王五",
-        "联系人手机号码": "13700001111",
-    }
-    values.update(changes)
-    for row in sheet.iter_rows(min_row=2):
-        label = str(row[0].value or "").lstrip("＊")
-        for prefix, value in values.items():
-            if label.startswith(prefix):
-                row[1].value = value
-    return workbook
-
-
-def as_upload(workbook, name="申请表.xlsx"):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
 
 
 def test_p6_template_has_every_row_and_the_current_values(provider_user, programme_2025):

@@ -8,8 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from voucher.applications.choices import ApplicationStatus
-
-from .conftest import ready_application, submit
+from voucher.testing.applications import ready_application, submit
 
 pytestmark = pytest.mark.django_db
 

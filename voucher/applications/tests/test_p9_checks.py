@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from voucher.applications.choices import CheckOutcome
-
-from .conftest import IN_WINDOW, prepare_provider, ready_application, submit
+from voucher.testing.applications import IN_WINDOW, prepare_provider, ready_application, submit
 
 pytestmark = pytest.mark.django_db
 PASS, FAIL, UNKNOWN = CheckOutcome.PASS, CheckOutcome.FAIL, CheckOutcome.UNKNOWN

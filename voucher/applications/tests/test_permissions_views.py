@@ -9,8 +9,7 @@ from django.urls import reverse
 from voucher.applications.choices import ApplicationStatus, MaterialKind
 from voucher.applications.models import Application, Material
 from voucher.core.clock import frozen_at
-
-from .conftest import IN_WINDOW, pdf_file, valid_data
+from voucher.testing.applications import IN_WINDOW, pdf_file, valid_data
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +228,7 @@ def test_p7_preview_is_inline_and_download_is_attachment(client, provider_user, 
 def test_view_browser_flow_temp_save_save_with_errors_fix_upload_submit(
     client, provider_user, programme_2025
 ):
-    from .conftest import attach_product_files, prepare_provider
+    from voucher.testing.applications import attach_product_files, prepare_provider
 
     prepare_provider(provider_user, programme_2025)
     login(client, provider_user)
@@ -284,7 +283,7 @@ def test_view_my_applications_tabs_and_last_submit_time(client, provider_user, s
 
 
 def test_view_submit_outside_window_shows_the_date(client, provider_user, programme_2025):
-    from .conftest import ready_application
+    from voucher.testing.applications import ready_application
 
     application = ready_application(provider_user, programme_2025)
     login(client, provider_user)

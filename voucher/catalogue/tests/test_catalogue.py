@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.selectors import catalogue_products
-from voucher.catalogue.tests import builders
+from voucher.testing import catalogue as builders
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

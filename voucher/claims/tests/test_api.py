@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from voucher.claims.choices import MaterialKind
-from voucher.claims.tests.conftest import contract_pdf, image_file, pdf_file
+from voucher.testing.claims import contract_pdf, image_file, pdf_file
 
 pytestmark = pytest.mark.django_db
 

@@ -9,15 +9,15 @@ import pytest
 
 from voucher.claims import services
 from voucher.claims.models import Claim
-from voucher.claims.tests.conftest import place_and_accept, terms
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.enterprises.models import QuotaAccount
-from voucher.orders.tests.test_concurrency import ORDER_DAY, run_together
 from voucher.programmes.models import ProgrammeYear
-from voucher.testing.builders import make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.factories import OrganisationFactory, UserFactory
+from voucher.testing.orders import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from voucher.claims import services
 from voucher.claims.choices import MaterialKind
 from voucher.claims.files import merge_to_pdf
-from voucher.claims.tests.conftest import image_file, make_pdf, pdf_file, png_bytes
+from voucher.testing.claims import image_file, make_pdf, pdf_file, png_bytes
 
 RED, GREEN, BLUE = (220, 0, 0), (0, 200, 0), (0, 0, 230)
 

@@ -12,9 +12,8 @@ from django.urls import reverse
 from voucher.accounts.choices import Role
 from voucher.claims import services
 from voucher.claims.models import Claim
+from voucher.testing.claims import pdf_file
 from voucher.testing.factories import UserFactory
-
-from .conftest import pdf_file
 
 pytestmark = pytest.mark.django_db
 
@@ -49,26 +48,6 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-# Pages the tests below request as every actor (read by tests/test_permission_matrix.py).
-COVERED_PAGES = {
-    "claims:detail",
-    "claims:preview",
-    "claims:data",
-    "claims:materials",
-    "claims:checks",
-    "claims:confirm",
-    "claims:decide",
-    "claims:queue",
-    "claims:waive",
-    "claims:index",
-    "claims:download",
-    "claims:credit",
-    "claims:start",
-    "claims:withdraw",
-    "claims:waiver_file",
-}
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,8 @@ import pytest
 
 from voucher.claims import services
 from voucher.claims.choices import CheckCode, CheckOutcome, MaterialKind
-from voucher.claims.tests.conftest import contract_pdf, fill, pdf_file, scanned_pdf
 from voucher.core import clock
+from voucher.testing.claims import contract_pdf, fill, pdf_file, scanned_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +98,9 @@ def test_r8_materials_check_fails_for_an_empty_required_slot(filled, provider):
 
 
 def test_r8_service_not_yet_confirmed_completed_is_cannot_tell(order, buyer, provider, on_order_day):
-    from voucher.claims.tests.conftest import CLAIM_DAY, terms
     from voucher.contracts import services as contract_services
+    from voucher.testing.claims import CLAIM_DAY
+    from voucher.testing.contracts import terms
 
     recorded = contract_services.contract_record(actor=provider, order=order, terms=terms(total="100000.00"))
     contract_services.contract_confirm(actor=buyer, contract=recorded)

@@ -10,10 +10,10 @@ import pytest
 from voucher.accounts.models import Organisation
 from voucher.claims.models import Claim
 from voucher.claims.risk import risk_flags
-from voucher.claims.tests.conftest import place_and_accept, terms
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.testing.builders import ORDER_DAY, make_product
+from voucher.testing.contracts import place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

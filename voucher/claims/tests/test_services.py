@@ -13,12 +13,13 @@ from django.db import IntegrityError, transaction
 from voucher.claims import services
 from voucher.claims.choices import ClaimStatus, MaterialKind
 from voucher.claims.models import Claim, ClaimMaterial
-from voucher.claims.tests.conftest import CLAIM_DAY, fill, image_file, pdf_file, place_and_accept, terms
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.enterprises.models import QuotaAccount
 from voucher.testing.builders import make_product
+from voucher.testing.claims import CLAIM_DAY, fill, image_file, pdf_file
+from voucher.testing.contracts import place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from voucher.claims.choices import ClaimStatus, MaterialKind
 from voucher.claims.models import Claim
-from voucher.claims.tests.conftest import contract_pdf, image_file, pdf_file
+from voucher.testing.claims import contract_pdf, image_file, pdf_file
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,14 @@ import pytest
 
 from voucher.contracts import services
 from voucher.contracts.models import Contract
-from voucher.contracts.tests.conftest import place_and_accept, terms
 from voucher.core import clock
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_reserve
-from voucher.orders.tests.test_concurrency import ORDER_DAY, run_together
 from voucher.programmes.models import ProgrammeYear
-from voucher.testing.builders import make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.factories import OrganisationFactory, UserFactory
+from voucher.testing.orders import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -90,21 +90,6 @@ def test_record_page_permission_matrix(client, actors, order, actor):
     assert client.get(f"/contracts/new/{order.number}/").status_code == expected[actor]
 
 
-# Pages the three tests above request as every actor (read by tests/test_permission_matrix.py).
-COVERED_PAGES = {
-    "contracts:index",
-    "contracts:detail",
-    "contracts:amend",
-    "contracts:complete",
-    "contracts:confirm",
-    "contracts:annex",
-    "contracts:annex_pdf",
-    "contracts:annex_docx",
-    "contracts:rating_edit",
-    "contracts:rating_reply",
-    "contracts:new",
-}
-
 API = [
     ("get", "/api/v1/contracts/", _row(401, 200, 200, 200, 200, 200, 200)),
     ("get", "/api/v1/contracts/{n}", _row(401, 200, 404, 200, 404, 200, 200)),

@@ -12,12 +12,13 @@ from voucher.catalogue.models import Product
 from voucher.contracts import services
 from voucher.contracts.choices import ContractStatus
 from voucher.contracts.models import Contract, Rating
-from voucher.contracts.tests.conftest import DAY, make_product, place_and_accept, terms
 from voucher.core import clock
 from voucher.core.models import AuditEvent, Notification
 from voucher.enterprises.choices import LedgerKind
 from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.enterprises.services import quota_reserve
+from voucher.testing.builders import make_product
+from voucher.testing.contracts import DAY, place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

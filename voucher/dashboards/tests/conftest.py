@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
-
 import pytest
 from django.db import transaction
 
-from voucher.claims.choices import ClaimStatus
-from voucher.claims.models import Claim
 from voucher.dashboards.selectors import Filters
-from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.programmes.models import ProgrammeYear
 from voucher.testing.dashboards import build_dashboard_world
 
@@ -33,33 +27,3 @@ def world(shared_world, db):
 @pytest.fixture
 def filters(programme_2025):
     return Filters(programme=programme_2025)
-
-
-def account_sums(programme) -> dict[str, Decimal]:
-    """Sums over the year's quota accounts, added up in Python."""
-    sums = {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
-    for account in QuotaAccount.objects.filter(programme=programme):
-        for bucket in sums:
-            sums[bucket] += getattr(account, bucket)
-    return sums
-
-
-def ledger_sums(programme) -> dict[str, Decimal]:
-    """Sums of every entry's bucket change (its balance after minus the previous entry's), in Python."""
-    last: dict[int, dict[str, Decimal]] = defaultdict(
-        lambda: {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
-    )
-    sums = {"reserved": Decimal("0"), "committed": Decimal("0"), "paid": Decimal("0")}
-    for entry in QuotaLedgerEntry.objects.filter(account__programme=programme).order_by("id"):
-        for bucket in sums:
-            now = getattr(entry, f"{bucket}_after")
-            sums[bucket] += now - last[entry.account_id][bucket]
-            last[entry.account_id][bucket] = now
-    return sums
-
-
-def approved_sum(programme) -> Decimal:
-    return sum(
-        (c.approved_payout for c in Claim.objects.filter(programme=programme, status=ClaimStatus.APPROVED)),
-        Decimal("0"),
-    )

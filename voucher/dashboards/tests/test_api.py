@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from voucher.dashboards.tests.conftest import account_sums, approved_sum, ledger_sums
+from voucher.testing.dashboards import account_sums, approved_sum, ledger_sums
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from voucher.core.navigation import nav_items
 from voucher.core.workbench import build_workbench
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.testing.factories import UserFactory
+from voucher.testing.matrix import APP_MATRIX_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ PAGES = [
     ("dashboards:export", {"table": "vouchers"}),
     ("dashboards:export", {"table": "budget_district"}),
 ]
-# Pages test_m4_pages_matrix requests as every actor (read by tests/test_permission_matrix.py).
+# Pages test_m4_pages_matrix requests as every actor (listed in voucher/testing/matrix.py).
 COVERED_PAGES = {name for name, _query in PAGES}
 OPERATIONS = [
     "/api/v1/dashboard/budget",
@@ -89,3 +90,7 @@ def test_m4_card_and_nav_only_for_admins(people, programme_2025, actor):
 def test_m4_inactive_admin_is_refused(admin_user):
     admin_user.is_active = False
     assert not can_view_dashboard(admin_user)
+
+
+def test_the_matrix_requests_the_pages_listed_for_dashboards():
+    assert APP_MATRIX_PAGES["dashboards"] == COVERED_PAGES

@@ -17,13 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from voucher.core import clock
 from voucher.dashboards import selectors
 from voucher.dashboards.selectors import BUCKETS, BudgetRow, Filters
-from voucher.dashboards.tests.conftest import account_sums, approved_sum, ledger_sums
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_claw_back, quota_pay
 from voucher.programmes.models import Direction, Field
 from voucher.programmes.services import programme_year_copy
 from voucher.testing.builders import ORDER_DAY, make_product
-from voucher.testing.dashboards import make_enterprise, place_order
+from voucher.testing.dashboards import account_sums, approved_sum, ledger_sums, make_enterprise, place_order
 
 pytestmark = pytest.mark.django_db
 

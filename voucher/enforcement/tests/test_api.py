@@ -10,8 +10,7 @@ from django.test import Client
 
 from voucher.core import clock
 from voucher.enforcement.models import SpotCheck
-
-from .test_services import DAY
+from voucher.testing.enforcement import DAY
 
 
 def login(user) -> Client:

@@ -13,9 +13,9 @@ from django.urls import URLPattern, get_resolver, reverse
 from voucher.core import clock
 from voucher.enforcement import services
 from voucher.enforcement.models import Clawback
+from voucher.testing.enforcement import DAY
 from voucher.testing.factories import UserFactory
-
-from .test_services import DAY
+from voucher.testing.matrix import APP_MATRIX_PAGES
 
 ACTORS = ["anonymous", "enterprise", "other_enterprise", "provider", "other_provider", "reviewer", "admin"]
 
@@ -173,7 +173,7 @@ POSTS = {
     "enforcement:spot_check_finding": lambda w: [w["check"].items.first().pk],
 }
 # Pages test_page_matrix, test_post_actions_refused_to_non_admins and test_clawback_evidence_matrix
-# request as several actors (read by tests/test_permission_matrix.py).
+# request as several actors (listed in voucher/testing/matrix.py).
 COVERED_PAGES = set(PAGES) | set(POSTS) | {"enforcement:clawback_evidence"}
 
 
@@ -316,3 +316,7 @@ def test_api_lists_are_filtered_by_organisation(world):
         theirs = client_for(world["people"]["other_provider"]).get("/api/v1/oversight/clawbacks").json()
     assert [s["id"] for s in own] == [world["sanction"].pk] and own[0]["in_force"] is True
     assert other == [] and theirs == []
+
+
+def test_the_matrix_requests_the_pages_listed_for_enforcement():
+    assert APP_MATRIX_PAGES["enforcement"] == COVERED_PAGES

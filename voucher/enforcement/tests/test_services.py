@@ -21,9 +21,8 @@ from voucher.enforcement.selectors import sanction_in_force, sanction_refusal, s
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_pay
 from voucher.testing.builders import make_product
+from voucher.testing.enforcement import DAY
 from voucher.testing.factories import OrganisationFactory, UserFactory
-
-DAY = dt.date(2025, 9, 10)
 
 
 def codes(exc: ValidationError) -> set[str]:
@@ -206,10 +205,10 @@ def test_m5_lift_reason_is_a_database_constraint(admin_user, db, programme_2025)
 
 def test_m5_claim_submission_refused_for_sanctioned_provider(admin_user, programme_2025, reviewer_user):
     from voucher.claims import services as claim_services
-    from voucher.claims.tests.conftest import fill
     from voucher.contracts import services as contract_services
-    from voucher.contracts.tests.conftest import place_and_accept, terms
     from voucher.testing.builders import ORDER_DAY, make_eligible
+    from voucher.testing.claims import fill
+    from voucher.testing.contracts import place_and_accept, terms
     from voucher.testing.enforcement import CLAIM_DAY
 
     provider = UserFactory(provider=True)
@@ -413,8 +412,8 @@ def test_m2_draw_is_a_function_of_seed_and_population():
 
 
 def orders_population(programme, count: int):
-    from voucher.contracts.tests.conftest import place_and_accept
     from voucher.testing.builders import ORDER_DAY, make_eligible
+    from voucher.testing.contracts import place_and_accept
 
     provider = UserFactory(provider=True)
     product = make_product(programme, provider=provider, vouchers=count + 5, price=Decimal("10000.00"))

@@ -12,8 +12,7 @@ from voucher.core import clock
 from voucher.enforcement import services
 from voucher.enforcement.choices import ClawbackStatus, SpotCheckStatus
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck
-
-from .test_services import DAY
+from voucher.testing.enforcement import DAY
 
 
 def login(user) -> Client:

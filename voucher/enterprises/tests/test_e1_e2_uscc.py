@@ -9,7 +9,7 @@ from voucher.demo.codes import make_uscc
 from voucher.enterprises import uscc
 from voucher.enterprises.choices import AuthStatus
 from voucher.enterprises.services import enterprise_authenticate, enterprise_register
-from voucher.enterprises.tests.conftest import reference_rows
+from voucher.testing.enterprises import reference_rows
 
 AUTHORITY_ROWS = reference_rows("uscc_authority_type_codes.csv")
 

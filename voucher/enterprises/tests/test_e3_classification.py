@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from voucher.enterprises.choices import RefusalCode, SizeClass
 from voucher.enterprises.models import QuotaAccount, SizeClassification, SizeIndustryGroup, SizeStandard
 from voucher.enterprises.sizing import Figures, classify
-from voucher.enterprises.tests.conftest import classify_small, reference_rows
+from voucher.testing.enterprises import classify_small, reference_rows
 
 SIZE = {"大型": SizeClass.LARGE, "中型": SizeClass.MEDIUM, "小型": SizeClass.SMALL, "微型": SizeClass.MICRO}
 LOWER = {

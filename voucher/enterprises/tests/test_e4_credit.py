@@ -30,7 +30,7 @@ from voucher.enterprises.services import (
     credit_list_import_discard,
     credit_list_import_preview,
 )
-from voucher.enterprises.tests.conftest import classify_small
+from voucher.testing.enterprises import CSV, classify_small
 
 
 def _list(admin_user, organisation, kind=CreditListKind.DISHONEST_DEBTOR, recorded_on=dt.date(2024, 6, 1)):
@@ -159,17 +159,6 @@ def test_e4_only_admins_maintain_the_list(enterprise_user, reviewer_user) -> Non
                 kind=CreditListKind.DISHONEST_DEBTOR,
                 recorded_on=dt.date(2024, 1, 1),
             )
-
-
-CSV = (
-    "统一社会信用代码,单位名称,类型,认定日期,来源,说明\n"
-    f"{make_uscc(801)},北京甲公司,失信被执行人,2024-05-01,法院,\n"
-    "91110302MA222LU88A,北京乙公司,严重失信,2024-05-01,,\n"
-    f"{make_uscc(802)},,严重失信,2024-05-01,,\n"
-    f"{make_uscc(803)},北京丙公司,其他,2024/5/1,,\n"
-    f"{make_uscc(804)},北京丁公司,严重失信,2024-13-01,,\n"
-    f"{make_uscc(805)},北京戊公司,严重失信,2023/7/9,信用中国（北京）,\n"
-)
 
 
 def test_e4_csv_import_preview_reports_row_errors_then_applies(admin_user) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from voucher.enterprises.models import IndustryCode
 from voucher.enterprises.selectors import digital_marketing_eligible, industry_search
-from voucher.enterprises.tests.conftest import reference_rows
+from voucher.testing.enterprises import reference_rows
 
 
 @pytest.mark.parametrize(

@@ -46,14 +46,14 @@ def test_e6_eligible_enterprise_holds_the_years_quota(eligible_user, programme_2
 
 def test_e6_cap_follows_the_tier_of_the_year(verified_user, programme_2025) -> None:
     QuotaTier.objects.filter(programme=programme_2025).update(cap=Decimal("150000.00"))
-    from voucher.enterprises.tests.conftest import classify_small
+    from voucher.testing.enterprises import classify_small
 
     classify_small(verified_user, programme_2025)
     assert QuotaAccount.objects.get(organisation=verified_user.organisation).cap == Decimal("150000.00")
 
 
 def test_e6_reclassification_does_not_open_a_second_account(eligible_user, programme_2025) -> None:
-    from voucher.enterprises.tests.conftest import classify_small
+    from voucher.testing.enterprises import classify_small
 
     classify_small(eligible_user, programme_2025, employees=60)
     assert QuotaAccount.objects.filter(organisation=eligible_user.organisation).count() == 1

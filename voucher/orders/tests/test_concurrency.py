@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
-import threading
 import uuid
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
 
 from voucher.catalogue.models import Product
 from voucher.core import clock
@@ -20,41 +16,12 @@ from voucher.enterprises.services import quota_reserve
 from voucher.orders import services
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
-from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
 from voucher.programmes.models import ProgrammeYear
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
 from voucher.testing.factories import OrganisationFactory, UserFactory
+from voucher.testing.orders import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def run_together(jobs):
-    """Start every job at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        def call():
-            with clock.frozen_at(ORDER_DAY):
-                barrier.wait()
-                try:
-                    results[index] = job()
-                except ValidationError as exc:
-                    results[index] = (
-                        next(e.code for errs in exc.error_dict.values() for e in errs)
-                        if hasattr(exc, "error_dict")
-                        else exc.code
-                    )
-                finally:
-                    connection.close()
-
-        contextvars.copy_context().run(call)
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def order_job(user, product, key=None):

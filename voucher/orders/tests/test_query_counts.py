@@ -26,7 +26,7 @@ from voucher.enterprises.models import CreditCheck
 from voucher.enterprises.services import credit_list_entry_create
 from voucher.orders import services, soldout
 from voucher.orders.models import Order
-from voucher.orders.tests.conftest import make_product
+from voucher.testing.builders import make_product
 
 pytestmark = pytest.mark.django_db
 

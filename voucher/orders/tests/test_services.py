@@ -20,8 +20,8 @@ from voucher.enterprises.services import credit_list_entry_create
 from voucher.orders import services
 from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.models import Order
-from voucher.orders.tests.conftest import ORDER_DAY, make_eligible, make_product
 from voucher.orders.transitions import TRANSITIONS, IllegalTransition, transition
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
-from voucher.orders.tests.conftest import make_product
+from voucher.testing.builders import make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,8 @@ import pytest
 
 from voucher.core import clock
 from voucher.payouts import services
-from voucher.testing.builders import ORDER_DAY
 from voucher.testing.factories import UserFactory
-from voucher.testing.payouts import approved_claim, batch_approved, batch_of, payee_for
-
-PUBLISH_DAY = (ORDER_DAY + dt.timedelta(days=20)).date()
+from voucher.testing.payouts import PUBLISH_DAY, approved_claim, batch_approved, batch_of, payee_for
 
 
 @pytest.fixture(autouse=True)

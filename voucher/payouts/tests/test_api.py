@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
-from voucher.payouts.tests.conftest import PUBLISH_DAY
+from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from voucher.payouts import permissions, services
 from voucher.payouts.choices import BatchStatus
 from voucher.reviews.choices import ObjectionStatus
 from voucher.testing.factories import OrganisationFactory, UserFactory
-
-from .conftest import PUBLISH_DAY
+from voucher.testing.matrix import APP_MATRIX_PAGES
+from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -80,8 +80,8 @@ PAGES = {
 ITEM_ACTIONS = ["payouts:item_remove", "payouts:item_paid"]
 # An objection to a batch under notice, and its evidence file: the Bureau's only.
 OBJECTION_PAGES = ["payouts:objection_resolve", "payouts:objection_file"]
-# Pages test_page_matrix, test_item_action_matrix and test_objection_matrix request as every actor (read
-# by tests/test_permission_matrix.py).
+# Pages test_page_matrix, test_item_action_matrix and test_objection_matrix request as every actor (listed
+# in voucher/testing/matrix.py).
 COVERED_PAGES = (
     {name for _method, name, _with_pk, _expected in PAGES.values()} | set(ITEM_ACTIONS) | set(OBJECTION_PAGES)
 )
@@ -236,3 +236,7 @@ def test_other_provider_cannot_edit_anothers_payee(people):
     assert permissions.can_edit_payee(people["provider"], people["provider"].organisation)
     assert permissions.can_edit_payee(people["admin"], people["provider"].organisation)
     assert not permissions.can_edit_payee(None, people["provider"].organisation)
+
+
+def test_the_matrix_requests_the_pages_listed_for_payouts():
+    assert APP_MATRIX_PAGES["payouts"] == COVERED_PAGES

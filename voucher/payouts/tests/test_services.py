@@ -21,8 +21,7 @@ from voucher.payouts.choices import BatchStatus, ItemStatus
 from voucher.payouts.export import TOTAL_LABEL
 from voucher.payouts.models import PayoutBatch, PayoutItem
 from voucher.payouts.selectors import BatchFilters, batch_preview
-from voucher.payouts.tests.conftest import PUBLISH_DAY
-from voucher.testing.payouts import approved_claim, batch_of
+from voucher.testing.payouts import PUBLISH_DAY, approved_claim, batch_of
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from voucher.core import clock
 from voucher.payouts.choices import BatchStatus, ItemStatus
 from voucher.payouts.models import PayoutBatch, PayoutObjection
-from voucher.payouts.tests.conftest import PUBLISH_DAY
+from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
 

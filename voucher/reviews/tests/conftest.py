@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 
 from voucher.accounts.choices import Role
-from voucher.catalogue.tests import builders
 from voucher.core.clock import frozen_at
 from voucher.reviews import services
+from voucher.testing import catalogue as builders
 from voucher.testing.factories import UserFactory
-
-NOTICE_START = dt.date(2025, 6, 3)  # 2025 notice period: 5 days → ends 2025-06-08
-IN_NOTICE = dt.date(2025, 6, 5)
-AFTER_NOTICE = dt.date(2025, 6, 9)
-REVIEW_DAY = dt.date(2025, 5, 20)
+from voucher.testing.reviews import NOTICE_START
 
 
 @pytest.fixture(autouse=True)

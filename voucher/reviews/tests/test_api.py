@@ -7,7 +7,7 @@ import pytest
 from voucher.core.clock import frozen_at
 from voucher.reviews import services
 from voucher.reviews.models import Objection
-from voucher.reviews.tests.conftest import AFTER_NOTICE, IN_NOTICE
+from voucher.testing.reviews import AFTER_NOTICE, IN_NOTICE
 
 pytestmark = pytest.mark.django_db
 

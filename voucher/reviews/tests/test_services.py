@@ -14,14 +14,14 @@ from voucher.applications.transitions import IllegalTransition
 from voucher.catalogue import services as catalogue_services
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
-from voucher.catalogue.tests import builders
 from voucher.core.clock import frozen_at
 from voucher.core.models import AuditEvent, Notification
 from voucher.reviews import permissions, selectors, services
 from voucher.reviews.choices import NoticePhase, ObjectionStatus
 from voucher.reviews.models import ReviewDecision
-from voucher.reviews.tests.conftest import AFTER_NOTICE, IN_NOTICE, NOTICE_START, REVIEW_DAY
+from voucher.testing import catalogue as builders
 from voucher.testing.factories import UserFactory
+from voucher.testing.reviews import AFTER_NOTICE, IN_NOTICE, NOTICE_START, REVIEW_DAY
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from voucher.catalogue.models import Product
 from voucher.core.clock import frozen_at
 from voucher.reviews import services
 from voucher.reviews.models import Notice, Objection, ReviewAssignment, ReviewDecision
-from voucher.reviews.tests.conftest import AFTER_NOTICE, IN_NOTICE, NOTICE_START
+from voucher.testing.reviews import AFTER_NOTICE, IN_NOTICE, NOTICE_START
 
 pytestmark = pytest.mark.django_db
 

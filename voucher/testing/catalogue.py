@@ -85,6 +85,7 @@ def product(
         summary=summary,
         price=price,
     )
+    assert source.direction is not None
     return Product.objects.create(
         programme=programme,
         application=source,

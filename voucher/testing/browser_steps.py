@@ -13,15 +13,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from fpdf import FPDF
 from PIL import Image
 
-from tests.e2e.conftest import (
-    assert_error_next_to,
-    assert_labelled_and_fits,
-    field,
-    pdf_file,
-    screenshot,
-    tiny_pdf,
-    viewport_screenshot,
-)
 from voucher.accounts.models import User
 from voucher.applications import services as application_services
 from voucher.applications.choices import MaterialKind as ApplicationMaterial
@@ -34,6 +25,15 @@ from voucher.demo.seed import seed_people
 from voucher.enterprises.pdf import FONT, font_path
 from voucher.programmes.selectors import programme_current
 from voucher.programmes.services import programme_year_update
+from voucher.testing.browser import (
+    assert_error_next_to,
+    assert_labelled_and_fits,
+    field,
+    pdf_file,
+    screenshot,
+    tiny_pdf,
+    viewport_screenshot,
+)
 
 PROVIDER_FILES = [
     ApplicationMaterial.LICENCE,
@@ -87,9 +87,11 @@ def open_application_window() -> None:
     seed_people()
     admin = User.objects.get(username="admin")
     today = clock.today()
+    programme = programme_current()
+    assert programme is not None
     programme_year_update(
         actor=admin,
-        programme=programme_current(),
+        programme=programme,
         application_opens_on=today - dt.timedelta(days=10),
         application_closes_on=today + dt.timedelta(days=10),
         review_deadline=today + dt.timedelta(days=20),
@@ -101,6 +103,7 @@ def prepare_provider_dossier(username: str) -> None:
     user = User.objects.get(username=username)
     organisation = user.organisation
     programme = programme_current()
+    assert organisation is not None and programme is not None
     last_year = programme.year - 1
     application_services.dossier_update(
         actor=user,
@@ -151,6 +154,7 @@ def start_application(page, base: str, product: str, direction: str) -> Applicat
 def fill_application_form(page, *, mobile: str) -> None:
     """Every field of the application form for an 80,000-yuan design product (not yet saved)."""
     programme = programme_current()
+    assert programme is not None
     field(page, "summary").fill(
         "为食品、文创企业提供礼盒结构、包装外观与打样设计，按项目交付设计稿与打样文件。"
     )
