@@ -185,6 +185,17 @@ VOUCHER_LOGIN_SPRAY_LIMIT = int(os.environ.get("VOUCHER_LOGIN_SPRAY_LIMIT", "10"
 VOUCHER_REQUIRE_TOTP_FOR_STAFF = env_bool("VOUCHER_REQUIRE_TOTP_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "北京市中小企业服务券平台"
 
+# Legal names of the platform's own bodies, refused for any other organisation (compared by
+# voucher.core.text.identifier_key); the names of the authority and the review bodies on the platform are
+# reserved as well.
+VOUCHER_RESERVED_ORGANISATION_NAMES = env_list(
+    "VOUCHER_RESERVED_ORGANISATION_NAMES",
+    "北京市经济和信息化局,市经济和信息化局,北京市经信局,市经信局,经济和信息化局",
+)
+# Optional registry check of a new legal name: a dotted path to ``check(uscc, name) -> bool | None``
+# (True approves, False refuses, None leaves the change to the Bureau). Empty: the Bureau decides.
+VOUCHER_NAME_REGISTRY_CHECK = os.environ.get("VOUCHER_NAME_REGISTRY_CHECK", "")
+
 # Rate limits for order submission (django-ratelimit, counted in the cache): per enterprise and per address.
 VOUCHER_ORDER_RATE_PER_ENTERPRISE = os.environ.get("VOUCHER_ORDER_RATE_PER_ENTERPRISE", "20/m")
 VOUCHER_ORDER_RATE_PER_IP = os.environ.get("VOUCHER_ORDER_RATE_PER_IP", "300/m")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from voucher.accounts.choices import Role
+from voucher.accounts.choices import NameChangeStatus, Role
 from voucher.core.models import TimeStampedModel
 
 
@@ -112,3 +112,46 @@ class ExternalIdentity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.provider}:{self.subject}"
+
+
+class NameChangeRequest(models.Model):
+    """A change of an authenticated organisation's legal name, waiting for re-verification.
+
+    Until the Bureau (or the configured registry check) approves it, the organisation keeps its old name.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="机构", on_delete=models.CASCADE, related_name="name_changes"
+    )
+    old_name = models.CharField("原名称", max_length=200)
+    new_name = models.CharField("申请变更为", max_length=200)
+    status = models.CharField(
+        "状态", max_length=10, choices=NameChangeStatus.choices, default=NameChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间")
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="核验人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("核验时间", null=True, blank=True)
+    reason = models.TextField("核验意见", blank=True)
+
+    class Meta:
+        verbose_name = "机构名称变更核验"
+        verbose_name_plural = "机构名称变更核验"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"], condition=models.Q(status="pending"), name="one_pending_name_change"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"

@@ -5,18 +5,23 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc as stdnum_uscc
 
-from voucher.accounts.choices import Role
-from voucher.accounts.models import Organisation, User
+from voucher.accounts.choices import NameChangeStatus, Role
+from voucher.accounts.models import NameChangeRequest, Organisation, User
+from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
+from voucher.core.text import clean_text, identifier_key
 from voucher.core.validators import validate_mainland_mobile
 
 ORGANISATION_EDITABLE = [
@@ -46,10 +51,145 @@ def _clean_uscc(value: str | None) -> str | None:
     return code
 
 
+def reserved_name_check(name: str, organisation: Organisation) -> None:
+    """Refuse, at the ``name`` field, a name of one of the platform's own bodies (the Bureau, the review
+    bodies) for any other organisation; compared by :func:`identifier_key`."""
+    if organisation.is_authority or organisation.is_review_body:
+        return
+    key = identifier_key(name)
+    reserved = {identifier_key(n) for n in settings.VOUCHER_RESERVED_ORGANISATION_NAMES}
+    bodies = Organisation.objects.filter(Q(is_authority=True) | Q(is_review_body=True))
+    if organisation.pk:
+        bodies = bodies.exclude(pk=organisation.pk)
+    reserved |= {identifier_key(n) for n in bodies.values_list("name", flat=True)}
+    if key in reserved:
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    f"“{name}”是本平台主管部门或评审机构的名称，不能用作其他单位的名称。",
+                    code="name_reserved",
+                )
+            }
+        )
+
+
+def name_locked(organisation: Organisation) -> bool:
+    """After authentication the legal name changes only through re-verification: an enterprise whose
+    credit code was verified, or a provider with a registered credit code."""
+    if organisation.is_authority or organisation.is_review_body:
+        return False
+    try:
+        verified = organisation.authentication.status == "verified"  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        verified = False
+    return verified or bool(organisation.is_provider and organisation.uscc)
+
+
+def _registry_verdict(organisation: Organisation, name: str) -> bool | None:
+    path = settings.VOUCHER_NAME_REGISTRY_CHECK
+    if not path:
+        return None
+    verdict: bool | None = import_string(path)(organisation.uscc, name)
+    return verdict
+
+
+def _name_change_request(*, actor: Any, organisation: Organisation, name: str) -> NameChangeRequest:
+    """Record a pending change of a locked legal name (the old name stays), ask the registry check if
+    one is configured, and tell the Bureau."""
+    if NameChangeRequest.objects.filter(organisation=organisation, status=NameChangeStatus.PENDING).exists():
+        raise ValidationError(
+            {
+                "name": ValidationError(
+                    "已有一项名称变更正在核验，请等待市经信局处理。", code="name_change_pending"
+                )
+            }
+        )
+    request = NameChangeRequest.objects.create(
+        organisation=organisation,
+        old_name=organisation.name,
+        new_name=name,
+        requested_by=actor if getattr(actor, "pk", None) else None,
+        requested_at=clock.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="organisation.name_change_requested",
+        obj=request,
+        after={"organisation_id": organisation.pk, "old_name": request.old_name, "new_name": name},
+    )
+    verdict = _registry_verdict(organisation, name)
+    if verdict is not None:
+        return organisation_name_change_decide(
+            actor=None, request=request, approve=verdict, reason="登记机关信息自动核验"
+        )
+    notify(
+        recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
+        kind="organisation.name_change_requested",
+        title=f"单位名称变更待核验：{request.old_name}"[:200],
+        body=f"申请将“{request.old_name}”变更为“{name}”，请核对营业执照后处理。",
+        url="/accounts/name-changes/",
+    )
+    return request
+
+
+@transaction.atomic
+def organisation_name_change_decide(
+    *, actor: Any, request: NameChangeRequest, approve: bool, reason: str = ""
+) -> NameChangeRequest:
+    """The Bureau (``actor``; ``None`` for the registry check) approves or refuses a pending name change;
+    approved, the organisation takes the new name. Audited; the organisation's users are told."""
+    from voucher.accounts.permissions import has_any_role
+
+    if actor is not None:
+        has_any_role(actor, Role.ADMIN).enforce()
+    locked = NameChangeRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != NameChangeStatus.PENDING:
+        raise ValidationError(ValidationError("该名称变更已处理。", code="already_decided"))
+    text = clean_text(reason).strip()
+    if not approve and not text and actor is not None:
+        raise ValidationError({"reason": ValidationError("请填写不予核准的原因。", code="required")})
+    organisation = Organisation.objects.select_for_update().get(pk=locked.organisation_id)
+    if approve:
+        reserved_name_check(locked.new_name, organisation)
+        before = snapshot(organisation, ["name"])
+        organisation.name = locked.new_name
+        organisation.full_clean()
+        organisation.save()
+        audit_record(
+            actor=actor,
+            action="organisation.renamed",
+            obj=organisation,
+            before=before,
+            after={"name": organisation.name},
+        )
+    locked.status = NameChangeStatus.APPROVED if approve else NameChangeStatus.REJECTED
+    locked.decided_by = actor if getattr(actor, "pk", None) else None
+    locked.decided_at = clock.now()
+    locked.reason = text[:1000]
+    locked.save()
+    audit_record(
+        actor=actor,
+        action=f"organisation.name_change_{locked.status}",
+        obj=locked,
+        before={"status": NameChangeStatus.PENDING},
+        after={"status": locked.status, "reason": locked.reason},
+    )
+    notify(
+        recipients=User.objects.filter(organisation=organisation, is_active=True),
+        kind="organisation.name_change_decided",
+        title=f"单位名称变更{locked.get_status_display()}"[:200],
+        body=f"“{locked.old_name}”变更为“{locked.new_name}”：{locked.get_status_display()}。{locked.reason}",
+        url="/accounts/organisation/",
+    )
+    return locked
+
+
 @transaction.atomic
 def organisation_create(*, actor: Any, name: str, uscc: str | None = None, **values: Any) -> Organisation:
-    """Register an organisation; ``values`` are the other :class:`Organisation` fields."""
-    organisation = Organisation(name=name.strip(), uscc=_clean_uscc(uscc), **values)
+    """Register an organisation; ``values`` are the other :class:`Organisation` fields. A reserved name
+    (the platform's own bodies) is refused."""
+    organisation = Organisation(name=clean_text(name).strip(), uscc=_clean_uscc(uscc), **values)
+    reserved_name_check(organisation.name, organisation)
     organisation.full_clean()
     organisation.save()
     audit_record(actor=actor, action="organisation.created", obj=organisation, after=snapshot(organisation))
@@ -58,7 +198,10 @@ def organisation_create(*, actor: Any, name: str, uscc: str | None = None, **val
 
 @transaction.atomic
 def organisation_update(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
-    """Change an organisation's profile; only profile fields, and only by its members or an admin."""
+    """Change an organisation's profile; only profile fields, and only by its members or an admin.
+
+    A reserved name is refused. After authentication (:func:`name_locked`) a new legal name does not take
+    effect: it becomes a pending :class:`NameChangeRequest` for re-verification and the old name stays."""
     from voucher.accounts.permissions import can_edit_organisation
 
     can_edit_organisation(actor, organisation).enforce()
@@ -67,6 +210,15 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
         raise ValidationError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(locked, ORGANISATION_EDITABLE)
+    if "name" in changes:
+        new_name = clean_text(changes.pop("name")).strip()
+        if new_name and new_name != locked.name:
+            reserved_name_check(new_name, locked)
+            if name_locked(locked):
+                _name_change_request(actor=actor, organisation=locked, name=new_name)
+                locked.refresh_from_db()
+            else:
+                changes["name"] = new_name
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.full_clean()

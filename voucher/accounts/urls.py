@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", views.second_factor_verify_view, name="otp_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organisation/", views.organisation_profile, name="organisation"),
+    path("name-changes/", views.name_changes, name="name_changes"),
     path("2fa/", views.second_factor_page, name="otp"),
     path("2fa/begin/", views.second_factor_begin_view, name="otp_begin"),
     path("2fa/confirm/", views.second_factor_confirm_view, name="otp_confirm"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from voucher.accounts.choices import Role
+from voucher.accounts.choices import NameChangeStatus, Role
 from voucher.accounts.forms import (
     LoginForm,
     OrganisationForm,
@@ -27,7 +27,7 @@ from voucher.accounts.forms import (
     SecondFactorCodeForm,
     SecondFactorResetForm,
 )
-from voucher.accounts.models import User
+from voucher.accounts.models import NameChangeRequest, User
 from voucher.accounts.permissions import (
     can_edit_organisation,
     can_manage_second_factor,
@@ -42,6 +42,7 @@ from voucher.accounts.selectors import (
     staff_with_second_factor_state,
 )
 from voucher.accounts.services import (
+    organisation_name_change_decide,
     organisation_update,
     second_factor_begin,
     second_factor_confirm,
@@ -254,6 +255,33 @@ def second_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse
 
 
 @login_required
+def name_changes(request: HttpRequest) -> HttpResponse:
+    """Admins: pending legal-name changes of authenticated organisations, approved or refused here."""
+    has_any_role(request.user, Role.ADMIN).enforce()
+    if request.method == "POST":
+        change = get_object_or_404(NameChangeRequest, pk=request.POST.get("request"))
+        try:
+            organisation_name_change_decide(
+                actor=request.user,
+                request=change,
+                approve=request.POST.get("decision") == "approve",
+                reason=request.POST.get("reason", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "名称变更已处理。")
+        return redirect("accounts:name_changes")
+    pending = NameChangeRequest.objects.filter(status=NameChangeStatus.PENDING).select_related(
+        "organisation", "requested_by"
+    )
+    recent = NameChangeRequest.objects.exclude(status=NameChangeStatus.PENDING).select_related(
+        "organisation"
+    )[:20]
+    return render(request, "accounts/name_changes.html", {"pending": pending, "recent": recent})
+
+
+@login_required
 def organisation_profile(request: HttpRequest) -> HttpResponse:
     """View and edit the user's own organisation (P1 "企业信息")."""
     organisation = request.user.organisation  # type: ignore[union-attr]
@@ -265,12 +293,16 @@ def organisation_profile(request: HttpRequest) -> HttpResponse:
         decision.enforce()
         if form.is_valid():
             try:
-                organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+                saved = organisation_update(
+                    actor=request.user, organisation=organisation, **form.cleaned_data
+                )
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 messages.success(request, "企业信息已保存。")
+                if saved.name != form.cleaned_data.get("name", saved.name):
+                    messages.info(request, "单位名称变更须经市经信局核验，核准前仍使用原名称。")
                 return redirect("accounts:organisation")
     return render(
         request,

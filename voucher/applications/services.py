@@ -40,7 +40,7 @@ from voucher.applications.models import (
 )
 from voucher.applications.rules import needs_qualification, qualification_options
 from voucher.applications.transitions import transition
-from voucher.applications.validation import Errors, form_problems, parse_form
+from voucher.applications.validation import Errors, form_problems, parse_form, product_name_taken
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
@@ -145,15 +145,7 @@ def _save_transactions(application: Application, values: dict[str, Any]) -> None
 
 
 def _name_taken(application: Application) -> Errors:
-    if application.product_name and (
-        Application.objects.filter(
-            organisation_id=application.organisation_id,
-            programme_id=application.programme_id,
-            product_name=application.product_name,
-        )
-        .exclude(pk=application.pk)
-        .exists()
-    ):
+    if product_name_taken(application):
         return {
             "product_name": [
                 f"本单位本年度已有名为“{application.product_name}”的申报产品，产品名称不能重复。"

@@ -25,6 +25,7 @@ from voucher.applications.choices import (
 from voucher.applications.models import Application
 from voucher.applications.rules import excluded_types, exclusive_lines, product_lines, requires_cac_filing
 from voucher.core.money import MoneyError, to_money
+from voucher.core.text import clean_text, identifier_key
 from voucher.core.validators import validate_mainland_mobile
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear
 
@@ -106,7 +107,23 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(str(value), multiline=True).strip()
+
+
+def product_name_taken(application: Application) -> bool:
+    """The provider already has an application of that year with the same product name, compared by
+    :func:`identifier_key` (case, full-width forms and invisible characters do not make a new name)."""
+    key = identifier_key(application.product_name)
+    if not key:
+        return False
+    names = (
+        Application.objects.filter(
+            organisation_id=application.organisation_id, programme_id=application.programme_id
+        )
+        .exclude(pk=application.pk)
+        .values_list("product_name", flat=True)
+    )
+    return any(identifier_key(name) == key for name in names)
 
 
 def _bool(value: Any) -> bool:
@@ -321,17 +338,11 @@ def form_problems(
         _add(errors, "product_name", "请填写服务产品名称。")
     elif "+" in a.product_name or "＋" in a.product_name:
         _add(errors, "product_name", "只能填写一个产品名称；组合产品须拆分为多张申请表。")
-    elif (
-        Application.objects.filter(
-            organisation=organisation, programme=programme, product_name=a.product_name
-        )
-        .exclude(pk=a.pk)
-        .exists()
-    ):
+    elif product_name_taken(a):
         _add(errors, "product_name", f"本单位本年度已有名为“{a.product_name}”的申报产品，产品名称不能重复。")
     if not a.provider_name:
         _add(errors, "provider_name", "请填写服务商名称。")
-    elif a.provider_name != organisation.name:
+    elif identifier_key(a.provider_name) != identifier_key(organisation.name):
         _add(errors, "provider_name", f"服务商名称须与营业执照一致：“{organisation.name}”。")
     if not a.summary:
         _add(errors, "summary", "请填写服务产品简介。")

@@ -10,6 +10,7 @@ from voucher.accounts.models import Organisation
 from voucher.claims.choices import CheckOutcome, ClaimAction, ClaimStatus, MaterialKind
 from voucher.contracts.models import Contract
 from voucher.core.models import MoneyField
+from voucher.core.text import identifier_key
 from voucher.core.uploads import opaque_upload_name
 from voucher.enterprises.models import CreditCheck
 from voucher.orders.models import Order
@@ -17,8 +18,9 @@ from voucher.programmes.models import ProgrammeYear
 
 
 def normalise_invoice_number(value: str) -> str:
-    """Invoice numbers compared without spaces, dashes or case (``No. 0123-45`` = ``no012345``)."""
-    return "".join(ch for ch in (value or "").upper() if ch.isalnum())
+    """Invoice numbers compared by their :func:`identifier_key` without spaces, dashes or case
+    (``No. 0123-45`` = ``no012345`` = ``ＮＯ０１２３４５``, and an invisible character changes nothing)."""
+    return "".join(ch for ch in identifier_key(value).upper() if ch.isalnum())
 
 
 def waiver_path(instance: Claim, filename: str) -> str:

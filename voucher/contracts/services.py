@@ -38,6 +38,7 @@ from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
 from voucher.core.notifications import notify
+from voucher.core.text import clean_text, identifier_key
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_adjust_commitment, quota_commit
 from voucher.orders.choices import OrderStatus
@@ -115,7 +116,7 @@ def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal
     """
     programme = order.programme
     errors = FieldErrors()
-    number = (terms.number or "").strip()
+    number = clean_text(terms.number).strip()
     if not number:
         errors.add("number", "required", "请填写合同编号。")
     elif len(number) > 60:
@@ -207,8 +208,14 @@ def _lock_account(order: Order) -> QuotaAccount:
 
 
 def _number_taken(provider_id: int, number: str, exclude: int | None = None) -> bool:
-    taken = Contract.objects.filter(provider_id=provider_id, number=number)
-    return taken.exclude(pk=exclude).exists() if exclude else taken.exists()
+    """The provider already has a contract with this number, compared by :func:`identifier_key`
+    (``RACE-1`` and ``race-1\u200b`` are the same number)."""
+    key = identifier_key(number)
+    contracts = Contract.objects.filter(provider_id=provider_id)
+    if exclude:
+        contracts = contracts.exclude(pk=exclude)
+    numbers = contracts.values_list("number", flat=True)
+    return any(identifier_key(n) == key for n in numbers.iterator())
 
 
 def contract_record(

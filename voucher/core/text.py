@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
+
+from django.db import models
 
 _INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc", "Zl", "Zp"})
 _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85\x0b\x0c]")
@@ -47,3 +50,28 @@ def identifier_key(value: str | None) -> str:
     """
     text = clean_text(unicodedata.normalize("NFKC", value or ""))
     return " ".join(text.split()).casefold()
+
+
+# Rows written once with a hash of their content are stored exactly as given.
+UNCLEANED_MODELS = frozenset({"core.auditevent"})
+
+
+def clean_model_text(sender: type[Any], instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """``pre_save`` receiver, the one place free text is cleaned on its way into the database: every
+    ``CharField`` (single line) and ``TextField`` (multi-line) of the platform's models goes through
+    :func:`clean_text`. File fields keep their storage names; choices and codes are unaffected (they
+    contain no such characters)."""
+    meta = instance._meta
+    if meta.label_lower in UNCLEANED_MODELS:
+        return
+    names = set(update_fields) if update_fields else None
+    for field in meta.concrete_fields:
+        if names is not None and field.name not in names and field.attname not in names:
+            continue
+        if isinstance(field, models.FileField) or not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and value:
+            cleaned = clean_text(value, multiline=isinstance(field, models.TextField))
+            if cleaned != value:
+                setattr(instance, field.attname, cleaned)

@@ -19,6 +19,8 @@ from django.conf import settings
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
+from voucher.core.text import identifier_key
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -89,7 +91,9 @@ class UsccInfo:
 
 
 def compact(value: str) -> str:
-    return stdnum_uscc.compact(value or "")
+    """The code without separators, upper-case, after :func:`identifier_key` (full-width and invisible
+    characters never make two spellings of one code differ)."""
+    return stdnum_uscc.compact(identifier_key(value))
 
 
 def check_char(first17: str) -> str:
