@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # Staff with a second factor finish the code step before any other page (voucher.accounts).
     "voucher.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions unused for longer than their idle timeout are logged out (voucher.accounts).
+    "voucher.accounts.middleware.IdleTimeoutMiddleware",
     # Page query strings with NUL never reach a database filter (voucher.core).
     "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,6 +185,10 @@ VOUCHER_LOGIN_SPRAY_LIMIT = int(os.environ.get("VOUCHER_LOGIN_SPRAY_LIMIT", "10"
 VOUCHER_REQUIRE_TOTP_FOR_STAFF = env_bool("VOUCHER_REQUIRE_TOTP_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "北京市中小企业服务券平台"
 
+# Idle timeout of a session: reviewers and the Bureau's staff (who approve payouts and sanctions) sooner.
+VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES = int(os.environ.get("VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES", "30"))
+VOUCHER_IDLE_TIMEOUT_MINUTES = int(os.environ.get("VOUCHER_IDLE_TIMEOUT_MINUTES", "120"))
+
 # Rate limits for order submission (django-ratelimit, counted in the cache): per enterprise and per address.
 VOUCHER_ORDER_RATE_PER_ENTERPRISE = os.environ.get("VOUCHER_ORDER_RATE_PER_ENTERPRISE", "20/m")
 VOUCHER_ORDER_RATE_PER_IP = os.environ.get("VOUCHER_ORDER_RATE_PER_IP", "300/m")
@@ -214,7 +220,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "frame-src": ["'self'", "blob:"],
-        "object-src": ["'self'"],
+        "object-src": ["'none'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -15,3 +15,5 @@ SECURE_HSTS_PRELOAD = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Reviewers and the Bureau's staff (who approve payouts and sanctions) must use a TOTP second factor.
+VOUCHER_REQUIRE_TOTP_FOR_STAFF = env_bool("VOUCHER_REQUIRE_TOTP_FOR_STAFF", True)  # noqa: F405
