@@ -24,3 +24,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 if "MEDIA_ROOT" not in os.environ:
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="voucher-test-media-"))  # noqa: F405
     atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Tests move the frozen clock by days within one login; the idle-timeout tests set the production values.
+VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES = VOUCHER_IDLE_TIMEOUT_MINUTES = 10 * 366 * 24 * 60

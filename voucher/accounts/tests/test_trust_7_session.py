@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 START = dt.datetime(2025, 6, 2, 9, 0, tzinfo=dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def production_timeouts(settings):
+    settings.VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES = 30
+    settings.VOUCHER_IDLE_TIMEOUT_MINUTES = 120
+
+
 def idle(client, minutes: int, path: str = "/workbench/"):
     """Use the session at START, then again after ``minutes`` without a request."""
     with frozen_at(START):
