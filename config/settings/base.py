@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # Staff with a second factor finish the code step before any other page (voucher.accounts).
     "voucher.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sessions unused for longer than their idle timeout are logged out (voucher.accounts).
+    "voucher.accounts.middleware.IdleTimeoutMiddleware",
     # Page query strings with NUL never reach a database filter (voucher.core).
     "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,6 +197,9 @@ VOUCHER_RESERVED_ORGANISATION_NAMES = env_list(
 # Optional registry check of a new legal name: a dotted path to ``check(uscc, name) -> bool | None``
 # (True approves, False refuses, None leaves the change to the Bureau). Empty: the Bureau decides.
 VOUCHER_NAME_REGISTRY_CHECK = os.environ.get("VOUCHER_NAME_REGISTRY_CHECK", "")
+# Idle timeout of a session: reviewers and the Bureau's staff (who approve payouts and sanctions) sooner.
+VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES = int(os.environ.get("VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES", "30"))
+VOUCHER_IDLE_TIMEOUT_MINUTES = int(os.environ.get("VOUCHER_IDLE_TIMEOUT_MINUTES", "120"))
 
 # Rate limits for order submission (django-ratelimit, counted in the cache): per enterprise and per address.
 VOUCHER_ORDER_RATE_PER_ENTERPRISE = os.environ.get("VOUCHER_ORDER_RATE_PER_ENTERPRISE", "20/m")
@@ -210,10 +215,13 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "voucher.core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            # Redis down or unreachable costs a request at most these seconds per cache call, never a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
-    # Sessions read from the shared cache (written through to the database): one query less per request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions read from the shared cache and written through to the database (one query less per request);
+    # with the cache down they are read from the database (voucher.core.sessions).
+    SESSION_ENGINE = "voucher.core.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Progress of running jobs, read by the web process while a worker writes it: one store every process
@@ -238,7 +246,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:"],
         "frame-src": ["'self'", "blob:"],
-        "object-src": ["'self'"],
+        "object-src": ["'none'"],
         "frame-ancestors": ["'self'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],

@@ -17,3 +17,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Production broker: RabbitMQ (durable queues, late acknowledgement; see the operations guide).
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+# Reviewers and the Bureau's staff (who approve payouts and sanctions) must use a TOTP second factor.
+VOUCHER_REQUIRE_TOTP_FOR_STAFF = env_bool("VOUCHER_REQUIRE_TOTP_FOR_STAFF", True)  # noqa: F405

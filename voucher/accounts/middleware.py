@@ -1,4 +1,6 @@
-"""The second-factor gate: staff who have a TOTP device finish the code step before anything else.
+"""Session gates: the second factor for staff, and the idle timeout for every session.
+
+The second-factor gate: staff who have a TOTP device finish the code step before anything else.
 
 Runs after :class:`django_otp.middleware.OTPMiddleware`. A reviewer or admin who has passed the
 password step but not the code step may reach only the login, logout and code pages (and their API
@@ -10,12 +12,17 @@ counterparts); pages redirect to the code page, the API answers 403 ``otp_requir
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+
+from voucher.core import clock
 
 # View names (``namespace:name``) an unverified user may still reach.
 VERIFY_OPEN = frozenset(
@@ -93,3 +100,51 @@ class SecondFactorMiddleware:
         if _is_api(view_name, request):
             return _refuse_api("otp_setup_required", OTP_SETUP_MESSAGE)
         return redirect("accounts:otp")
+
+
+IDLE_KEY = "last_seen"
+# The last-seen time is written back at most this often, so an active session is not saved on every request.
+IDLE_RESOLUTION_SECONDS = 60
+IDLE_MESSAGE = "长时间未操作，已自动退出登录，请重新登录。"
+
+
+def idle_timeout_seconds(user: Any) -> int:
+    """How long a session may stay unused: shorter for reviewers and the Bureau's staff."""
+    from voucher.accounts.selectors import is_second_factor_staff
+
+    minutes = (
+        settings.VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES
+        if is_second_factor_staff(user)
+        else settings.VOUCHER_IDLE_TIMEOUT_MINUTES
+    )
+    return int(minutes) * 60
+
+
+class IdleTimeoutMiddleware:
+    """Log a session out after it has been unused longer than its user's idle timeout.
+
+    Staff (reviewers, the Bureau's admins) time out after ``VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES``, everyone
+    else after ``VOUCHER_IDLE_TIMEOUT_MINUTES``. Pages then go to the login page, the API answers 401
+    ``session_expired``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        now = clock.now().timestamp()
+        last_seen = request.session.get(IDLE_KEY)
+        if isinstance(last_seen, int | float) and now - last_seen > idle_timeout_seconds(user):
+            logout(request)
+            if _is_api(_view_name(request), request):
+                return JsonResponse(
+                    {"code": "session_expired", "message": IDLE_MESSAGE, "fields": {}}, status=401
+                )
+            messages.info(request, IDLE_MESSAGE)
+            return redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.get_full_path()})}")
+        if not isinstance(last_seen, int | float) or now - last_seen >= IDLE_RESOLUTION_SECONDS:
+            request.session[IDLE_KEY] = int(now)
+        return self.get_response(request)

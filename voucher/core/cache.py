@@ -30,7 +30,7 @@ def shared_cache_enabled() -> bool:
     configured = getattr(settings, "VOUCHER_SHARED_CACHE", None)
     if configured is not None:
         return bool(configured)
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
     return not backend.endswith(UNSHARED_BACKENDS)
 
 
@@ -67,19 +67,16 @@ class RedisCache(DjangoRedisCache):
 
 
 def count_and_read(
-    counters: Sequence[tuple[str, int]], reads: Sequence[str], claims: Sequence[tuple[str, int]] = ()
-) -> tuple[list[int], dict[str, Any], list[bool]]:
-    """Add one to each ``(key, seconds)`` counter, read the ``reads`` keys and claim the ``claims`` keys,
-    in one round trip on Redis.
+    counters: Sequence[tuple[str, int]], reads: Sequence[str]
+) -> tuple[list[int], dict[str, Any]]:
+    """Add one to each ``(key, seconds)`` counter and read the ``reads`` keys, in one round trip on Redis.
 
-    A counter starts at 1 and expires ``seconds`` after its first hit. A claim stores its ``(key, seconds)``
-    only if the key is not there yet (``SET NX``). Returns the new counts in order, the values found
-    (missing keys are left out) and, per claim, whether this call made it (``False``: claimed before).
-    Other cache backends do the same with separate calls.
+    A counter starts at 1 and expires ``seconds`` after its first hit. Returns the new counts in order and
+    the values found (missing keys are left out). Other cache backends do the same with separate calls.
     """
     cache = caches["default"]
     if isinstance(cache, DjangoRedisCache):
-        return _redis_count_and_read(cache, counters, reads, claims)
+        return _redis_count_and_read(cache, counters, reads)
     counts = []
     for key, seconds in counters:
         cache.add(key, 0, seconds)
@@ -89,15 +86,12 @@ def count_and_read(
             cache.set(key, 1, seconds)
             counts.append(1)
     values = cache.get_many(list(reads)) if reads else {}
-    return counts, values, [bool(cache.add(key, 1, seconds)) for key, seconds in claims]
+    return counts, values
 
 
 def _redis_count_and_read(
-    backend: Any,
-    counters: Sequence[tuple[str, int]],
-    reads: Sequence[str],
-    claims: Sequence[tuple[str, int]],
-) -> tuple[list[int], dict[str, Any], list[bool]]:
+    backend: Any, counters: Sequence[tuple[str, int]], reads: Sequence[str]
+) -> tuple[list[int], dict[str, Any]]:
     client = backend._cache.get_client(write=True)
     serializer = backend._cache._serializer
     pipe = client.pipeline(transaction=False)
@@ -107,11 +101,8 @@ def _redis_count_and_read(
         pipe.incr(full)
     if reads:
         pipe.mget([backend.make_and_validate_key(key) for key in reads])
-    for key, seconds in claims:
-        pipe.set(backend.make_and_validate_key(key), 1, ex=seconds, nx=True)
     results = pipe.execute()
     counts = [int(n) for n in results[1 : 2 * len(counters) : 2]]
     found = results[2 * len(counters)] if reads else []
     values = {key: serializer.loads(raw) for key, raw in zip(reads, found, strict=True) if raw is not None}
-    claimed = [bool(done) for done in results[len(results) - len(claims) :]] if claims else []
-    return counts, values, claimed
+    return counts, values

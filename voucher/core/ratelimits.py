@@ -56,7 +56,7 @@ def enforce_objection_limits(request: Any, scope: str, notice_id: int) -> None:
         counter(f"objection:{scope}:notice", notice_id, settings.VOUCHER_OBJECTION_RATE_PER_NOTICE, now),
     ]
     try:
-        counts, _values, _claimed = count_and_read([key for key, _limit in limits], [])
+        counts, _values = count_and_read([key for key, _limit in limits], [])
     except Exception:
         logger.exception("objection rate limits not counted")
         return

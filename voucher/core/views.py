@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,6 +17,8 @@ from voucher.core.notifications import notification_mark_all_read, notification_
 from voucher.core.workbench import build_workbench
 from voucher.programmes.selectors import directions_with_rules, programme_current
 
+logger = logging.getLogger(__name__)
+
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown when a rate limit refuses a request (HTTP 429)."""
@@ -21,6 +27,30 @@ def rate_limited(request: HttpRequest, exception: Exception | None = None) -> Ht
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness probe for load balancers: answers without touching the database."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness probe: the database and the cache each answer; 503 naming the parts that do not.
+
+    For deployment checks and monitoring. The platform keeps working without the cache (sessions and
+    orders fall back to the database), so load balancers keep probing :func:`healthz`.
+    """
+    failing = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("readiness: database unavailable")
+        failing.append("database")
+    try:
+        caches["default"].get("readyz")
+    except Exception:
+        logger.exception("readiness: cache unavailable")
+        failing.append("cache")
+    if failing:
+        return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
     return JsonResponse({"status": "ok"})
 
 

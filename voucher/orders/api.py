@@ -70,7 +70,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 @router.post("/", response={201: OrderOut}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
-    seen = enforce_order_rate_limits(request, payload.product_id, payload.idempotency_key)
+    seen = enforce_order_rate_limits(request, payload.product_id)
     try:
         order = services.order_place(
             actor=request.user,

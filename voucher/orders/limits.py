@@ -1,11 +1,9 @@
 """Launch-day gate on order submission: rate limits per enterprise and per address, counted in the cache.
 
-The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`) and
-claims the submission's idempotency key for the enterprise. A key claimed for the first time cannot have
-an order yet (every order submission passes this gate first), so a submission for a product already
-known to be sold out is refused after this one cache call, without touching the database; a retry of a
-key seen before takes the database path and gets its earlier order back. The claim lasts
-``SUBMISSION_SECONDS``; the cache must not evict keys before they expire (operations guide).
+The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`), so a
+submission for a product already known to be sold out is refused after this one cache call and one
+indexed read of the enterprise's earlier submission with the same idempotency key (kept in the database,
+so a retry gets its order back even after the cache lost everything).
 """
 
 from __future__ import annotations
@@ -25,41 +23,30 @@ from voucher.orders.permissions import can_place_order
 
 logger = logging.getLogger(__name__)
 
-SUBMISSION_SECONDS = 7 * 86400
 
-
-def submission_key(enterprise_id: int, idempotency_key: str) -> str:
-    """The cache key that claims an enterprise's submission (the key as the order service keeps it)."""
-    return f"orders:submission:{enterprise_id}:{idempotency_key.strip()}"
-
-
-def enforce_order_rate_limits(
-    request: Any, product_id: int | None = None, idempotency_key: str = ""
-) -> soldout.Observation:
+def enforce_order_rate_limits(request: Any, product_id: int | None = None) -> soldout.Observation:
     """Count this submission and raise :class:`Ratelimited` (HTTP 429) beyond the configured rates.
 
     The caller must be allowed to order first (``PermissionDenied`` otherwise, before anything is
-    counted): a provider or an anonymous caller never uses up an enterprise's budget. Fixed windows: ``VOUCHER_ORDER_RATE_PER_ENTERPRISE`` per enterprise and ``VOUCHER_ORDER_RATE_PER_IP``
-    per client address (:func:`voucher.core.clientip.client_network`, behind the trusted proxies). With ``product_id`` the product's sold-out observation is read, and the submission's
-    ``idempotency_key`` claimed, in the same round trip; the observation is returned (for
-    :func:`voucher.orders.services.order_place`). Cache errors fail open.
+    counted): a provider or an anonymous caller never uses up an enterprise's budget. Fixed windows:
+    ``VOUCHER_ORDER_RATE_PER_ENTERPRISE`` per enterprise and ``VOUCHER_ORDER_RATE_PER_IP`` per client
+    address (:func:`voucher.core.clientip.client_network`, behind the trusted proxies). With
+    ``product_id`` the product's sold-out observation is read in the same round trip and returned (for
+    :func:`voucher.orders.services.order_place`). Cache errors fail open: without the cache the order takes
+    the database path.
     """
     can_place_order(request.user).enforce()
     now = time.time()
-    organisation_id = request.user.organisation_id
     limits = [
-        counter("orders:enterprise", organisation_id, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now),
+        counter(
+            "orders:enterprise", request.user.organisation_id, settings.VOUCHER_ORDER_RATE_PER_ENTERPRISE, now
+        ),
         counter("orders:ip", client_network(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None
     reads = soldout.keys(product) if product is not None else []
-    claims = (
-        [(submission_key(organisation_id, idempotency_key), SUBMISSION_SECONDS)]
-        if product is not None and idempotency_key.strip()
-        else []
-    )
     try:
-        counts, values, claimed = count_and_read([key for key, _limit in limits], reads, claims)
+        counts, values = count_and_read([key for key, _limit in limits], reads)
     except Exception:
         logger.exception("order rate limits not counted")
         return soldout.OFF
@@ -67,4 +54,4 @@ def enforce_order_rate_limits(
         raise Ratelimited()
     if product is None:
         return soldout.OFF
-    return soldout.observation_from(product, values, new_submission=bool(claimed and claimed[0]))
+    return soldout.observation_from(product, values)

@@ -213,9 +213,11 @@ def order_place(
     """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
 
     ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
-    first order instead of a second one. A product known to be sold out is refused from the shared cache
-    (:mod:`voucher.orders.soldout`; ``seen`` is that observation when the caller has already read it,
-    see :func:`voucher.orders.limits.enforce_order_rate_limits`) before the product is read; the
+    first order instead of a second one, from the database (also after the cache lost its data). A product
+    known to be sold out is refused from the shared cache (:mod:`voucher.orders.soldout`; ``seen`` is that
+    observation when the caller has already read it, see
+    :func:`voucher.orders.limits.enforce_order_rate_limits`) after one indexed read of an earlier submission
+    with the same key, before the product is read; the
     enterprise's facts and an earlier submission with the same key are read in one query, and the
     order-time credit check is reused within the day (:func:`order_credit_check`).
     Raises ``Product.DoesNotExist`` for an unknown product id.
@@ -239,7 +241,7 @@ def order_place(
     if seen is None:
         seen = soldout.observe(product_id)
     if seen.sold_out_name is not None:
-        existing = None if seen.new_submission else _submitted(enterprise_id, key)
+        existing = _submitted(enterprise_id, key)
         if existing is not None:
             return existing
         if errors:

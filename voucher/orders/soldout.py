@@ -47,9 +47,6 @@ class Observation:
     enabled: bool
     generation: str | None = None
     sold_out_name: str | None = None
-    # The submission's idempotency key was seen for the first time (see voucher.orders.limits): no order
-    # can exist for it yet, so a sold-out refusal needs no database read at all.
-    new_submission: bool = False
 
 
 OFF = Observation(enabled=False)
@@ -60,9 +57,7 @@ def keys(product_id: int) -> list[str]:
     return [_flag_key(product_id), _generation_key(product_id)]
 
 
-def observation_from(
-    product_id: int, values: dict[str, object], *, new_submission: bool = False
-) -> Observation:
+def observation_from(product_id: int, values: dict[str, object]) -> Observation:
     """The observation made of the values read for :func:`keys` (missing keys left out)."""
     generation = values.get(_generation_key(product_id))
     flag = values.get(_flag_key(product_id))
@@ -71,7 +66,6 @@ def observation_from(
         enabled=True,
         generation=generation if isinstance(generation, str) else None,
         sold_out_name=name,
-        new_submission=new_submission,
     )
 
 

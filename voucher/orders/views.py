@@ -52,11 +52,7 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
         services.order_prerequisites(enterprise=enterprise, product=product, today=clock.today())
     except ValidationError as exc:
         refusal = "；".join(exc.messages)
-    seen = (
-        enforce_order_rate_limits(request, product.pk, request.POST.get("idempotency_key", ""))
-        if request.method == "POST"
-        else None
-    )
+    seen = enforce_order_rate_limits(request, product.pk) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
             order = services.order_place(actor=user, product=product, seen=seen, **form.cleaned_data)

@@ -40,24 +40,12 @@ def test_counters_count_from_one_and_reads_see_stored_values(cache_backend):
     first, second = f"c1-{uuid.uuid4().hex}", f"c2-{uuid.uuid4().hex}"
     cache_backend.set("flag", {"name": "产品", "generation": "g1"})
     cache_backend.set("generation", "g1")
-    counts, values, claimed = count_and_read([(first, 60), (second, 60)], ["flag", "generation", "missing"])
-    assert counts == [1, 1] and claimed == []
+    counts, values = count_and_read([(first, 60), (second, 60)], ["flag", "generation", "missing"])
+    assert counts == [1, 1]
     assert values == {"flag": {"name": "产品", "generation": "g1"}, "generation": "g1"}
-    counts, _, _ = count_and_read([(first, 60)], [])
+    counts, _ = count_and_read([(first, 60)], [])
     assert counts == [2]
     assert cache_backend.get(first) == 2  # the counter is an ordinary cache value
-
-
-def test_a_claim_is_made_once_until_it_expires(cache_backend):
-    claim, other = f"k1-{uuid.uuid4().hex}", f"k2-{uuid.uuid4().hex}"
-    cache_backend.set("flag", "on")
-    counts, values, claimed = count_and_read([(f"c-{claim}", 60)], ["flag"], [(claim, 60), (other, 60)])
-    assert (counts, values, claimed) == ([1], {"flag": "on"}, [True, True])
-    _, _, claimed = count_and_read([], [], [(claim, 60)])
-    assert claimed == [False]
-    cache_backend.delete(claim)
-    _, _, claimed = count_and_read([], ["flag"], [(claim, 60), (other, 60)])
-    assert claimed == [True, False]
 
 
 @needs_redis
