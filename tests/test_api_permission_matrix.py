@@ -226,7 +226,7 @@ MATRIX: dict[str, Row] = {
     ),
     "POST /api/v1/enterprises/me/classify": Row(
         only("enterprise", "enterprise_other"),
-        body={"industry_code": "I65", "employees": 40, "revenue_wan": "2000", "assets_wan": "1500"},
+        body={"industry_code": "I6513", "employees": 40, "revenue_wan": "2000", "assets_wan": "1500"},
     ),
     "GET /api/v1/enterprises/me/classifications": Row(only("enterprise", "enterprise_other")),
     "GET /api/v1/enterprises/me/quota": Row(only("enterprise", "enterprise_other")),

@@ -51,7 +51,7 @@ def test_enterprise_year_from_sign_up_to_a_rated_order(live_server, phone, deskt
         ent, base, name=NAME, uscc=USCC, username="xinya", password=PASSWORD, shots=True
     )
     assert "企业认证已通过" in ent.locator("main").inner_text()
-    classify(ent, industry="I65", employees=35, revenue_wan=1200, assets_wan=800)
+    classify(ent, industry="I6513", employees=35, revenue_wan=1200, assets_wan=800)
     assert_labelled_and_fits(ent)
     screenshot(ent, "enterprise-classify-phone")
     ent.get_by_role("button", name="提交划型").click()

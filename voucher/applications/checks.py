@@ -14,7 +14,12 @@ from typing import Any
 
 from voucher.applications.choices import IP_SALES_FLAGS, CheckOutcome, MaterialKind
 from voucher.applications.models import Application, Material, ProviderDossier
-from voucher.applications.rules import applicable_requirements, exclusive_lines, product_lines
+from voucher.applications.rules import (
+    applicable_requirements,
+    exclusive_lines,
+    product_lines,
+    software_categories,
+)
 from voucher.core.money import round_money, wan_to_yuan
 from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import Requirement
@@ -178,6 +183,41 @@ def check_price(application: Application, today: dt.date) -> CheckResult:
     )
 
 
+def _software_category_check(requirement: Requirement, application: Application) -> CheckResult:
+    """K2b: the declared category (refused at save when excluded) and a screen of the name, summary and
+    category note for the excluded tool kinds — a hit is for the reviewer to judge, shown as a flag."""
+    code, title = requirement.code, requirement.title
+    cats = software_categories(requirement.direction, requirement.subtype)
+    assert cats is not None
+    declared = cats.code_of(application.software_type)
+    label = cats.name(declared) if declared else "未选择"
+    if declared == cats.other and application.software_type_note:
+        label = f"{label}：{application.software_type_note}"
+    hits = cats.screen(
+        {
+            "产品名称": application.product_name,
+            "产品简介": application.summary,
+            "类别说明": application.software_type_note,
+        }
+    )
+    evidence: dict[str, Any] = {"软件类别": label, "指南除外": "、".join(cats.excluded.values())}
+    if hits:
+        evidence["筛查命中"] = hits
+    if not declared:
+        return CheckResult(code, title, UNKNOWN, "未选择软件类别。", evidence)
+    if declared in cats.excluded:
+        return CheckResult(code, title, FAIL, f"软件类别“{label}”属于指南除外的工具类软件。", evidence)
+    if hits:
+        return CheckResult(
+            code,
+            title,
+            UNKNOWN,
+            f"风险提示：{'；'.join(hits)}。请核实产品是否仅为指南除外的工具类软件。",
+            evidence,
+        )
+    return CheckResult(code, title, PASS, f"软件类别“{label}”，名称和简介未见指南除外的工具类型。", evidence)
+
+
 def check_requirement(
     requirement: Requirement,
     application: Application,
@@ -222,14 +262,7 @@ def check_requirement(
             code, title, PASS, f"具备{'、'.join(options[c] for c in held)}，已上传证明。", evidence
         )
     if kind == RequirementKind.EXCLUDED_PRODUCT_TYPES:
-        types = [str(t) for t in params.get("types", [])]
-        declared = application.software_type
-        evidence = {"申报产品类型": declared or "未填写", "不支持的类型": "、".join(types)}
-        if not declared:
-            return CheckResult(code, title, UNKNOWN, "未填写产品类型。", evidence)
-        if declared in types:
-            return CheckResult(code, title, FAIL, f"产品类型“{declared}”属于不支持的工具类软件。", evidence)
-        return CheckResult(code, title, PASS, f"产品类型“{declared}”不属于排除类型。", evidence)
+        return _software_category_check(requirement, application)
     if kind == RequirementKind.EXCLUSIVE_PRODUCT_LINES:
         codes = exclusive_lines(application.direction)  # type: ignore[arg-type]
         names = dict(product_lines(application.direction))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from django import forms
 from voucher.applications.choices import PRODUCT_KINDS, PROVIDER_KINDS, MaterialKind
 from voucher.applications.excel import _amount_text
 from voucher.applications.models import Application, ProviderDossier
-from voucher.applications.rules import product_lines, qualification_options
+from voucher.applications.rules import product_lines, qualification_options, software_category_choices
 from voucher.applications.validation import FORM_FIELDS
 from voucher.core.forms import PlatformForm
 from voucher.programmes.models import Direction, ProgrammeYear
@@ -66,7 +66,13 @@ class ApplicationForm(PlatformForm):
             required=False,
             choices=[("", "—")] + [(code, "；".join(names)) for code, names in lines.items()],
         )
-        f["software_type"] = _text("产品类型（仅数字化转型通用软件）", "如ERP、MES、CAD、CRM、三维仿真等")
+        f["software_type"] = forms.ChoiceField(
+            label="软件类别（仅数字化转型通用软件）",
+            required=False,
+            choices=[("", "—"), *software_category_choices(programme)],
+            help_text="从列表中选择；标“指南除外”的工具类软件不予支持",
+        )
+        f["software_type_note"] = _text("软件类别说明", "软件类别选“其他”时填写")
         f["product_name"] = _text(
             "服务产品名称", "公示后不可修改；与上架、宣传、销售及合同名称完全一致；组合产品须拆分"
         )
@@ -123,6 +129,7 @@ def application_initial(application: Application) -> dict[str, Any]:
         "subtype": a.subtype.code if a.subtype else "",
         "product_line": a.product_line,
         "software_type": a.software_type,
+        "software_type_note": a.software_type_note,
         "product_name": a.product_name,
         "provider_name": a.provider_name,
         "summary": a.summary,

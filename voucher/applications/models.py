@@ -98,7 +98,13 @@ class Application(TimeStampedModel):
         related_name="+",
     )
     product_line = models.CharField("产品线", max_length=40, blank=True)
-    software_type = models.CharField("产品类型（数字化转型通用软件）", max_length=60, blank=True)
+    software_type = models.CharField(
+        "软件类别（数字化转型通用软件）",
+        max_length=60,
+        blank=True,
+        help_text="年度政策 K2b 受控列表中的类别代码",
+    )
+    software_type_note = models.CharField("软件类别说明（其他）", max_length=200, blank=True)
     product_name = models.CharField("服务产品名称", max_length=200, blank=True)
     name_locked_at = models.DateTimeField("名称锁定时间（公示后）", null=True, blank=True)
     provider_name = models.CharField("服务商名称", max_length=200, blank=True)

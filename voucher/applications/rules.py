@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
 from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear, Requirement
 
@@ -50,13 +54,87 @@ def qualification_options(programme: ProgrammeYear) -> list[tuple[str, str]]:
     return list(options.items())
 
 
-def excluded_types(direction: Direction, subtype: DirectionSubtype | None) -> list[str]:
-    """Product types the guide excludes for this direction/sub-type (K2b)."""
-    types: list[str] = []
+@dataclass(frozen=True)
+class SoftwareCategories:
+    """K2b as data: the software categories a provider picks from, those the guide excludes (with their
+    screening words and the guide's reason), and the code of "其他" that needs a description."""
+
+    allowed: dict[str, str]
+    excluded: dict[str, str]
+    keywords: dict[str, list[str]]
+    reason: str
+    other: str
+
+    def name(self, code: str) -> str:
+        return self.allowed.get(code) or self.excluded.get(code) or code
+
+    def code_of(self, value: str) -> str:
+        """The category code for a stored value: its code, or its name as typed in the Excel form."""
+        value = (value or "").strip()
+        for table in (self.allowed, self.excluded):
+            for code, name in table.items():
+                if value in (code, name):
+                    return code
+        return value
+
+    def screen(self, texts: Mapping[str, str]) -> list[str]:
+        """Each excluded kind whose words occur in one of ``texts`` (label → text), as a sentence."""
+        hits = []
+        for code, words in self.keywords.items():
+            for label, text in texts.items():
+                found = [w for w in words if w and w in (text or "")]
+                if found:
+                    hits.append(f"{label}含“{'、'.join(found)}”（{self.excluded.get(code, code)}）")
+        return hits
+
+
+def _pairs(items: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        if isinstance(item, dict) and item.get("code"):
+            out[str(item["code"])] = str(item.get("name") or item["code"])
+        elif isinstance(item, str) and item:
+            out[item] = item
+    return out
+
+
+def software_categories(direction: Direction, subtype: DirectionSubtype | None) -> SoftwareCategories | None:
+    """The controlled software-category list of this direction/sub-type (K2b), or ``None`` when it has none.
+    The lists live in the year's Requirement params: ``categories``, ``excluded`` (each ``{code, name,
+    keywords}``), ``other`` and ``reason``."""
     for requirement in applicable_requirements(direction, subtype, ""):
-        if requirement.kind == RequirementKind.EXCLUDED_PRODUCT_TYPES:
-            types.extend(str(t) for t in (requirement.params or {}).get("types", []))
-    return types
+        if requirement.kind != RequirementKind.EXCLUDED_PRODUCT_TYPES:
+            continue
+        params = requirement.params or {}
+        excluded_items = params.get("excluded") or params.get("types") or []
+        return SoftwareCategories(
+            allowed=_pairs(params.get("categories")),
+            excluded=_pairs(excluded_items),
+            keywords={
+                str(i["code"]): [str(w) for w in i.get("keywords", [])]
+                for i in excluded_items
+                if isinstance(i, dict) and i.get("code")
+            },
+            reason=str(params.get("reason") or requirement.description),
+            other=str(params.get("other") or ""),
+        )
+    return None
+
+
+def software_category_choices(programme: ProgrammeYear) -> list[tuple[str, str]]:
+    """Every category of the year's K2b lists for the form's select; excluded kinds are listed (and
+    refused when chosen, with the guide's reason) so that a provider finds its product's kind."""
+    choices: dict[str, str] = {}
+    requirements = Requirement.objects.filter(
+        direction__programme=programme, kind=RequirementKind.EXCLUDED_PRODUCT_TYPES
+    ).select_related("direction", "subtype")
+    for requirement in requirements:
+        cats = software_categories(requirement.direction, requirement.subtype)
+        if cats is None:
+            continue
+        choices.update(cats.allowed)
+        choices.update({code: f"{name}（指南除外）" for code, name in cats.excluded.items()})
+    return list(choices.items())
 
 
 def exclusive_lines(direction: Direction) -> list[str]:

@@ -53,6 +53,7 @@ FORM_SNAPSHOT = [
     "subtype_id",
     "product_line",
     "software_type",
+    "software_type_note",
     "product_name",
     "provider_name",
     "summary",

@@ -23,7 +23,13 @@ from voucher.applications.choices import (
     ApplicationStatus,
 )
 from voucher.applications.models import Application
-from voucher.applications.rules import excluded_types, exclusive_lines, product_lines, requires_cac_filing
+from voucher.applications.rules import (
+    SoftwareCategories,
+    exclusive_lines,
+    product_lines,
+    requires_cac_filing,
+    software_categories,
+)
 from voucher.core.money import MoneyError, to_money
 from voucher.core.text import clean_text, identifier_key
 from voucher.core.validators import validate_mainland_mobile
@@ -34,6 +40,7 @@ Errors = dict[str, list[str]]
 TEXT_FIELDS = {
     "product_line": 40,
     "software_type": 60,
+    "software_type_note": 200,
     "product_name": 200,
     "provider_name": 200,
     "summary": 5000,
@@ -51,6 +58,7 @@ FORM_FIELDS = [
     "subtype",
     "product_line",
     "software_type",
+    "software_type_note",
     "product_name",
     "provider_name",
     "summary",
@@ -74,7 +82,8 @@ LABELS = {
     "direction": "服务产品所属类别",
     "subtype": "数智转型系统子类",
     "product_line": "产品线",
-    "software_type": "产品类型",
+    "software_type": "软件类别",
+    "software_type_note": "软件类别说明",
     "product_name": "服务产品名称",
     "provider_name": "服务商名称",
     "summary": "服务产品简介",
@@ -294,6 +303,21 @@ def parse_form(raw: Mapping[str, Any], *, programme: ProgrammeYear) -> tuple[dic
     return values, errors
 
 
+def _software_category_problems(errors: Errors, cats: SoftwareCategories | None, a: Application) -> None:
+    """K2b: the category is one of the year's list; an excluded tool type is refused with the guide's reason."""
+    if cats is None:
+        return
+    code = cats.code_of(a.software_type)
+    if not code:
+        _add(errors, "software_type", "请从列表中选择产品的软件类别（如ERP、MES、CAD等）。")
+    elif code in cats.excluded:
+        _add(errors, "software_type", f"“{cats.excluded[code]}”不在支持范围：{cats.reason}")
+    elif code not in cats.allowed:
+        _add(errors, "software_type", "请从列表中选择产品的软件类别；列表外的类别请选“其他”并填写说明。")
+    elif code == cats.other and not a.software_type_note:
+        _add(errors, "software_type_note", "选择“其他”时请填写产品的软件类别说明。")
+
+
 def form_problems(
     application: Application, *, organisation: Organisation, programme: ProgrammeYear
 ) -> Errors:
@@ -310,9 +334,7 @@ def form_problems(
         lines = product_lines(direction)
         if lines and a.product_line not in dict(lines):
             _add(errors, "product_line", f"请选择产品线：{'、'.join(n for _, n in lines)}。")
-        excluded = excluded_types(direction, a.subtype)
-        if excluded and not a.software_type:
-            _add(errors, "software_type", "请填写产品类型（如ERP、MES、CAD等）。")
+        _software_category_problems(errors, software_categories(direction, a.subtype), a)
         exclusive = exclusive_lines(direction)
         if a.product_line and a.product_line in exclusive:
             clash = (

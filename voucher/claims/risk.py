@@ -18,6 +18,7 @@ from voucher.claims.models import Claim
 from voucher.contracts.models import Contract
 from voucher.core import clock
 from voucher.core.money import format_cny, share
+from voucher.enterprises.selectors import redeclaration_warnings
 
 REPEAT_PAIR_CONTRACTS = 3
 SPLIT_WINDOW_DAYS = 30
@@ -99,6 +100,9 @@ def risk_flags(claim: Claim) -> list[Flag]:
                 f"本年度该企业与该服务商已有 {count} 份合同。",
             )
         )
+    redeclared = redeclaration_warnings(organisation_id=claim.enterprise_id, programme_id=claim.programme_id)
+    if redeclared:
+        flags.append(Flag("size_redeclared", "企业年度内变更划型结果", "；".join(redeclared) + "。"))
     shared = _shared_contacts(claim)
     if shared:
         flags.append(Flag("shared_contact", "企业与服务商信息相同", "；".join(shared) + "。"))

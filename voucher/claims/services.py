@@ -46,7 +46,7 @@ from voucher.claims.transitions import transition
 from voucher.contracts.choices import ContractStatus
 from voucher.contracts.models import Contract
 from voucher.contracts.services import contract_lock_for_claim
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
@@ -642,7 +642,7 @@ def _overdue_contracts(today: dt.date) -> QuerySet[Contract]:
 
     overdue = Q(pk__in=[])
     for programme in ProgrammeYear.objects.all():
-        cutoff = today - dt.timedelta(weeks=programme.claim_weeks_after_use)
+        cutoff = periods.earliest_event(today, weeks=programme.claim_weeks_after_use)
         in_year = Q(programme=programme)
         if programme.claim_final_date < today:
             overdue |= in_year

@@ -16,19 +16,12 @@ Every amount is rounded down to the fen by :mod:`voucher.core.money` (the progra
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from voucher.core.money import ZERO, prorate, share
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months, clamped to the last day of the target month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+from voucher.core.periods import add_months
 
 
 def whole_months(start: dt.date, end: dt.date) -> int | None:

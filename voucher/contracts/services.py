@@ -33,7 +33,7 @@ from voucher.contracts.permissions import (
 )
 from voucher.contracts.rules import DeductionLimit, deduction_limit
 from voucher.contracts.transitions import transition
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import MoneyError, format_cny, to_money
@@ -523,7 +523,9 @@ def rating_create(*, actor: Any, contract: Contract, scores: dict[str, Any], com
             comment=comment.strip(),
             rated_at=now,
             rated_by=actor,
-            editable_until=now + dt.timedelta(days=locked.programme.rating_edit_days),
+            editable_until=clock.end_of_day(
+                periods.last_day(clock.local(now).date(), days=locked.programme.rating_edit_days)
+            ),
             **clean,
         )
         _refresh_product_rating(locked.product_id)

@@ -11,6 +11,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from voucher.core import clock
 from voucher.core.audit_hash import content_hash_of
@@ -31,6 +32,8 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

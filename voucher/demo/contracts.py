@@ -19,8 +19,9 @@ from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.contracts import services
 from voucher.contracts.models import Contract
-from voucher.contracts.rules import add_months, deduction_limit
+from voucher.contracts.rules import deduction_limit
 from voucher.core import clock
+from voucher.core.periods import add_months
 from voucher.enterprises.models import QuotaAccount
 from voucher.orders import services as order_services
 from voucher.orders.choices import HOLDING_STATUSES, OrderStatus

@@ -31,18 +31,18 @@ DEMO_FIGURES: list[dict[str, Any]] = [
         "revenue_wan": Decimal("3800"),
         "assets_wan": Decimal("2600"),
     },
-    # 软件和信息技术服务业 (I65): small.
+    # 应用软件开发 (I6513, under 软件和信息技术服务业): small.
     {
         "username": "ent_soft",
-        "industry_code": "I65",
+        "industry_code": "I6513",
         "employees": 28,
         "revenue_wan": Decimal("1200"),
         "assets_wan": Decimal("900"),
     },
-    # 通用设备制造业 (C34): medium.
+    # 金属切削机床制造 (C3421, under 通用设备制造业): medium.
     {
         "username": "ent_mfg",
-        "industry_code": "C34",
+        "industry_code": "C3421",
         "employees": 320,
         "revenue_wan": Decimal("26000"),
         "assets_wan": Decimal("18000"),

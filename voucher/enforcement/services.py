@@ -40,7 +40,7 @@ from voucher.catalogue.services import product_suspend
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.contracts.models import Contract
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.errors import FieldErrors, positive_money
 from voucher.core.money import format_cny
@@ -106,18 +106,10 @@ def _admins() -> QuerySet[User]:
 # --- sanctions (M5, E7) ------------------------------------------------------------------------------
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar date ``years`` later; 29 February becomes 28 February in a common year
-    (the month-end rule for periods counted in years)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
 def sanction_period(decided_on: dt.date, years: int) -> tuple[dt.date, dt.date]:
-    """The ban: from the decision date to the day before the same date ``years`` later, inclusive."""
-    return decided_on, add_years(decided_on, years) - dt.timedelta(days=1)
+    """The ban ("3年内"): in force from the decision date; its ``years`` are counted from the next day and
+    end on the same date ``years`` later (民法典 Art. 201–202, :func:`voucher.core.periods.last_day`)."""
+    return decided_on, periods.last_day(decided_on, years=years)
 
 
 def claims_in_scope(

@@ -375,8 +375,9 @@ def my_pledge(request: HttpRequest, order: str = "") -> HttpResponse:
 @router.get(
     "/industries", response=list[IndustryOut], summary="国民经济行业分类检索（GB/T 4754-2017）", auth=None
 )
-def industries(request: HttpRequest, q: str = "", limit: int = 50) -> Any:
-    return list(industry_search(q, limit=max(1, min(limit, 300))).select_related("parent"))
+def industries(request: HttpRequest, q: str = "", limit: int = 50, level: str = "") -> Any:
+    """Codes matching ``q``; ``level=class`` keeps the 小类 an enterprise declares."""
+    return list(industry_search(q, limit=max(1, min(limit, 300)), level=level).select_related("parent"))
 
 
 @router.get(

@@ -60,3 +60,11 @@ class RefusalCode(models.TextChoices):
     LARGE = "large_enterprise", "大型企业"
     CREDIT = "credit", "信用核查未通过"
     CREDIT_UNKNOWN = "credit_unknown", "信用核查无法确认"
+
+
+class RedeclarationStatus(models.TextChoices):
+    """A re-declaration that changes the outcome, where the year requires supporting statements."""
+
+    PENDING = "pending", "待市经信局确认"
+    CONFIRMED = "confirmed", "已确认生效"
+    REJECTED = "rejected", "未予确认"

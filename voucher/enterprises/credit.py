@@ -8,7 +8,6 @@ A production registry client implements :class:`CreditChecker` and is configured
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -18,7 +17,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 
 from voucher.accounts.models import Organisation
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
 from voucher.enterprises.choices import CreditContext, CreditListKind, CreditOutcome
@@ -46,13 +45,6 @@ class CreditChecker(Protocol):
     def check(self, organisation: Organisation, *, lookback_years: int) -> CreditResult: ...
 
 
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
-
-
 class ListCreditChecker:
     """The default: the admin-maintained credit list (信用中国（北京） and court list extracts)."""
 
@@ -61,7 +53,7 @@ class ListCreditChecker:
     def check(self, organisation: Organisation, *, lookback_years: int) -> CreditResult:
         if not organisation.uscc:
             return CreditResult(CreditOutcome.UNKNOWN, "该单位未登记统一社会信用代码，无法核查信用。")
-        since = _years_before(clock.today(), lookback_years)
+        since = periods.earliest_event(clock.today(), years=lookback_years)
         entries = CreditListEntry.objects.filter(uscc=organisation.uscc, active=True)
         hits = [
             e

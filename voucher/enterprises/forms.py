@@ -50,7 +50,7 @@ class ClassifyForm(PlatformForm):
     industry_code = forms.CharField(
         label="主营业务行业代码（GB/T 4754-2017）",
         max_length=60,
-        help_text="输入代码或名称搜索，如 C1391、软件；主营业务指占比超过 50% 的业务",
+        help_text="选择小类（四位代码）：输入代码或名称搜索，如 6511、软件、葡萄酒；主营业务指占比超过 50% 的业务",
         widget=forms.TextInput(attrs={"list": "industry-codes", "autocomplete": "off"}),
     )
     employees = forms.IntegerField(label="上年度从业人员（人）", min_value=0)
@@ -60,6 +60,11 @@ class ClassifyForm(PlatformForm):
     assets_wan = forms.DecimalField(
         label="上年末资产总额（万元）", min_value=0, max_digits=14, decimal_places=2
     )
+    evidence = forms.FileField(
+        label="证明材料（PDF 或图片）",
+        required=False,
+        help_text="本年度已划型、此次申报改变划型结果且年度政策要求确认时必填，如上年度财务报表",
+    )
     confirm = forms.BooleanField(
         label="我承诺以上数据真实、准确，与报送统计、税务部门的数据一致",
         error_messages={"required": "请确认数据真实准确。"},
@@ -68,6 +73,12 @@ class ClassifyForm(PlatformForm):
     def clean_industry_code(self) -> str:
         value: str = self.cleaned_data["industry_code"]
         return value.split(" ")[0].strip().upper()
+
+
+class ClassificationReviewForm(PlatformForm):
+    note = forms.CharField(
+        label="确认意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CreditEntryForm(PlatformForm):

@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from voucher.accounts.models import Organisation
 from voucher.core.models import MoneyField
+from voucher.core.uploads import opaque_upload_name
 from voucher.enterprises.choices import (
     AuthStatus,
     CreditContext,
@@ -15,6 +16,7 @@ from voucher.enterprises.choices import (
     CreditOutcome,
     ImportStatus,
     LedgerKind,
+    RedeclarationStatus,
     RefusalCode,
     SizeClass,
 )
@@ -22,7 +24,7 @@ from voucher.programmes.models import ProgrammeYear
 
 
 class IndustryCode(models.Model):
-    """One entry of GB/T 4754-2017 (门类, 大类, 中类 or 小类), loaded from ``gbt4754_selected.csv``.
+    """One entry of GB/T 4754-2017 (门类, 大类, 中类 or 小类), loaded from ``gbt4754_2017_full.csv``.
 
     ``code`` always carries the section letter (``C1515``), so "is under" is a prefix test.
     """
@@ -34,7 +36,7 @@ class IndustryCode(models.Model):
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     section = models.CharField("门类", max_length=1)
-    note = models.CharField("说明", max_length=200, blank=True)
+    note = models.TextField("说明", blank=True)
 
     class Meta:
         verbose_name = "国民经济行业分类"
@@ -208,8 +210,18 @@ class CreditCheck(models.Model):
         return f"{self.organisation} {self.get_context_display()} {self.get_outcome_display()}"
 
 
+def redeclaration_evidence_path(instance: SizeClassification, filename: str) -> str:
+    """Stored under an opaque name; the original name stays on the row."""
+    return opaque_upload_name(f"classifications/{instance.organisation_id}", filename)
+
+
 class SizeClassification(models.Model):
-    """One size classification (企业划型认证, E3): inputs, standard, result, eligibility. Older rows are history."""
+    """One size classification (企业划型认证, E3): inputs, standard, result, eligibility. Older rows are history.
+
+    A re-declaration in the same programme year that changes the outcome (size or eligibility) is marked
+    ``changes_outcome`` and keeps a link to the declaration it replaces. When the year requires supporting
+    statements (``redeclaration_needs_evidence``), it waits, not current, until the Bureau confirms it.
+    """
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="企业", on_delete=models.CASCADE, related_name="size_classifications"
@@ -244,6 +256,30 @@ class SizeClassification(models.Model):
         related_name="+",
     )
     is_current = models.BooleanField("当前有效", default=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="本年度上一次划型",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changes_outcome = models.BooleanField("年度内变更划型结果", default=False)
+    review_status = models.CharField(
+        "变更确认", max_length=10, choices=RedeclarationStatus.choices, blank=True, default=""
+    )
+    evidence = models.FileField("证明材料", upload_to=redeclaration_evidence_path, max_length=300, blank=True)
+    evidence_name = models.CharField("证明材料文件名", max_length=255, blank=True)
+    reviewed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_note = models.CharField("确认意见", max_length=500, blank=True)
     classified_at = models.DateTimeField("划型时间")
     classified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -55,6 +55,15 @@ def can_manage_credit_list(user: Any) -> Decision:
     return deny("信用名单仅限市经信局管理员维护。")
 
 
+def can_review_classification(user: Any) -> Decision:
+    """Confirming a size re-declaration that waits for its supporting statement is the Bureau's."""
+    if _anonymous(user):
+        return deny("请先登录。", "not_authenticated")
+    if user.has_role(Role.ADMIN):
+        return ALLOWED
+    return deny("划型变更仅限市经信局管理员确认。")
+
+
 def can_list_enterprises(user: Any) -> Decision:
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")

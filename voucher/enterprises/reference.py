@@ -7,7 +7,6 @@ are the source; a new standard version is loaded as a new :class:`SizeStandard` 
 from __future__ import annotations
 
 import csv
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,37 +27,60 @@ def _rows(directory: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def load_industry_codes(IndustryCode: Any, directory: Path) -> int:
-    """GB/T 4754-2017 from ``gbt4754_selected.csv`` plus the finer codes the size mapping needs (G59x, K70xx)."""
-    by_code: dict[str, Any] = {}
-    for row in _rows(directory, "gbt4754_selected.csv"):
-        code = row["code_with_section"]
-        parent_code = row["parent_code"]
-        parent = None
-        if parent_code:
-            parent = by_code[parent_code if parent_code.isalpha() else row["section"] + parent_code]
-        by_code[code] = IndustryCode.objects.create(
-            code=code,
-            level=LEVELS[row["level"]],
-            name=row["name"],
-            parent=parent,
-            section=row["section"],
-            note=row["note"],
-        )
-    for row in _rows(directory, "sme_industry_gbt4754_mapping.csv"):
-        code = row["gbt4754_2017_code"]
-        if code in by_code:
+def industry_rows(directory: Path) -> list[dict[str, str]]:
+    """The whole GB/T 4754-2017 table from ``gbt4754_2017_full.csv``, parents first, as ``code`` (with the
+    section letter), ``level``, ``name``, ``parent`` and ``note``. A 中类 with a single 小类 is not listed in
+    the table; it is implied by its class and carries the class's name (as in the standard)."""
+    out: dict[str, dict[str, str]] = {}
+    for row in _rows(directory, "gbt4754_2017_full.csv"):
+        level, section = LEVELS[row["level"]], row["section"]
+        if level == "section":
+            out[section] = {
+                "code": section,
+                "level": level,
+                "name": row["name"],
+                "parent": "",
+                "note": row["note"],
+            }
             continue
-        parent = by_code[code[:3]]
-        name = re.sub(r"\s*\(.*\)$", "", row["gbt4754_2017_name"])
-        by_code[code] = IndustryCode.objects.create(
-            code=code,
-            level=row["level"],
-            name=name,
-            parent=parent,
-            section=code[0],
-            note="划型对照所需细分代码",
-        )
+        division = section + row["division"]
+        parent = section if level == "division" else division
+        if level == "class":
+            group = section + row["group"]
+            if group not in out:
+                out[group] = {
+                    "code": group,
+                    "level": "group",
+                    "name": row["name"],
+                    "parent": division,
+                    "note": "本中类仅含一个小类",
+                }
+            parent = group
+        code = section + row["code"]
+        out[code] = {"code": code, "level": level, "name": row["name"], "parent": parent, "note": row["note"]}
+    return list(out.values())
+
+
+def load_industry_codes(IndustryCode: Any, directory: Path) -> int:
+    """Create or update every GB/T 4754-2017 code. Existing rows keep their primary key, so declarations
+    made on them (e.g. at division level) keep pointing at the same code."""
+    by_code: dict[str, Any] = {c.code: c for c in IndustryCode.objects.all()}
+    for row in industry_rows(directory):
+        parent = by_code[row["parent"]] if row["parent"] else None
+        values = {
+            "level": row["level"],
+            "name": row["name"],
+            "parent": parent,
+            "section": row["code"][0],
+            "note": row["note"],
+        }
+        code = by_code.get(row["code"])
+        if code is None:
+            by_code[row["code"]] = IndustryCode.objects.create(code=row["code"], **values)
+        elif any(getattr(code, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(code, k, v)
+            code.save()
     return len(by_code)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from voucher.accounts.models import Organisation
+from voucher.core import clock
 from voucher.core.permissions import ALLOWED, Decision, deny
 from voucher.enterprises.choices import CreditOutcome
 from voucher.enterprises.models import (
@@ -131,13 +132,60 @@ def digital_marketing_eligible(industry: IndustryCode | None, programme: Program
     )
 
 
-def industry_search(query: str = "", *, limit: int = 50) -> QuerySet[IndustryCode]:
-    """GB/T 4754-2017 codes matching a code prefix or a part of the name."""
+def redeclaration_summary(record: SizeClassification, last: SizeClassification) -> str:
+    """The change in words, e.g. "大型（不符合领券条件）→ 小型（符合领券条件）"."""
+
+    def outcome(c: SizeClassification) -> str:
+        return f"{c.get_size_display()}（{'符合' if c.eligible else '不符合'}领券条件）"
+
+    return f"{outcome(last)} → {outcome(record)}"
+
+
+def redeclaration_warnings(*, organisation_id: int, programme_id: int) -> list[str]:
+    """The year's re-declarations that changed the enterprise's size outcome, as sentences for the risk
+    flags on its orders and claims (oldest first)."""
+    rows = (
+        SizeClassification.objects.filter(
+            organisation_id=organisation_id, programme_id=programme_id, changes_outcome=True
+        )
+        .select_related("previous")
+        .order_by("classified_at", "pk")
+    )
+    out = []
+    for row in rows:
+        assert row.previous is not None
+        state = f"（{row.get_review_status_display()}）" if row.review_status else ""
+        out.append(
+            f"{clock.local(row.classified_at):%Y-%m-%d %H:%M} 重新申报划型，结果由"
+            f"{redeclaration_summary(row, row.previous)}{state}"
+        )
+    return out
+
+
+def classification_history(*, organisation: Organisation) -> QuerySet[SizeClassification]:
+    """Every declaration of the enterprise with its time, newest first (E3 history, kept for good)."""
+    return (
+        SizeClassification.objects.filter(organisation=organisation)
+        .select_related("industry", "programme", "reviewed_by")
+        .order_by("-classified_at", "-pk")
+    )
+
+
+def industry_search(query: str = "", *, limit: int = 50, level: str = "") -> QuerySet[IndustryCode]:
+    """GB/T 4754-2017 codes whose code contains the query (``6511``, ``i65``) or whose name contains it
+    (``软件``); ``level="class"`` keeps the 小类 an enterprise declares."""
     qs = IndustryCode.objects.all()
+    if level:
+        qs = qs.filter(level=level)
     q = query.strip()
     if q:
         qs = qs.filter(Q(code__contains=q.upper()) | Q(name__contains=q))
     return qs.order_by("code")[:limit]
+
+
+def industry_classes_under(industry: IndustryCode) -> QuerySet[IndustryCode]:
+    """The 小类 under ``industry`` (itself when it is one)."""
+    return IndustryCode.objects.filter(level="class", code__startswith=industry.code).order_by("code")
 
 
 def classifications_visible_to(

@@ -16,6 +16,11 @@ urlpatterns = [
     path("organisations/", views.enterprise_list, name="list"),
     path("organisations/<int:pk>/", views.enterprise_detail, name="detail"),
     path("organisations/<int:pk>/pledge.pdf", views.pledge_for, name="pledge_for"),
+    path(
+        "organisations/<int:pk>/classifications/<int:classification_pk>/review/",
+        views.classification_review,
+        name="classification_review",
+    ),
     path("credit-list/", views.credit_list_page, name="credit_list"),
     path("credit-list/<int:pk>/deactivate/", views.credit_deactivate, name="credit_deactivate"),
     path("credit-list/imports/<int:pk>/", views.credit_import, name="credit_import"),

@@ -18,6 +18,7 @@ from voucher.accounts.models import Organisation
 from voucher.enterprises import services
 from voucher.enterprises.forms import (
     AuthenticateForm,
+    ClassificationReviewForm,
     ClassifyForm,
     CreditEntryForm,
     CreditImportForm,
@@ -27,7 +28,6 @@ from voucher.enterprises.models import (
     CreditCheck,
     CreditListEntry,
     CreditListImport,
-    IndustryCode,
     SizeClassification,
 )
 from voucher.enterprises.pdf import pledge_pdf
@@ -36,9 +36,11 @@ from voucher.enterprises.permissions import (
     can_list_enterprises,
     can_manage_credit_list,
     can_read_enterprises,
+    can_review_classification,
     can_view_enterprise,
 )
 from voucher.enterprises.selectors import (
+    classification_history,
     classifications_visible_to,
     credit_imports,
     credit_list,
@@ -49,6 +51,8 @@ from voucher.enterprises.selectors import (
 from voucher.programmes.selectors import programme_current
 
 ORDER_NUMBER = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+# Every 小类 of GB/T 4754-2017 (1,381) fits in the picker's list.
+INDUSTRY_CLASSES_MAX = 2000
 
 
 def _visible_enterprise(request: HttpRequest, pk: int) -> Organisation:
@@ -164,7 +168,7 @@ def classify_step(request: HttpRequest) -> HttpResponse:
             "revenue_wan": c.revenue_wan,
             "assets_wan": c.assets_wan,
         }
-    form = ClassifyForm(request.POST or None, initial=initial)
+    form = ClassifyForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid() and programme is not None:
         data = form.cleaned_data
         try:
@@ -176,6 +180,7 @@ def classify_step(request: HttpRequest) -> HttpResponse:
                 employees=data["employees"],
                 revenue_wan=data["revenue_wan"],
                 assets_wan=data["assets_wan"],
+                evidence=data.get("evidence"),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -188,7 +193,7 @@ def classify_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "status": status,
             "programme": programme,
-            "industries": IndustryCode.objects.exclude(level="section").order_by("code"),
+            "industries": industry_search(level="class", limit=INDUSTRY_CLASSES_MAX),
             "step": 2,
         },
     )
@@ -197,9 +202,7 @@ def classify_step(request: HttpRequest) -> HttpResponse:
 def _result_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
     programme = programme_current()
     status = enterprise_status(user=request.user, organisation=organisation, programme=programme)
-    history = SizeClassification.objects.filter(organisation=organisation).select_related(
-        "industry", "programme"
-    )
+    history = classification_history(organisation=organisation)
     return {
         "status": status,
         "programme": programme,
@@ -294,7 +297,29 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _result_context(request, organisation)
     account = context["status"].account
     context["entries"] = account.entries.order_by("-id")[:100] if account else []
+    context["can_review"] = bool(can_review_classification(request.user))
+    context["review_form"] = ClassificationReviewForm()
     return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+@require_POST
+def classification_review(request: HttpRequest, pk: int, classification_pk: int) -> HttpResponse:
+    """Admin: confirm or reject a re-declaration waiting for its supporting statement to be checked."""
+    organisation = _visible_enterprise(request, pk)
+    record = get_object_or_404(SizeClassification, pk=classification_pk, organisation=organisation)
+    form = ClassificationReviewForm(request.POST)
+    form.is_valid()
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        services.classification_review(
+            actor=request.user, classification=record, confirm=confirm, note=form.cleaned_data.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已确认划型变更，新的划型结果生效。" if confirm else "已不予确认划型变更。")
+    return redirect("enterprises:detail", pk=organisation.pk)
 
 
 @login_required

@@ -13,8 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from voucher.accounts.choices import Role
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.enterprises.selectors import redeclaration_warnings
 from voucher.orders import services
 from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.forms import DeclineForm, OrderForm
@@ -103,11 +105,18 @@ def _visible_order(request: HttpRequest, number: str) -> Order:
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = _visible_order(request, number)
     user = request.user
+    # The enterprise's size re-declarations are a risk flag for the Bureau and the provider, not for itself.
+    risk = (
+        []
+        if user.has_role(Role.ENTERPRISE)  # type: ignore[union-attr]
+        else redeclaration_warnings(organisation_id=order.enterprise_id, programme_id=order.programme_id)
+    )
     return render(
         request,
         "orders/detail.html",
         {
             "order": order,
+            "redeclared": risk,
             "can_decide": ORDER.allowed(user, order, OrderAction.ACCEPT),
             "can_cancel": ORDER.allowed(user, order, OrderAction.CANCEL),
             "decline_form": DeclineForm(),

@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
@@ -424,8 +424,9 @@ def payout_batch_cancel(*, actor: Any, batch: PayoutBatch, reason: str) -> Payou
 
 
 def notice_end(starts_on: dt.date, days: int) -> dt.date:
-    """The notice runs ``payout_notice_days`` calendar days from its start (as product notices do)."""
-    return starts_on + dt.timedelta(days=days)
+    """The notice runs ``payout_notice_days`` calendar days counted from the day after its publication day
+    (as product notices do; 民法典 Art. 201)."""
+    return periods.last_day(starts_on, days=days)
 
 
 @transaction.atomic

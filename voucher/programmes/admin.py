@@ -98,6 +98,7 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "individual_businesses_eligible",
                     "farmer_cooperatives_eligible",
                     "uncovered_industry_group",
+                    "redeclaration_needs_evidence",
                     "sanction_years",
                     "claim_risk_price_ratio",
                     "payout_notice_days",

@@ -56,6 +56,53 @@ FIELDS = [
     {"code": "fashion", "name": "高端时尚", "position": 3},
 ]
 
+# K2b: the software categories of 数字化转型通用软件 (guide §二.2 "包括但不限于CAD、CAE、PLM、PLD、ERP、CRM、MES、
+# APS、DNC、WMS、三维仿真、人工智能应用等") and the tool types it excludes ("仅为财务管理软件、智能通讯软件、
+# 视频会议软件、在线教育、虚拟云桌面等各种工具的除外"), with the words that screen names and summaries.
+K2B_PARAMS: dict[str, Any] = {
+    "categories": [
+        {"code": "CAD", "name": "CAD 计算机辅助设计"},
+        {"code": "CAE", "name": "CAE 计算机辅助工程"},
+        {"code": "PLM", "name": "PLM 产品生命周期管理"},
+        {"code": "PLD", "name": "PLD 产品线设计"},
+        {"code": "ERP", "name": "ERP 企业资源计划"},
+        {"code": "CRM", "name": "CRM 客户关系管理"},
+        {"code": "MES", "name": "MES 制造执行系统"},
+        {"code": "APS", "name": "APS 高级计划与排程"},
+        {"code": "DNC", "name": "DNC 分布式数控"},
+        {"code": "WMS", "name": "WMS 仓储管理系统"},
+        {"code": "simulation_3d", "name": "三维仿真"},
+        {"code": "ai_application", "name": "人工智能应用"},
+        {"code": "other", "name": "其他（请填写类别说明）"},
+    ],
+    "other": "other",
+    "excluded": [
+        {
+            "code": "finance",
+            "name": "财务管理软件",
+            "keywords": ["财务管理", "财务软件", "记账", "报销", "会计软件"],
+        },
+        {
+            "code": "messaging",
+            "name": "智能通讯软件",
+            "keywords": ["即时通讯", "智能通讯", "聊天工具", "企业微信"],
+        },
+        {
+            "code": "video_meeting",
+            "name": "视频会议软件",
+            "keywords": ["视频会议", "云会议", "远程会议", "会议系统"],
+        },
+        {
+            "code": "online_education",
+            "name": "在线教育",
+            "keywords": ["在线教育", "网课", "在线课程", "在线培训"],
+        },
+        {"code": "cloud_desktop", "name": "虚拟云桌面", "keywords": ["云桌面", "虚拟桌面"]},
+    ],
+    "reason": "按申报指南，数字化转型通用软件不含仅为财务管理软件、智能通讯软件、视频会议软件、在线教育、"
+    "虚拟云桌面等各种工具的产品。",
+}
+
 DIRECTIONS: list[dict[str, Any]] = [
     {
         "number": 1,
@@ -116,9 +163,7 @@ DIRECTIONS: list[dict[str, Any]] = [
                 "kind": "excluded_product_types",
                 "title": "仅为财务管理、智能通讯、视频会议、在线教育、虚拟云桌面等工具的除外",
                 "description": "仅为财务管理软件、智能通讯软件、视频会议软件、在线教育、虚拟云桌面等各种工具的除外。",
-                "params": {
-                    "types": ["财务管理软件", "智能通讯软件", "视频会议软件", "在线教育", "虚拟云桌面"]
-                },
+                "params": K2B_PARAMS,
             },
         ],
     },

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from voucher.core import periods
 from voucher.core.models import MoneyField, TimeStampedModel
 from voucher.programmes.choices import RequirementKind, YearStatus
 
@@ -85,6 +86,12 @@ class ProgrammeYear(TimeStampedModel):
     individual_businesses_eligible = models.BooleanField("个体工商户可领券", default=False)
     farmer_cooperatives_eligible = models.BooleanField("农民专业合作社可领券", default=False)
     sanction_years = models.PositiveIntegerField("违规后不予受理年限（年）")
+    redeclaration_needs_evidence = models.BooleanField(
+        "年度内变更划型须经确认",
+        default=False,
+        help_text="开启后，企业在本年度内重新申报且划型结果改变的，须上传证明材料（如上年度财务报表），"
+        "经市经信局确认后新的划型结果方才生效。",
+    )
     uncovered_industry_group = models.CharField(
         "划型标准未列明行业参照的行业",
         max_length=60,
@@ -130,8 +137,9 @@ class ProgrammeYear(TimeStampedModel):
         return self.application_opens_on <= day <= self.application_closes_on
 
     def claim_deadline(self, use_ended_on: dt.date) -> dt.date:
-        """Last day to claim: ``claim_weeks_after_use`` weeks after use ends, never after ``claim_final_date``."""
-        return min(use_ended_on + dt.timedelta(weeks=self.claim_weeks_after_use), self.claim_final_date)
+        """Last day to claim ("用券结束2周内"): ``claim_weeks_after_use`` weeks counted from the day after use
+        ends (民法典 Art. 201), never after ``claim_final_date``."""
+        return min(periods.last_day(use_ended_on, weeks=self.claim_weeks_after_use), self.claim_final_date)
 
 
 class Field(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from voucher.core import periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.programmes import permissions
 from voucher.programmes.choices import YearStatus
@@ -17,10 +18,8 @@ DATE_FIELDS = [f.name for f in ProgrammeYear._meta.concrete_fields if f.get_inte
 
 
 def _shift(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February into a common year
-        return day.replace(year=day.year + years, day=28)
+    """The same date ``years`` later; 29 February becomes 28 February in a common year."""
+    return periods.add_months(day, 12 * years)
 
 
 @transaction.atomic

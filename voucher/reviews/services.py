@@ -25,7 +25,7 @@ from voucher.applications.transitions import transition
 from voucher.catalogue import services as catalogue_services
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
-from voucher.core import clock
+from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
 from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, display_file_name, inspect_upload
@@ -139,8 +139,9 @@ def review_unassign(*, actor: Any, assignment: ReviewAssignment) -> None:
 
 
 def default_end(programme: ProgrammeYear, starts_on: dt.date) -> dt.date:
-    """The notice runs ``notice_period_days`` calendar days from its start (programme data, Y1)."""
-    return starts_on + dt.timedelta(days=programme.notice_period_days)
+    """The notice runs ``notice_period_days`` calendar days counted from the day after its publication day
+    (programme data, Y1; 民法典 Art. 201)."""
+    return periods.last_day(starts_on, days=programme.notice_period_days)
 
 
 @transaction.atomic

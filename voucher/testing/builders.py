@@ -24,7 +24,7 @@ from voucher.testing.factories import UserFactory
 ORDER_DAY = dt.datetime(2025, 7, 1, 10, 0, tzinfo=clock.SHANGHAI)
 
 
-def make_eligible(user: Any, programme: Any, industry_code: str = "I65") -> Any:
+def make_eligible(user: Any, programme: Any, industry_code: str = "I6513") -> Any:
     """Authenticate and classify ``user``'s enterprise as a small business with the year's quota."""
     enterprise_authenticate(actor=user, organisation=user.organisation, uscc=user.organisation.uscc)
     enterprise_classify(

@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from voucher.contracts.rules import (
-    add_months,
     contract_days,
     deduction_limit,
     period_days,
@@ -18,6 +17,7 @@ from voucher.contracts.rules import (
     whole_months,
 )
 from voucher.core.money import FEN
+from voucher.core.periods import add_months
 
 D = dt.date
 

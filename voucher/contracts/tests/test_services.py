@@ -249,15 +249,35 @@ def test_c7_rating_cannot_be_edited_after_the_programme_days(contract, buyer, pr
     services.contract_confirm(actor=buyer, contract=contract)
     services.contract_complete(actor=buyer, contract=contract)
     rating = services.rating_create(actor=buyer, contract=contract, scores=SCORES)
-    with clock.frozen_at(clock.now() + dt.timedelta(days=29)):
+    last = clock.today() + dt.timedelta(days=30)
+    with clock.frozen_at(dt.datetime.combine(last, dt.time(23, 59), tzinfo=clock.SHANGHAI)):
         services.rating_update(actor=buyer, rating=rating, scores={**SCORES, "overall": 5})
     with (
-        clock.frozen_at(clock.now() + dt.timedelta(days=30, seconds=1)),
+        clock.frozen_at(
+            dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0, 0), tzinfo=clock.SHANGHAI)
+        ),
         pytest.raises(ValidationError) as exc,
     ):
         services.rating_update(actor=buyer, rating=rating, scores=SCORES)
     assert codes(exc.value) == {"__all__": {"rating_locked"}}
     assert Rating.objects.get().overall == 5
+
+
+@pytest.mark.parametrize(
+    ("rated_on", "last"),
+    [(dt.date(2025, 1, 31), dt.date(2025, 3, 2)), (dt.date(2024, 1, 30), dt.date(2024, 2, 29))],
+)
+def test_rules_period_rating_edit_window_counts_from_the_next_day(
+    contract, buyer, programme_2025, rated_on, last
+):
+    programme_2025.rating_edit_days = 30
+    programme_2025.save()
+    services.contract_confirm(actor=buyer, contract=contract)
+    services.contract_complete(actor=buyer, contract=contract)
+    with clock.frozen_at(dt.datetime.combine(rated_on, dt.time(18, 0), tzinfo=clock.SHANGHAI)):
+        rating = services.rating_create(actor=buyer, contract=contract, scores=SCORES)
+    assert clock.local(rating.editable_until).date() == last
+    assert clock.local(rating.editable_until) == clock.end_of_day(last)
 
 
 @pytest.mark.parametrize("bad", [0, 6, "x", None, 3.5])

@@ -39,11 +39,11 @@ def test_m5_case_lift_and_current(claim, admin_user, enterprise):
         assert response.status_code == 201, response.content
         case = response.json()
         assert (
-            case["sanctions"][0]["ends_on"] == "2028-09-09"
+            case["sanctions"][0]["ends_on"] == "2028-09-10"
             and case["clawbacks"][0]["amount_due"] == "30000.00"
         )
         current = login(enterprise).get("/api/v1/oversight/sanctions/current").json()
-        assert current["kind"] == "transfer" and "2028-09-09" in current["reason"]
+        assert current["kind"] == "transfer" and "2028-09-10" in current["reason"]
         sanction_id = case["sanctions"][0]["id"]
         refused = post(admin, f"/api/v1/oversight/sanctions/{sanction_id}/lift", {"reason": ""})
         assert refused.status_code == 422 and refused.json()["code"] == "required"

@@ -42,12 +42,12 @@ def record(admin, **kwargs):
 @pytest.mark.parametrize(
     ("decided", "last_day"),
     [
-        (dt.date(2025, 9, 10), dt.date(2028, 9, 9)),
-        (dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
-        # Leap day: the anniversary in a common year is 28 February, so the ban ends on the 27th.
-        (dt.date(2024, 2, 29), dt.date(2027, 2, 27)),
-        # Ending in a leap year: the day before 1 March 2028 is 29 February.
-        (dt.date(2025, 3, 1), dt.date(2028, 2, 29)),
+        (dt.date(2025, 9, 10), dt.date(2028, 9, 10)),
+        (dt.date(2025, 7, 1), dt.date(2028, 7, 1)),
+        (dt.date(2025, 1, 1), dt.date(2028, 1, 1)),
+        # Leap day: a common year has no 29 February, so the ban ends on that month's last day (Art. 202).
+        (dt.date(2024, 2, 29), dt.date(2027, 2, 28)),
+        (dt.date(2025, 2, 28), dt.date(2028, 2, 28)),
     ],
 )
 def test_m5_sanction_period(decided, last_day):
@@ -58,12 +58,12 @@ def test_m5_ban_starts_on_decision_day_and_ends_on_last_day(db, admin_user, prog
     enterprise = OrganisationFactory(enterprise=True)
     case = record(admin_user, enterprise=enterprise, decided_on=dt.date(2025, 9, 10))
     sanction = case.sanctions.get()
-    assert (sanction.starts_on, sanction.ends_on) == (dt.date(2025, 9, 10), dt.date(2028, 9, 9))
+    assert (sanction.starts_on, sanction.ends_on) == (dt.date(2025, 9, 10), dt.date(2028, 9, 10))
     assert sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2025, 9, 9))
     refused = sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2025, 9, 10))
-    assert not refused and refused.code == "sanctioned" and "2028-09-09" in refused.reason
-    assert not sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2028, 9, 9))
-    assert sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2028, 9, 10))
+    assert not refused and refused.code == "sanctioned" and "2028-09-10" in refused.reason
+    assert not sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2028, 9, 10))
+    assert sanction_refusal(organisation_id=enterprise.pk, on=dt.date(2028, 9, 11))
 
 
 def test_m5_leap_day_decision(db, admin_user, programme_2025):
@@ -77,9 +77,9 @@ def test_m5_leap_day_decision(db, admin_user, programme_2025):
             decided_on=dt.date(2024, 2, 29),
         )
     sanction = case.sanctions.get()
-    assert sanction.ends_on == dt.date(2027, 2, 27)
-    assert sanction_in_force(organisation_id=provider.pk, on=dt.date(2027, 2, 27)) == sanction
-    assert sanction_in_force(organisation_id=provider.pk, on=dt.date(2027, 2, 28)) is None
+    assert sanction.ends_on == dt.date(2027, 2, 28)
+    assert sanction_in_force(organisation_id=provider.pk, on=dt.date(2027, 2, 28)) == sanction
+    assert sanction_in_force(organisation_id=provider.pk, on=dt.date(2027, 3, 1)) is None
     assert sanction_in_force(organisation_id=provider.pk, on=dt.date(2024, 2, 28)) is None
 
 

@@ -46,8 +46,8 @@ def test_m5_admin_records_sanction_and_party_sees_it(claim, admin_user, enterpri
     )
     assert "WG" in case_page.content.decode() and "资金追回" in case_page.content.decode()
     text = records.content.decode()
-    assert "本单位正处于禁入期" in text and "2028-09-09" in text
-    assert "违规处理" in workbench.content.decode() and "2028-09-09" in workbench.content.decode()
+    assert "本单位正处于禁入期" in text and "2028-09-10" in text
+    assert "违规处理" in workbench.content.decode() and "2028-09-10" in workbench.content.decode()
 
 
 def test_m5_form_errors_next_to_fields(db, admin_user, programme_2025):

@@ -1,4 +1,4 @@
-"""Load GB/T 4754-2017 codes, the SME size standard and the 2025 quota tier as project data."""
+"""Load the SME size standard and the 2025 quota tier as project data (GB/T 4754-2017 codes: 0004)."""
 
 from decimal import Decimal
 from pathlib import Path
@@ -9,10 +9,9 @@ from django.db import migrations
 
 
 def forward(apps, schema_editor):
-    from voucher.enterprises.reference import load_industry_codes, load_size_standard
+    from voucher.enterprises.reference import load_size_standard
 
     directory = Path(settings.BASE_DIR) / "data" / "reference"
-    load_industry_codes(apps.get_model("enterprises", "IndustryCode"), directory)
     names = ["SizeStandard", "SizeIndustryGroup", "SizeThreshold", "IndustryGroupMapping"]
     load_size_standard(SimpleNamespace(**{n: apps.get_model("enterprises", n) for n in names}), directory)
     ProgrammeYear = apps.get_model("programmes", "ProgrammeYear")
@@ -27,9 +26,6 @@ def forward(apps, schema_editor):
 def backward(apps, schema_editor):
     for name in ["QuotaTier", "IndustryGroupMapping", "SizeThreshold", "SizeIndustryGroup", "SizeStandard"]:
         apps.get_model("enterprises", name).objects.all().delete()
-    IndustryCode = apps.get_model("enterprises", "IndustryCode")
-    for level in ["class", "group", "division", "section"]:
-        IndustryCode.objects.filter(level=level).delete()
 
 
 class Migration(migrations.Migration):

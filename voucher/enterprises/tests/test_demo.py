@@ -21,7 +21,7 @@ def test_seed_enterprises_gives_each_demo_enterprise_its_quota(db) -> None:
     }
     assert set(current) == {"ent_food", "ent_soft", "ent_mfg"}
     assert all(c.eligible for c in current.values())
-    assert current["ent_mfg"].size == "medium" and current["ent_soft"].industry.code == "I65"
+    assert current["ent_mfg"].size == "medium" and current["ent_soft"].industry.code == "I6513"
     assert digital_marketing_eligible(current["ent_food"].industry, programme)
     assert not digital_marketing_eligible(current["ent_soft"].industry, programme)
     accounts = QuotaAccount.objects.filter(programme=programme)

@@ -92,7 +92,7 @@ def test_e3_all_zero_is_micro_in_every_group(db) -> None:
 
 def test_e3_large_enterprise_refused_with_reason_and_no_quota(verified_user, programme_2025) -> None:
     record = classify_small(
-        verified_user, programme_2025, industry_code="C34", employees=1200, revenue_wan=Decimal("50000")
+        verified_user, programme_2025, industry_code="C3411", employees=1200, revenue_wan=Decimal("50000")
     )
     assert record.size == SizeClass.LARGE
     assert not record.eligible
@@ -126,13 +126,13 @@ def test_e3_reclassification_keeps_history(verified_user, programme_2025) -> Non
 
 
 def test_e3_uncovered_industry_follows_programme_setting_and_says_so(verified_user, programme_2025) -> None:
-    record = classify_small(verified_user, programme_2025, industry_code="P83", employees=50)
+    record = classify_small(verified_user, programme_2025, industry_code="P8310", employees=50)
     assert record.group_by_programme_rule
     assert record.industry_group.name == programme_2025.uncovered_industry_group == "其他未列明行业"
     assert "参照" in record.reason
     programme_2025.uncovered_industry_group = "工业"
     programme_2025.save()
-    record = classify_small(verified_user, programme_2025, industry_code="J66", employees=50)
+    record = classify_small(verified_user, programme_2025, industry_code="J6621", employees=50)
     assert record.industry_group.name == "工业"
 
 
@@ -141,10 +141,12 @@ def test_e3_code_too_coarse_for_the_mapping_is_refused(verified_user, programme_
         classify_small(verified_user, programme_2025, industry_code="G59")
     assert "industry_code" in exc.value.message_dict
     assert (
-        classify_small(verified_user, programme_2025, industry_code="G591").industry_group.name
+        classify_small(verified_user, programme_2025, industry_code="G5910").industry_group.name
         == "交通运输业"
     )
-    assert classify_small(verified_user, programme_2025, industry_code="G592").industry_group.name == "仓储业"
+    assert (
+        classify_small(verified_user, programme_2025, industry_code="G5920").industry_group.name == "仓储业"
+    )
     assert (
         classify_small(verified_user, programme_2025, industry_code="K7020").industry_group.name == "物业管理"
     )

@@ -219,7 +219,7 @@ def test_e3_large_refusal_reason_shown_on_result_page(verified_user, programme_2
     client.post(
         reverse("enterprises:classify"),
         {
-            "industry_code": "I65",
+            "industry_code": "I6513",
             "employees": "500",
             "revenue_wan": "20000",
             "assets_wan": "1",
@@ -238,7 +238,7 @@ def test_e3_classify_form_shows_field_errors_in_chinese(verified_user, programme
         {"industry_code": "G59", "employees": "5", "revenue_wan": "1", "assets_wan": "1", "confirm": "on"},
     )
     assert response.status_code == 200
-    assert "请选择更细的行业代码" in response.content.decode()
+    assert "请选择主营业务所属的小类" in response.content.decode()
 
 
 def test_authenticate_step_refusal_redirects_to_result_with_reason(enterprise_user, programme_2025) -> None:

@@ -157,7 +157,7 @@ def test_o2_credit_is_checked_and_stored_at_order_time(buyer, product):
 
 
 @pytest.mark.parametrize(
-    ("industry", "allowed"), [("C1391", True), ("C1515", True), ("C1513", False), ("I65", False)]
+    ("industry", "allowed"), [("C1391", True), ("C1515", True), ("C1513", False), ("I6513", False)]
 )
 def test_e5_digital_marketing_only_for_food_and_wine_makers(industry, allowed, programme_2025, on_order_day):
     user = make_eligible(
