@@ -27,6 +27,10 @@ if "MEDIA_ROOT" not in os.environ:
 # Tasks run in the test process (after commit, like on a worker) unless a test starts a real worker.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+# A queue per test process, so parallel runs against one RabbitMQ never take each other's messages.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get(
+    "CELERY_TASK_DEFAULT_QUEUE", f"voucher-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+)
 CACHES["progress"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "progress"}  # noqa: F405
 # Tests move the frozen clock by days within one login; the idle-timeout tests set the production values.
 VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES = VOUCHER_IDLE_TIMEOUT_MINUTES = 10 * 366 * 24 * 60
