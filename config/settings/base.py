@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Staff with a second factor finish the code step before any other page (voucher.accounts).
     "voucher.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form submitted twice (double click, back and resend) is acted on once (voucher.core).
+    "voucher.core.middleware.OneTimeFormTokenMiddleware",
     # Page query strings with NUL never reach a database filter (voucher.core).
     "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,6 +93,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "voucher.core.context_processors.platform",
             ],
+            # {% form_token %} in every form that posts (voucher.core.middleware.OneTimeFormTokenMiddleware).
+            "builtins": ["voucher.core.templatetags.once"],
         },
     },
 ]
