@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Sessions unused for longer than their idle timeout are logged out (voucher.accounts).
     "voucher.accounts.middleware.IdleTimeoutMiddleware",
+    # A form submitted twice (double click, back and resend) is acted on once (voucher.core).
+    "voucher.core.middleware.OneTimeFormTokenMiddleware",
     # Page query strings with NUL never reach a database filter (voucher.core).
     "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -97,6 +99,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "voucher.core.context_processors.platform",
             ],
+            # {% form_token %} in every form that posts (voucher.core.middleware.OneTimeFormTokenMiddleware).
+            "builtins": ["voucher.core.templatetags.once"],
         },
     },
 ]

@@ -95,9 +95,7 @@ class Product(TimeStampedModel):
 
     @property
     def price_display(self) -> str:
-        amount = (
-            format(self.price_amount.normalize(), "f")
-            if self.price_amount == self.price_amount.to_integral()
-            else str(self.price_amount)
-        )
-        return f"{amount}元/{self.price_unit}" if self.price_unit else f"{amount}元"
+        """The price as people read it: thousands separators, its unit (``100,000 元/年``)."""
+        places = 0 if self.price_amount == self.price_amount.to_integral() else 2
+        amount = f"{self.price_amount:,.{places}f}"
+        return f"{amount} 元/{self.price_unit}" if self.price_unit else f"{amount} 元"

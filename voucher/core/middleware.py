@@ -5,10 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 NUL = "\x00"
+FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
+# A token is remembered for a day: longer than anyone keeps a form open before submitting it again.
+FORM_TOKEN_SECONDS = 24 * 3600
 
 
 class RefuseNulInQueryMiddleware:
@@ -57,3 +63,32 @@ class RefuseOversizedBodyMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "request_too_large", "message": message, "fields": {}}, status=413)
         return render(request, "413.html", {"reason": message}, status=413)
+
+
+class OneTimeFormTokenMiddleware:
+    """Act on each submitted form once: a second request with the same ``form_token`` is not processed.
+
+    Every page form carries a fresh token (``{% form_token %}``). The first request with a token claims
+    it in the shared cache (an atomic ``add``, so two requests of one double click cannot both win); the
+    second is sent back to the page it came from with a notice. A refused submission (the form shown
+    again with its errors, or an error status) releases the token, so it can be corrected and sent again.
+    Requests without a token (the JSON API, scripts) are not affected.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = request.POST.get(FORM_TOKEN_FIELD, "") if request.method == "POST" else ""
+        if not token or request.path.startswith("/api/"):
+            return self.get_response(request)
+        key = f"form-token:{token[:64]}"
+        if not cache.add(key, "1", FORM_TOKEN_SECONDS):
+            messages.info(request, "该表单已提交过，不会重复处理。请查看下方的最新状态。")
+            back = request.META.get("HTTP_REFERER", "")
+            safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+            return HttpResponseRedirect(back if safe else request.path, status=303)
+        response = self.get_response(request)
+        if not 300 <= response.status_code < 400:
+            cache.delete(key)
+        return response

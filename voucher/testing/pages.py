@@ -27,6 +27,7 @@ class PageForm:
 
     action: str
     method: str
+    confirm: str = ""  # the data-confirm question asked before submitting
     data: list[tuple[str, str]] = field(default_factory=list)
     dropped: list[tuple[str, str, str]] = field(default_factory=list)  # (name, type, value)
     inputs: list[dict[str, str]] = field(default_factory=list)
@@ -73,7 +74,11 @@ class _PageParser(HTMLParser):
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
         elif tag == "form":
-            self._form = PageForm(action=attrs.get("action", ""), method=attrs.get("method", "get").lower())
+            self._form = PageForm(
+                action=attrs.get("action", ""),
+                method=attrs.get("method", "get").lower(),
+                confirm=attrs.get("data-confirm", ""),
+            )
             self.forms.append(self._form)
         elif self._form is None or "disabled" in attrs:
             return

@@ -93,7 +93,9 @@ def test_date_error_shown_next_to_its_field(claim, provider):
     html = response.content.decode()
     assert response.status_code == 200
     assert "开票日期不得早于合同签订日期 2025-07-01" in html
-    assert html.index("开票日期不得早于") > html.index('name="invoice_date"')
+    # Next to the field (and, before the form, in the summary that links to it).
+    assert html.rindex("开票日期不得早于") > html.index('name="invoice_date"')
+    assert html.index("开票日期不得早于") < html.index('href="#id_invoice_date"') + 200
 
 
 def test_upload_error_shown_on_the_materials_page(claim, provider):

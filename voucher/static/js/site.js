@@ -1,9 +1,63 @@
 // Small behaviours without inline scripts (the content security policy forbids them).
-// <form data-confirm="…">: ask before submitting.  <textarea data-select-on-focus>: select all on focus.
+// <form data-confirm="…">: ask before submitting, saying what will happen.
+// Every form: once submitted, its buttons are disabled and show progress, so a double click sends it once.
+// .error-summary after a failed save: focus moves to it; its links move focus to the field.
+// <textarea data-select-on-focus>: select all on focus.
 document.addEventListener("submit", function (event) {
-  var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+  var form = event.target;
+  var message = form.getAttribute && form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
     event.preventDefault();
+    return;
+  }
+  if (form.hasAttribute("data-submitting")) {
+    event.preventDefault();
+    return;
+  }
+  form.setAttribute("data-submitting", "");
+  form.setAttribute("aria-busy", "true");
+  var buttons = form.querySelectorAll("button, input[type=submit]");
+  if (event.submitter) {
+    event.submitter.classList.add("is-busy");
+  }
+  // Disabled after the browser has read the pressed button's name and value into the submission.
+  window.setTimeout(function () {
+    buttons.forEach(function (b) { b.disabled = true; });
+  }, 0);
+  // A download keeps the page: the form is usable again after a while.
+  window.setTimeout(function () {
+    form.removeAttribute("data-submitting");
+    form.removeAttribute("aria-busy");
+    buttons.forEach(function (b) { b.disabled = false; b.classList.remove("is-busy"); });
+  }, 15000);
+});
+// Back to a page from the browser's cache: its forms are usable again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+    form.removeAttribute("data-submitting");
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("button, input[type=submit]").forEach(function (b) {
+      b.disabled = false;
+      b.classList.remove("is-busy");
+    });
+  });
+});
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+  if (!link) {
+    return;
+  }
+  var field = document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.scrollIntoView({ block: "center" });
+    field.focus();
   }
 });
 document.addEventListener("focusin", function (event) {
