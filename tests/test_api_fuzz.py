@@ -194,6 +194,11 @@ def test_api_operation_survives_fuzzing(world, db, actor, method, path):
             transaction.set_rollback(True)
         body = "" if isinstance(case.body, NotSet) else f" body={str(case.body)[:200]!r}"
         where = f"{case.method} {case.formatted_path} query={case.query}{body}"
+        if not routed(case.formatted_path):
+            # No API route matches (``/applications/-5``: the int converter takes digits only), so Django's
+            # own 404 page answers, not an operation of the schema.
+            assert response.status_code == 404, f"{where}: {response.status_code}"
+            return
         try:
             case.validate_response(
                 response,
