@@ -24,13 +24,14 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_public_surface import PAGES, _sample
-from voucher.contracts.tests.conftest import buyer, order, product, provider  # noqa: F401
 from voucher.core.api_schema import BoundedDate, Money, PageNumber
 from voucher.core.fields import BoundedDateField
 from voucher.core.validators import DATE_MAX, DATE_MIN, PAGE_MAX, validate_date_in_range
-from voucher.orders.tests.conftest import on_order_day  # noqa: F401
+from voucher.testing.contracts import order  # noqa: F401
+from voucher.testing.orders import buyer, on_order_day, product, provider  # noqa: F401
+from voucher.testing.urls import sample_path, site_pages
 
+PAGES = site_pages()
 HUGE = "99999999999999999999"
 HOSTILE_QUERY = {"page": HUGE, "date_from": "9999-12-31", "date_to": "9999-12-31", "year": HUGE}
 
@@ -358,7 +359,7 @@ def test_trust_5_every_page_answers_hostile_parameters_without_a_server_error(ro
         if user is not None:
             client.force_login(user)
         for query in queries:
-            response = client.get(_sample(route), query)
+            response = client.get(sample_path(route), query)
             if response.status_code >= 500:
                 failures.append(f"{role} {name} {query}: {response.status_code}")
     assert not failures, "\n".join(failures)
