@@ -43,13 +43,23 @@ def oversight_card(user: Any) -> list[Card]:
                 )
             )
         open_clawbacks = clawbacks_visible_to(user).filter(status__in=ACTIVE_CLAWBACK_STATUSES).count()
-        if open_clawbacks:
+        if open_clawbacks and user.has_role(Role.PROVIDER):
             cards.append(
                 Card(
                     title="资金追回",
                     lines=[("待退回", f"{open_clawbacks} 笔")],
                     links=[("查看处理记录", reverse("enforcement:records"))],
                     tone="warning",
+                    order=2,
+                )
+            )
+        elif open_clawbacks:
+            # The provider repays the subsidy; the enterprise only sees that its orders are concerned.
+            cards.append(
+                Card(
+                    title="订单涉及的资金追回（由服务商退回）",
+                    lines=[("服务商待退回", f"{open_clawbacks} 笔")],
+                    links=[("查看处理记录", reverse("enforcement:records"))],
                     order=2,
                 )
             )
