@@ -99,6 +99,7 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "uncovered_industry_group",
                     "sanction_years",
                     "claim_risk_price_ratio",
+                    "claim_invoice_amount_basis",
                     "payout_notice_days",
                     "clawback_restores_quota",
                 ]

@@ -88,7 +88,10 @@ def contract_pdf(order: Any, **kwargs: Any) -> SimpleUploadedFile:
 
 
 def fill(claim: Any, actor: Any, *, invoice_number: str | None = None, **overrides: Any) -> Any:
-    """Enter matching invoice/receipt data and upload every required file."""
+    """Enter matching invoice/receipt data and upload every required file (the invoice a PDF rendering
+    of a 数电票 that matches the claim)."""
+    from voucher.claims.tests.invoice_samples import invoice_pdf, sample_for
+
     contract = claim.contract
     data = services.ClaimData(
         invoice_number=invoice_number or f"FP{claim.pk:08d}",
@@ -100,7 +103,8 @@ def fill(claim: Any, actor: Any, *, invoice_number: str | None = None, **overrid
     claim = services.claim_update_data(actor=actor, claim=claim, data=data)
     files = {
         MaterialKind.PLEDGE: pdf_file("承诺.pdf", ["中小微企业划型及用券承诺"]),
-        MaterialKind.INVOICE: pdf_file("发票.pdf", ["增值税发票"]),
+        MaterialKind.INVOICE: overrides.get("invoice_file")
+        or pdf_file("发票.pdf", data=invoice_pdf(sample_for(claim))),
         MaterialKind.INVOICE_VERIFICATION: image_file("验真.png"),
         MaterialKind.BANK_RECEIPT: image_file("回单.png"),
         MaterialKind.CONTRACT: overrides.get("contract_file") or contract_pdf(claim.order),
