@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.claims import services
-from voucher.claims.models import Claim, ClaimMaterial
+from voucher.claims.models import Claim, ClaimMaterial, MaterialReading
 from voucher.claims.permissions import (
     can_edit_claim,
     can_file_claim,
@@ -20,6 +20,7 @@ from voucher.claims.permissions import (
     can_view_claim,
     is_staff_reviewer,
 )
+from voucher.claims.prechecks import invoice_reading
 from voucher.claims.risk import risk_flags
 from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_claim, review_queue
 from voucher.contracts.models import Contract
@@ -72,6 +73,44 @@ class PreCheckOut(Schema):
     checked_at: dt.datetime
 
 
+class InvoiceCorrectionOut(Schema):
+    read: str = Field(description="从发票识别的值")
+    entered: str | None = Field(description="服务商填写的值")
+    at: dt.datetime
+
+
+class InvoiceReadingOut(Schema):
+    """What the platform read from the current invoice file (数电票 XML, OFD or PDF)."""
+
+    file_id: int
+    file_name: str
+    readable: bool = Field(description="是否自动识别；否则为“未能自动识别”，需人工核对")
+    source: str = Field(description="xml | ofd | pdf（未识别时为空）")
+    reason: str = Field(description="未能自动识别的原因")
+    invoice_number: str
+    issue_date: dt.date | None
+    seller_name: str
+    seller_tax_id: str
+    buyer_name: str
+    buyer_tax_id: str
+    item_names: list[str]
+    amount_without_tax: Decimal | None
+    tax: Decimal | None
+    total: Decimal | None = Field(description="价税合计")
+    corrections: dict[str, InvoiceCorrectionOut] = Field(
+        description="服务商更正的识别值：invoice_number | issue_date | total"
+    )
+    read_at: dt.datetime
+
+    @staticmethod
+    def resolve_file_id(obj: MaterialReading) -> int:
+        return obj.material_id
+
+    @staticmethod
+    def resolve_file_name(obj: MaterialReading) -> str:
+        return obj.material.original_name
+
+
 class FlagOut(Schema):
     code: str
     title: str
@@ -97,6 +136,7 @@ class ClaimOut(Schema):
     invoice_amount: Decimal | None
     receipt_date: dt.date | None
     receipt_amount: Decimal | None
+    receipt_reference: str
     submitted_at: dt.datetime | None
     return_count: int
     return_comment: str
@@ -153,6 +193,7 @@ class ClaimDetailOut(ClaimOut):
     checks: list[PreCheckOut] = Field(description="自动预检（R8）")
     flags: list[FlagOut] = Field(description="风险提示（M6，仅评审机构和市经信局可见）")
     problems: list[str] = Field(description="提交前尚需完成的事项")
+    invoice_reading: InvoiceReadingOut | None = Field(description="当前发票文件的自动识别结果")
     credit_outcome: str | None
     credit_reason: str | None
 
@@ -163,6 +204,7 @@ class DataIn(Schema):
     invoice_amount: Money = Field(description="发票金额（元）")
     receipt_date: BoundedDate
     receipt_amount: Money = Field(description="银行收款金额（元）")
+    receipt_reference: str = Field("", max_length=60, description="银行回单编号 / 交易流水号")
 
 
 class ClaimSubmitIn(Schema):
@@ -202,6 +244,7 @@ def _detail(request: HttpRequest, claim: Claim) -> Claim:
         "checks": list(claim.prechecks.all()),
         "flags": [f.as_json() for f in risk_flags(claim)] if reviewer else [],
         "problems": services.submission_problems(claim) if can_edit_claim(request.user, claim) else [],
+        "invoice_reading": invoice_reading(claim),
         "credit_outcome": credit.outcome if credit else None,
         "credit_reason": credit.reason if credit else None,
     }

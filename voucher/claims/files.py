@@ -26,8 +26,10 @@ from pypdf.errors import PdfReadError
 
 from voucher.core.uploads import (
     JPEG,
+    OFD,
     PDF,
     PNG,
+    XML,
     InspectedFile,
     detect_kind,
     display_file_name,
@@ -118,6 +120,8 @@ def check_file(file: Any, *, allowed: Sequence[str], field: str = "file") -> Che
     if inspected.kind == PDF:
         pages, text = pdf_facts(data, name=name, field=field)
         return CheckedFile(name, data, inspected, pages, text)
+    if inspected.kind in (OFD, XML):  # read for its fields by voucher.claims.invoices at upload
+        return CheckedFile(name, data, inspected, None, "")
     image_check(data, name=name, field=field)
     return CheckedFile(name, data, inspected, 1, "")
 

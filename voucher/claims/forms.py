@@ -23,6 +23,12 @@ class ClaimDataForm(PlatformForm):
         min_value=0,
         help_text="企业实际支付的金额",
     )
+    receipt_reference = forms.CharField(
+        label="银行回单编号 / 交易流水号",
+        max_length=60,
+        required=False,
+        help_text="银行回执单上的编号，便于核对",
+    )
 
 
 def slot_choices(marketing: bool) -> list[tuple[str, str]]:
@@ -35,7 +41,10 @@ def slot_choices(marketing: bool) -> list[tuple[str, str]]:
 
 class UploadForm(PlatformForm):
     kind = forms.ChoiceField(label="材料类型")
-    file = forms.FileField(label="文件", help_text="PDF 或 JPG/PNG 图片；发票、合同、承诺书须为 PDF")
+    file = forms.FileField(
+        label="文件",
+        help_text="PDF 或 JPG/PNG 图片；合同、承诺书须为 PDF；发票可上传 PDF、OFD 或数电票 XML，平台自动识别票面信息",
+    )
 
     def __init__(self, *args: object, marketing: bool = False, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -58,6 +58,7 @@ class Claim(models.Model):
     invoice_amount = MoneyField("发票金额（元）", null=True, blank=True)
     receipt_date = models.DateField("银行收款日期", null=True, blank=True)
     receipt_amount = MoneyField("银行收款金额（元）", null=True, blank=True)
+    receipt_reference = models.CharField("银行回单编号 / 交易流水号", max_length=60, blank=True)
 
     created_at = models.DateTimeField("创建时间")
     created_by = models.ForeignKey(
@@ -205,6 +206,54 @@ class ClaimMaterial(models.Model):
     @property
     def has_text(self) -> bool:
         return bool(self.text.strip())
+
+
+class ReadingSource(models.TextChoices):
+    XML = "xml", "数电票 XML"
+    OFD = "ofd", "OFD 版式文件"
+    PDF = "pdf", "PDF 文字层"
+
+
+class MaterialReading(models.Model):
+    """What the platform read from an invoice file at upload (数电票 XML, OFD or PDF text layer).
+
+    ``readable`` is false when the file could not be read (``reason`` says why); the claim then continues
+    with manual entry. ``corrections`` records every extracted value the provider changed when saving the
+    claim data: ``{field: {"read": …, "entered": …, "at": …}}``, shown to the reviewer.
+    """
+
+    material = models.OneToOneField(
+        ClaimMaterial, verbose_name="材料", on_delete=models.PROTECT, related_name="reading"
+    )
+    claim = models.ForeignKey(
+        Claim, verbose_name="兑券申请", on_delete=models.PROTECT, related_name="readings"
+    )
+    readable = models.BooleanField("已自动识别")
+    source = models.CharField("识别来源", max_length=10, choices=ReadingSource.choices, blank=True)
+    reason = models.CharField("未能识别的原因", max_length=200, blank=True)
+    invoice_number = models.CharField("发票号码", max_length=40, blank=True)
+    invoice_number_normalised = models.CharField(
+        "发票号码（规范化）", max_length=40, blank=True, db_index=True
+    )
+    issue_date = models.DateField("开票日期", null=True, blank=True)
+    seller_name = models.CharField("销售方名称", max_length=200, blank=True)
+    seller_tax_id = models.CharField("销售方纳税人识别号", max_length=20, blank=True)
+    buyer_name = models.CharField("购买方名称", max_length=200, blank=True)
+    buyer_tax_id = models.CharField("购买方纳税人识别号", max_length=20, blank=True)
+    item_names = models.JSONField("项目名称", default=list, blank=True)
+    amount_without_tax = MoneyField("金额（不含税，元）", null=True, blank=True)
+    tax = MoneyField("税额（元）", null=True, blank=True)
+    total = MoneyField("价税合计（元）", null=True, blank=True)
+    corrections = models.JSONField("服务商更正", default=dict, blank=True)
+    read_at = models.DateTimeField("识别时间")
+
+    class Meta:
+        verbose_name = "发票识别结果"
+        verbose_name_plural = "发票识别结果"
+        ordering = ["-read_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.material.original_name}：{'已识别' if self.readable else '未能自动识别'}"
 
 
 class PreCheck(models.Model):

@@ -10,13 +10,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from voucher.claims.choices import SLOTS, CheckCode, CheckOutcome, MaterialKind
-from voucher.claims.models import Claim, ClaimMaterial
+from voucher.claims.invoices import reading as invoice_fields
+from voucher.claims.models import Claim, ClaimMaterial, MaterialReading
 from voucher.core import clock
 from voucher.core.money import format_cny
+from voucher.core.uploads import CONTENT_TYPES, OFD, XML
 from voucher.enterprises.models import SizeClassification
 from voucher.enterprises.selectors import digital_marketing_eligible
-from voucher.programmes.choices import RequirementKind
+from voucher.programmes.choices import InvoiceAmountBasis, RequirementKind
 
 
 @dataclass
@@ -47,6 +51,15 @@ def required_kinds(claim: Claim) -> list[str]:
 
 def current_materials(claim: Claim) -> list[ClaimMaterial]:
     return list(claim.materials.filter(superseded_at__isnull=True).order_by("kind", "uploaded_at", "id"))
+
+
+def invoice_reading(claim: Claim) -> MaterialReading | None:
+    """The reading of the claim's current invoice file, if one is uploaded."""
+    return (
+        MaterialReading.objects.select_related("material")
+        .filter(claim=claim, material__kind=MaterialKind.INVOICE, material__superseded_at__isnull=True)
+        .first()
+    )
 
 
 def squash(text: str) -> str:
@@ -108,8 +121,190 @@ def _contract_checks(claim: Claim, contract_file: ClaimMaterial | None) -> list[
     return results
 
 
-def _amount_check(code: str, label: str, entered: Any, expected: Any, expected_label: str) -> Result:
-    evidence = {"entered": str(entered) if entered is not None else None, "expected": str(expected)}
+def expected_invoice_amount(claim: Claim) -> tuple[Any, str]:
+    """The contract amount the invoice must equal, per the programme year's setting, and its label."""
+    contract = claim.contract
+    if claim.programme.claim_invoice_amount_basis == InvoiceAmountBasis.OWN_PAYMENT:
+        return contract.own_payment, str(InvoiceAmountBasis.OWN_PAYMENT.label)
+    return contract.total_amount, str(InvoiceAmountBasis.TOTAL.label)
+
+
+UNREAD = "未能自动识别"
+
+
+def _invoice_checks(claim: Claim, row: MaterialReading | None) -> list[Result]:
+    """The checks of what was read from the invoice file; "cannot tell" when it was not read."""
+    codes = [
+        CheckCode.INVOICE_BUYER,
+        CheckCode.INVOICE_SELLER,
+        CheckCode.INVOICE_ISSUE_DATE,
+        CheckCode.INVOICE_TOTAL,
+        CheckCode.INVOICE_ITEMS,
+        CheckCode.INVOICE_UNIQUE,
+    ]
+    if row is None:
+        return [Result(c, CheckOutcome.UNKNOWN, "尚未上传发票文件，无法自动核对。", {}) for c in codes]
+    base = {"file": row.material.original_name}
+    if not row.readable:
+        message = f"{UNREAD}：{row.reason}。请评审人员人工核对发票。"
+        return [Result(c, CheckOutcome.UNKNOWN, message, {**base, "reason": row.reason}) for c in codes]
+    base["source"] = row.get_source_display()
+    contract = claim.contract
+    results = [
+        _party_check(
+            CheckCode.INVOICE_BUYER, "购买方", row.buyer_name, row.buyer_tax_id, claim.enterprise, base
+        ),
+        _party_check(
+            CheckCode.INVOICE_SELLER, "销售方", row.seller_name, row.seller_tax_id, claim.provider, base
+        ),
+    ]
+    evidence = {**base, "issue_date": row.issue_date.isoformat() if row.issue_date else None}
+    evidence["signed_on"] = contract.signed_on.isoformat()
+    if row.issue_date is None:
+        results.append(
+            Result(CheckCode.INVOICE_ISSUE_DATE, CheckOutcome.UNKNOWN, f"{UNREAD}开票日期。", evidence)
+        )
+    elif row.issue_date < contract.signed_on:
+        results.append(
+            Result(
+                CheckCode.INVOICE_ISSUE_DATE,
+                CheckOutcome.FAIL,
+                f"发票开票日期 {row.issue_date:%Y-%m-%d} 早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+                evidence,
+            )
+        )
+    else:
+        results.append(
+            Result(
+                CheckCode.INVOICE_ISSUE_DATE,
+                CheckOutcome.PASS,
+                f"发票开票日期 {row.issue_date:%Y-%m-%d} 不早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+                evidence,
+            )
+        )
+    expected, label = expected_invoice_amount(claim)
+    if row.total is None:
+        results.append(
+            Result(
+                CheckCode.INVOICE_TOTAL,
+                CheckOutcome.UNKNOWN,
+                f"{UNREAD}价税合计。",
+                {**base, "expected": str(expected)},
+            )
+        )
+    else:
+        results.append(
+            _amount_check(CheckCode.INVOICE_TOTAL, "发票价税合计", row.total, expected, label, base)
+        )
+    results.append(_items_check(claim, row, base))
+    results.append(_unique_check(claim, row, base))
+    return results
+
+
+def _party_check(code: str, role: str, name: str, tax_id: str, party: Any, base: dict[str, Any]) -> Result:
+    expected = invoice_fields.tax_id(party.uscc)
+    evidence = {
+        **base,
+        "name": name,
+        "tax_id": tax_id,
+        "expected_name": party.name,
+        "expected_tax_id": expected,
+    }
+    if not tax_id:
+        return Result(code, CheckOutcome.UNKNOWN, f"{UNREAD}{role}纳税人识别号。", evidence)
+    if not expected:
+        return Result(
+            code, CheckOutcome.UNKNOWN, f"平台未登记{party.name}的统一社会信用代码，无法核对。", evidence
+        )
+    if tax_id == expected:
+        return Result(
+            code,
+            CheckOutcome.PASS,
+            f"发票{role}纳税人识别号 {tax_id} 与{party.name}的统一社会信用代码一致。",
+            evidence,
+        )
+    return Result(
+        code,
+        CheckOutcome.FAIL,
+        f"发票{role}为“{name or '—'}”（{tax_id}），不是{party.name}（{expected}）。",
+        evidence,
+    )
+
+
+def _items_check(claim: Claim, row: MaterialReading, base: dict[str, Any]) -> Result:
+    """Some item name mentions the product's name, its direction or its subtype (whitespace ignored)."""
+    product = claim.order.product
+    wanted = [product.name, product.direction.name]
+    if product.subtype is not None:
+        wanted.append(product.subtype.name)
+    items = [squash(i) for i in row.item_names]
+    evidence = {**base, "items": row.item_names, "expected": wanted}
+    if not items:
+        return Result(CheckCode.INVOICE_ITEMS, CheckOutcome.UNKNOWN, f"{UNREAD}项目名称。", evidence)
+    hit = next((w for w in wanted if squash(w) and any(squash(w) in i for i in items)), None)
+    if hit:
+        evidence["found"] = hit
+        return Result(CheckCode.INVOICE_ITEMS, CheckOutcome.PASS, f"发票项目名称含“{hit}”。", evidence)
+    return Result(
+        CheckCode.INVOICE_ITEMS,
+        CheckOutcome.FAIL,
+        f"发票项目名称（{'；'.join(row.item_names)}）未提及产品“{product.name}”或服务方向“{product.direction.name}”，"
+        "请评审人员核对服务内容。",
+        evidence,
+    )
+
+
+def invoice_number_uses(claim: Claim, normalised: str) -> list[Claim]:
+    """Other claims (any year) whose typed invoice number or current invoice file carries ``normalised``."""
+    if not normalised:
+        return []
+    read = MaterialReading.objects.filter(
+        invoice_number_normalised=normalised,
+        material__kind=MaterialKind.INVOICE,
+        material__superseded_at__isnull=True,
+    ).values("claim_id")
+    return list(
+        Claim.objects.filter(Q(invoice_number_normalised=normalised) | Q(pk__in=read))
+        .exclude(pk=claim.pk)
+        .select_related("order", "programme")
+        .order_by("id")
+    )
+
+
+def _unique_check(claim: Claim, row: MaterialReading, base: dict[str, Any]) -> Result:
+    evidence = {**base, "invoice_number": row.invoice_number}
+    if not row.invoice_number_normalised:
+        return Result(CheckCode.INVOICE_UNIQUE, CheckOutcome.UNKNOWN, f"{UNREAD}发票号码。", evidence)
+    others = invoice_number_uses(claim, row.invoice_number_normalised)
+    if others:
+        evidence["claims"] = [f"{c.programme.year} {c.order.number}" for c in others]
+        return Result(
+            CheckCode.INVOICE_UNIQUE,
+            CheckOutcome.FAIL,
+            f"发票号码 {row.invoice_number} 已出现在其他兑券申请中（{'、'.join(evidence['claims'])}）。",
+            evidence,
+        )
+    return Result(
+        CheckCode.INVOICE_UNIQUE,
+        CheckOutcome.PASS,
+        f"发票号码 {row.invoice_number} 未用于其他兑券申请。",
+        evidence,
+    )
+
+
+def _amount_check(
+    code: str,
+    label: str,
+    entered: Any,
+    expected: Any,
+    expected_label: str,
+    base: dict[str, Any] | None = None,
+) -> Result:
+    evidence = {
+        **(base or {}),
+        "entered": str(entered) if entered is not None else None,
+        "expected": str(expected),
+    }
     if entered is None:
         return Result(code, CheckOutcome.FAIL, f"尚未填写{label}。", evidence)
     if entered == expected:
@@ -162,8 +357,9 @@ def _materials_check(claim: Claim, current: list[ClaimMaterial]) -> Result:
             missing.append(str(MaterialKind(kind).label))
             continue
         accepted = {c for c in SLOTS[kind].accepts}
-        kind_of = "pdf" if material.is_pdf else ("png" if material.content_type == "image/png" else "jpeg")
-        if kind_of not in accepted or not material.page_count:
+        kind_of = next((k for k, t in CONTENT_TYPES.items() if t == material.content_type), "")
+        paged = kind_of not in (OFD, XML)
+        if kind_of not in accepted or (paged and not material.page_count):
             wrong.append(f"{MaterialKind(kind).label}（{material.original_name}）")
     evidence = {
         "files": {m.kind: m.original_name for m in current if m.kind != MaterialKind.OTHER},
@@ -229,11 +425,8 @@ def run_prechecks(claim: Claim) -> list[Result]:
     contract = claim.contract
     results = [_materials_check(claim, current)]
     results += _contract_checks(claim, contract_file)
-    results.append(
-        _amount_check(
-            CheckCode.INVOICE_AMOUNT, "发票金额", claim.invoice_amount, contract.total_amount, "合同总金额"
-        )
-    )
+    expected, label = expected_invoice_amount(claim)
+    results.append(_amount_check(CheckCode.INVOICE_AMOUNT, "发票金额", claim.invoice_amount, expected, label))
     results.append(
         _amount_check(
             CheckCode.RECEIPT_AMOUNT,
@@ -247,4 +440,5 @@ def run_prechecks(claim: Claim) -> list[Result]:
     results.append(_completion_check(claim))
     if is_digital_marketing(claim):
         results.append(_industry_check(claim))
+    results += _invoice_checks(claim, invoice_reading(claim))
     return results

@@ -14,7 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from voucher.claims.models import Claim
+from voucher.claims.choices import MaterialKind
+from voucher.claims.invoices import reading as invoice_fields
+from voucher.claims.models import Claim, ClaimMaterial
+from voucher.claims.prechecks import invoice_number_uses, invoice_reading
 from voucher.contracts.models import Contract
 from voucher.core import clock
 from voucher.core.money import format_cny, share
@@ -143,4 +146,87 @@ def risk_flags(claim: Claim) -> list[Flag]:
     payee = _payee_change(claim)
     if payee is not None:
         flags.append(payee)
+    flags += _duplicate_flags(claim)
+    return flags
+
+
+# Files that belong to one deal only: the same content in another claim means a reused document.
+DEAL_FILE_KINDS = (
+    MaterialKind.INVOICE,
+    MaterialKind.INVOICE_VERIFICATION,
+    MaterialKind.BANK_RECEIPT,
+    MaterialKind.CONTRACT,
+)
+
+
+def _claims_shown(claims: Any) -> str:
+    return "、".join(f"{c.programme.year} 年订单 {c.order.number}" for c in claims)
+
+
+def _duplicate_flags(claim: Claim) -> list[Flag]:
+    """The invoice number, bank receipt reference or a deal file seen in another claim (any year), and an
+    invoice whose seller is not the provider."""
+    flags: list[Flag] = []
+    reading = invoice_reading(claim)
+    numbers = {claim.invoice_number_normalised} | (
+        {reading.invoice_number_normalised} if reading is not None else set()
+    )
+    others = {c.pk: c for n in sorted(numbers - {""}) for c in invoice_number_uses(claim, n)}
+    if others:
+        flags.append(
+            Flag(
+                "duplicate_invoice_number",
+                "发票号码重复",
+                f"发票号码也出现在其他兑券申请中：{_claims_shown(others.values())}。",
+            )
+        )
+    reference = (claim.receipt_reference or "").strip()
+    if reference:
+        same = (
+            Claim.objects.filter(receipt_reference__iexact=reference)
+            .exclude(pk=claim.pk)
+            .select_related("order", "programme")
+            .order_by("id")
+        )
+        if same:
+            flags.append(
+                Flag(
+                    "duplicate_receipt_reference",
+                    "银行回单编号重复",
+                    f"银行回单编号 {reference} 也用于：{_claims_shown(same)}。",
+                )
+            )
+    hashes = set(
+        claim.materials.filter(superseded_at__isnull=True, kind__in=DEAL_FILE_KINDS).values_list(
+            "sha256", flat=True
+        )
+    )
+    if hashes:
+        seen = (
+            ClaimMaterial.objects.filter(sha256__in=hashes)
+            .exclude(claim_id=claim.pk)
+            .select_related("claim__order", "claim__programme")
+            .order_by("claim_id", "id")
+        )
+        if seen:
+            files = "、".join(sorted({f"{m.get_kind_display()}“{m.original_name}”" for m in seen}))
+            flags.append(
+                Flag(
+                    "duplicate_file",
+                    "材料文件与其他申请相同",
+                    f"{files}与其他兑券申请中的文件内容完全相同（SHA-256 一致）："
+                    f"{_claims_shown(dict.fromkeys(m.claim for m in seen))}。",
+                )
+            )
+    if reading is not None and reading.readable and reading.seller_tax_id:
+        provider_id = invoice_fields.tax_id(claim.provider.uscc)
+        if reading.seller_tax_id != provider_id:
+            flags.append(
+                Flag(
+                    "invoice_not_from_provider",
+                    "发票并非服务商开具",
+                    f"发票销售方为“{reading.seller_name or '—'}”（{reading.seller_tax_id}），"
+                    f"不是服务商{claim.provider.name}（{provider_id or '未登记信用代码'}）。",
+                )
+            )
     return flags

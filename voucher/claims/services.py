@@ -38,9 +38,17 @@ from voucher.claims.choices import (
     ClaimStatus,
     MaterialKind,
 )
-from voucher.claims.models import Claim, ClaimDecision, ClaimMaterial, PreCheck, normalise_invoice_number
+from voucher.claims.invoices.extract import InvoiceReading, read_invoice
+from voucher.claims.models import (
+    Claim,
+    ClaimDecision,
+    ClaimMaterial,
+    MaterialReading,
+    PreCheck,
+    normalise_invoice_number,
+)
 from voucher.claims.permissions import can_edit_claim, can_file_claim, can_review_claim, can_review_queue
-from voucher.claims.prechecks import is_digital_marketing, required_kinds, run_prechecks
+from voucher.claims.prechecks import invoice_reading, is_digital_marketing, required_kinds, run_prechecks
 from voucher.claims.risk import risk_flags
 from voucher.claims.transitions import transition
 from voucher.contracts.choices import ContractStatus
@@ -66,6 +74,7 @@ CLAIM_AUDIT_FIELDS = [
     "invoice_amount",
     "receipt_date",
     "receipt_amount",
+    "receipt_reference",
     "submitted_at",
     "return_count",
     "return_comment",
@@ -203,6 +212,7 @@ class ClaimData:
     invoice_amount: Any
     receipt_date: dt.date | None
     receipt_amount: Any
+    receipt_reference: str = ""
 
 
 def _invoice_taken(normalised: str, claim: Claim) -> bool:
@@ -244,6 +254,9 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
                 errors.add(field, "date_before_contract", f"{label}不得早于合同签订日期 {signed:%Y-%m-%d}。")
             elif day > today:
                 errors.add(field, "date_in_future", f"{label}不能晚于今天（{today:%Y-%m-%d}）。")
+        reference = clean_text(data.receipt_reference).strip()
+        if len(reference) > 60:
+            errors.add("receipt_reference", "too_long", "银行回单编号不能超过60个字符。")
         invoice_amount = positive_money(errors, "invoice_amount", data.invoice_amount, "发票金额")
         receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
         errors.raise_any()
@@ -254,6 +267,7 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
         locked.invoice_amount = invoice_amount
         locked.receipt_date = data.receipt_date
         locked.receipt_amount = receipt_amount
+        locked.receipt_reference = reference
         try:
             with transaction.atomic():
                 _touch(
@@ -265,6 +279,7 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
                         "invoice_amount",
                         "receipt_date",
                         "receipt_amount",
+                        "receipt_reference",
                     ],
                 )
         except IntegrityError:
@@ -281,7 +296,73 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
             before=before,
             after=snapshot(locked, CLAIM_AUDIT_FIELDS),
         )
+        _record_corrections(actor, locked)
         return locked
+
+
+def _entered_values(claim: Claim) -> dict[str, Any]:
+    """The claim's invoice data keyed by the reading field it confirms or corrects."""
+    return {
+        "invoice_number": claim.invoice_number_normalised,
+        "issue_date": claim.invoice_date,
+        "total": claim.invoice_amount,
+    }
+
+
+def _record_corrections(actor: Any, claim: Claim) -> None:
+    """Compare the saved invoice data with the invoice reading; record each extracted value the provider
+    changed (and forget a correction the provider has undone), with an audit event per change."""
+    row = invoice_reading(claim)
+    if row is None or not row.readable:
+        return
+    read = {
+        "invoice_number": row.invoice_number_normalised,
+        "issue_date": row.issue_date,
+        "total": row.total,
+    }
+    corrections = dict(row.corrections)
+    for field, entered in _entered_values(claim).items():
+        value = read[field]
+        if value in (None, "") or entered == value:
+            corrections.pop(field, None)
+            continue
+        shown = {"read": str(value), "entered": str(entered) if entered is not None else None}
+        if {k: corrections.get(field, {}).get(k) for k in shown} != shown:
+            corrections[field] = {**shown, "at": clock.now().isoformat()}
+            audit_record(
+                actor=actor,
+                action="claim.invoice_reading_corrected",
+                obj=claim,
+                before={"field": field, "value": shown["read"]},
+                after={"field": field, "value": shown["entered"]},
+            )
+    if corrections != row.corrections:
+        row.corrections = corrections
+        row.save(update_fields=["corrections"])
+
+
+def _read_invoice(claim: Claim, material: ClaimMaterial, data: bytes) -> MaterialReading:
+    """Read the uploaded invoice file (voucher.claims.invoices) and keep the result with the file."""
+    result = read_invoice(data)
+    fields: dict[str, Any] = {"readable": result.readable}
+    if isinstance(result, InvoiceReading):
+        fields.update(
+            source=result.source,
+            invoice_number=result.invoice_number,
+            invoice_number_normalised=normalise_invoice_number(result.invoice_number),
+            issue_date=result.issue_date,
+            seller_name=result.seller_name,
+            seller_tax_id=result.seller_tax_id,
+            buyer_name=result.buyer_name,
+            buyer_tax_id=result.buyer_tax_id,
+            item_names=list(result.item_names),
+            amount_without_tax=result.amount_without_tax,
+            tax=result.tax,
+            total=result.total,
+        )
+    else:
+        fields["reason"] = result.reason[:200]
+    return MaterialReading.objects.create(material=material, claim=claim, read_at=clock.now(), **fields)
 
 
 # --- materials (R2) ---------------------------------------------------------------------------------
@@ -335,6 +416,14 @@ def _store(
     try:
         material.save()
         ClaimMaterial.objects.filter(pk__in=[m.pk for m in replaced]).update(superseded_by=material)
+        if kind == MaterialKind.INVOICE:
+            reading = _read_invoice(claim, material, data)
+            audit_record(
+                actor=actor,
+                action="claim.invoice_read",
+                obj=claim,
+                after={"file": name, "readable": reading.readable, "source": reading.source},
+            )
         for old in replaced:
             audit_record(
                 actor=actor,

@@ -28,7 +28,7 @@ from voucher.claims.permissions import (
     is_staff_reviewer,
     reviewer_conflict,
 )
-from voucher.claims.prechecks import is_digital_marketing, required_kinds
+from voucher.claims.prechecks import invoice_reading, is_digital_marketing, required_kinds
 from voucher.claims.risk import risk_flags
 from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_claim, review_queue
 from voucher.contracts.models import Contract
@@ -156,6 +156,7 @@ def claim_detail(request: HttpRequest, number: str) -> HttpResponse:
             "current": current,
             "superseded": superseded,
             "prechecks": list(claim.prechecks.all()),
+            "reading": invoice_reading(claim),
             "decisions": list(claim.decisions.select_related("actor")),
             "payout_items": list(claim.payout_items.select_related("batch").order_by("id")),
             "flags": risk_flags(claim) if reviewer else [],
@@ -178,7 +179,20 @@ def claim_data(request: HttpRequest, number: str) -> HttpResponse:
         "invoice_amount": claim.invoice_amount,
         "receipt_date": claim.receipt_date,
         "receipt_amount": claim.receipt_amount,
+        "receipt_reference": claim.receipt_reference,
     }
+    reading = invoice_reading(claim)
+    prefilled = []
+    if reading is not None and reading.readable:
+        # The invoice as read pre-fills what the provider has not typed yet; saving confirms or corrects it.
+        for field, value in (
+            ("invoice_number", reading.invoice_number),
+            ("invoice_date", reading.issue_date),
+            ("invoice_amount", reading.total),
+        ):
+            if initial[field] in (None, "") and value not in (None, ""):
+                initial[field] = value
+                prefilled.append(str(ClaimDataForm.base_fields[field].label))
     form = ClaimDataForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,6 +206,7 @@ def claim_data(request: HttpRequest, number: str) -> HttpResponse:
                     invoice_amount=data["invoice_amount"],
                     receipt_date=data["receipt_date"],
                     receipt_amount=data["receipt_amount"],
+                    receipt_reference=data.get("receipt_reference") or "",
                 ),
             )
         except ValidationError as exc:
@@ -199,7 +214,9 @@ def claim_data(request: HttpRequest, number: str) -> HttpResponse:
         else:
             messages.success(request, "已保存。可随时返回继续填写。")
             return redirect("claims:materials", number=number)
-    return render(request, "claims/data.html", _wizard(claim, "data", form=form))
+    return render(
+        request, "claims/data.html", _wizard(claim, "data", form=form, reading=reading, prefilled=prefilled)
+    )
 
 
 @login_required
@@ -456,9 +473,11 @@ def _file_response(file: Any, name: str, content_type: str, *, inline: bool) -> 
 @xframe_options_sameorigin
 @login_required
 def material_preview(request: HttpRequest, pk: int) -> FileResponse:
-    """Inline view of a PDF or image for the preview frame on the claim pages."""
+    """Inline view of a PDF or image for the preview frame on the claim pages; other files (OFD, XML)
+    are only downloaded, never rendered by the browser."""
     material = _material(request, pk)
-    return _file_response(material.file, material.original_name, material.content_type, inline=True)
+    inline = material.is_pdf or material.is_image
+    return _file_response(material.file, material.original_name, material.content_type, inline=inline)
 
 
 @login_required

@@ -1,7 +1,8 @@
 """Checking uploaded files by their content, not their name.
 
-A file's type is decided from its first bytes (magic numbers): PDF, PNG, JPEG, and Office Open XML
-workbooks (a zip holding ``[Content_Types].xml`` and ``xl/``). The name's extension must agree with
+A file's type is decided from its first bytes (magic numbers): PDF, PNG, JPEG, Office Open XML
+workbooks (a zip holding ``[Content_Types].xml`` and ``xl/``), OFD documents (a zip holding ``OFD.xml``,
+GB/T 33190) and XML documents (``<?xml``, e.g. the 数电票 original). The name's extension must agree with
 the content, so a renamed executable (``setup.exe`` saved as ``合同.pdf``) is refused. Every app that
 accepts files calls :func:`inspect_upload` before storing anything.
 
@@ -31,6 +32,8 @@ PNG = "png"
 JPEG = "jpeg"
 XLSX = "xlsx"
 ZIP = "zip"
+OFD = "ofd"
+XML = "xml"
 
 CONTENT_TYPES = {
     PDF: "application/pdf",
@@ -38,6 +41,8 @@ CONTENT_TYPES = {
     JPEG: "image/jpeg",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ZIP: "application/zip",
+    OFD: "application/ofd",
+    XML: "application/xml",
 }
 EXTENSIONS = {
     PDF: {".pdf"},
@@ -45,8 +50,18 @@ EXTENSIONS = {
     JPEG: {".jpg", ".jpeg"},
     XLSX: {".xlsx"},
     ZIP: {".zip"},
+    OFD: {".ofd"},
+    XML: {".xml"},
 }
-LABELS = {PDF: "PDF", PNG: "PNG 图片", JPEG: "JPEG 图片", XLSX: "Excel（.xlsx）", ZIP: "ZIP 压缩包"}
+LABELS = {
+    PDF: "PDF",
+    PNG: "PNG 图片",
+    JPEG: "JPEG 图片",
+    XLSX: "Excel（.xlsx）",
+    ZIP: "ZIP 压缩包",
+    OFD: "OFD",
+    XML: "XML",
+}
 
 # Executables and scripts are named in the refusal so the user understands why.
 _EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa", b"#!")
@@ -94,13 +109,16 @@ def _read_all(file: IO[bytes] | Any) -> bytes:
     return bytes(data)
 
 
-def _is_xlsx(data: bytes) -> bool:
+def _zip_kind(data: bytes) -> str:
+    """``XLSX`` or ``OFD`` from the archive's directory, else ``ZIP``."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
-        return False
-    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
+        return ZIP
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return XLSX
+    return OFD if "OFD.xml" in names else ZIP
 
 
 def detect_kind(data: bytes) -> str | None:
@@ -112,7 +130,9 @@ def detect_kind(data: bytes) -> str | None:
     if data.startswith(b"\xff\xd8\xff"):
         return JPEG
     if data.startswith(b"PK\x03\x04"):
-        return XLSX if _is_xlsx(data) else ZIP
+        return _zip_kind(data)
+    if data[:64].removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<?xml"):
+        return XML
     return None
 
 
@@ -256,9 +276,9 @@ def inspect_upload(
 ) -> InspectedFile:
     """Check an upload's size, content type and extension; raise ``ValidationError({field: …})``.
 
-    ``allowed`` are kinds from this module (``PDF``, ``PNG``, ``JPEG``, ``XLSX``, ``ZIP``). Archives and
-    workbooks are checked for zip bombs and sheets over ``max_rows`` × ``max_columns``
-    (:func:`check_sheet_size`), images for decompression bombs; with
+    ``allowed`` are kinds from this module (``PDF``, ``PNG``, ``JPEG``, ``XLSX``, ``ZIP``, ``OFD``, ``XML``).
+    Archives (OFD included) and workbooks are checked for zip bombs and sheets over ``max_rows`` ×
+    ``max_columns`` (:func:`check_sheet_size`), images for decompression bombs; with
     ``parse_pdf`` a PDF must also parse and stay within ``MAX_PDF_PAGES`` pages.
     """
     allowed = list(allowed)
@@ -284,7 +304,7 @@ def inspect_upload(
         )
     if kind == XLSX:
         check_sheet_size(data, name=file_name, field=field, max_rows=max_rows, max_columns=max_columns)
-    elif kind == ZIP:
+    elif kind in {ZIP, OFD}:
         check_archive(data, name=file_name, field=field)
     elif kind in {PNG, JPEG}:
         check_image(data, name=file_name, field=field)

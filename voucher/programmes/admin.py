@@ -101,6 +101,7 @@ class ProgrammeYearAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "redeclaration_needs_evidence",
                     "sanction_years",
                     "claim_risk_price_ratio",
+                    "claim_invoice_amount_basis",
                     "payout_notice_days",
                     "clawback_restores_quota",
                 ]

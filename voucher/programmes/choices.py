@@ -18,3 +18,10 @@ class RequirementKind(models.TextChoices):
     ENTERPRISE_INDUSTRY = "enterprise_industry", "购买企业行业限制"
     OWN_BRAND_ONLY = "own_brand_only", "仅限自有品牌或产品"
     EXCLUSIVE_PRODUCT_LINES = "exclusive_product_lines", "同一服务商不得同时申请的产品线"
+
+
+class InvoiceAmountBasis(models.TextChoices):
+    """Which contract amount the claim's invoice must equal (a programme-year setting)."""
+
+    TOTAL = "total", "合同总金额"
+    OWN_PAYMENT = "own_payment", "企业自付额度"

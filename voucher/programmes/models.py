@@ -10,7 +10,7 @@ from django.db import models
 
 from voucher.core import periods
 from voucher.core.models import MoneyField, TimeStampedModel
-from voucher.programmes.choices import RequirementKind, YearStatus
+from voucher.programmes.choices import InvoiceAmountBasis, RequirementKind, YearStatus
 
 
 class ProgrammeYear(TimeStampedModel):
@@ -58,6 +58,13 @@ class ProgrammeYear(TimeStampedModel):
         default=Decimal("2.00"),
         validators=[MinValueValidator(Decimal("1"))],
         help_text="合同总金额超过下单时产品价格的该倍数时，在兑券审核页面提示评审人员",
+    )
+    claim_invoice_amount_basis = models.CharField(
+        "兑券发票金额应等于",
+        max_length=20,
+        choices=InvoiceAmountBasis.choices,
+        default=InvoiceAmountBasis.TOTAL,
+        help_text="兑券预检核对发票金额（价税合计）时对照的合同金额：合同总金额或企业自付额度",
     )
     payout_notice_days = models.PositiveIntegerField(
         "兑付批次公示期（自然日）",

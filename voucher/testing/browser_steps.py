@@ -10,7 +10,6 @@ import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
 from PIL import Image
 
 from voucher.accounts.models import User
@@ -22,7 +21,6 @@ from voucher.contracts.models import Contract
 from voucher.core import clock
 from voucher.demo.codes import make_uscc
 from voucher.demo.seed import seed_people
-from voucher.enterprises.pdf import FONT, font_path
 from voucher.programmes.selectors import programme_current
 from voucher.programmes.services import programme_year_update
 from voucher.testing.browser import (
@@ -34,6 +32,7 @@ from voucher.testing.browser import (
     tiny_pdf,
     viewport_screenshot,
 )
+from voucher.testing.files import make_pdf
 
 PROVIDER_FILES = [
     ApplicationMaterial.LICENCE,
@@ -53,17 +52,6 @@ PRODUCT_FILES = [
 
 
 # --- files ---------------------------------------------------------------------------------------
-
-
-def make_pdf(lines: list[str]) -> bytes:
-    """A real text PDF with the embedded CJK font, as exported from a word processor."""
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", str(font_path()))
-    pdf.add_page()
-    pdf.set_font(FONT, size=11)
-    for line in lines:
-        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
 def pdf_upload(name: str, lines: list[str]) -> dict[str, object]:

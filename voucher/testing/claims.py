@@ -6,41 +6,22 @@ A ``conftest.py`` that needs the fixtures imports them from here."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
 
 import img2pdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from fpdf import FPDF
-from PIL import Image
 
 from voucher.claims import services
 from voucher.claims.choices import MaterialKind
 from voucher.contracts import services as contract_services
 from voucher.core import clock
-from voucher.enterprises.pdf import FONT, font_path
 from voucher.testing.contracts import terms
+from voucher.testing.files import make_pdf, png_bytes
+from voucher.testing.invoices import invoice_pdf, sample_for
 
 # Two weeks after the order: invoice and receipt dated between the signing and today.
 CLAIM_DAY = dt.datetime(2025, 7, 15, 10, 0, tzinfo=clock.SHANGHAI)
-
-
-def make_pdf(lines: list[str]) -> bytes:
-    """A real text PDF with the embedded CJK font (as a contract exported from a word processor)."""
-    pdf = FPDF(format="A4")
-    pdf.add_font(FONT, "", str(font_path()))
-    pdf.add_page()
-    pdf.set_font(FONT, size=11)
-    for line in lines:
-        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
-
-
-def png_bytes(colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (60, 40)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def scanned_pdf() -> bytes:
@@ -76,7 +57,8 @@ def contract_pdf(order: Any, **kwargs: Any) -> SimpleUploadedFile:
 
 
 def fill(claim: Any, actor: Any, *, invoice_number: str | None = None, **overrides: Any) -> Any:
-    """Enter matching invoice/receipt data and upload every required file."""
+    """Enter matching invoice/receipt data and upload every required file (the invoice a PDF rendering
+    of a 数电票 that matches the claim)."""
     contract = claim.contract
     data = services.ClaimData(
         invoice_number=invoice_number or f"FP{claim.pk:08d}",
@@ -88,7 +70,8 @@ def fill(claim: Any, actor: Any, *, invoice_number: str | None = None, **overrid
     claim = services.claim_update_data(actor=actor, claim=claim, data=data)
     files = {
         MaterialKind.PLEDGE: pdf_file("承诺.pdf", ["中小微企业划型及用券承诺"]),
-        MaterialKind.INVOICE: pdf_file("发票.pdf", ["增值税发票"]),
+        MaterialKind.INVOICE: overrides.get("invoice_file")
+        or pdf_file("发票.pdf", data=invoice_pdf(sample_for(claim))),
         MaterialKind.INVOICE_VERIFICATION: image_file("验真.png"),
         MaterialKind.BANK_RECEIPT: image_file("回单.png"),
         MaterialKind.CONTRACT: overrides.get("contract_file") or contract_pdf(claim.order),

@@ -6,7 +6,9 @@ import pytest
 from django.test import Client
 
 from voucher.claims.choices import MaterialKind
+from voucher.claims.models import Claim
 from voucher.testing.claims import contract_pdf, image_file, pdf_file
+from voucher.testing.invoices import invoice_pdf, sample_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +61,10 @@ def test_api_flow_provider_to_reviewer(contract, provider, reviewer_user, buyer,
     assert merged.json()["merged_from"] == ["b.png", "c.png", "a.png"]
     for kind, file in (
         (MaterialKind.PLEDGE, pdf_file("承诺.pdf")),
-        (MaterialKind.INVOICE, pdf_file("发票.pdf")),
+        (
+            MaterialKind.INVOICE,
+            pdf_file("发票.pdf", data=invoice_pdf(sample_for(Claim.objects.get(contract=contract)))),
+        ),
         (MaterialKind.INVOICE_VERIFICATION, image_file("v.png")),
         (MaterialKind.CONTRACT, contract_pdf(contract.order)),
     ):

@@ -11,7 +11,7 @@ import pytest
 
 from voucher.claims.invoices import limits
 from voucher.claims.invoices.extract import InvoiceReading, Unreadable, read_invoice
-from voucher.claims.tests import invoice_samples as samples
+from voucher.testing import invoices as samples
 
 EXPECTED = {
     "invoice_number": "25112000000012345678",
@@ -64,7 +64,7 @@ def test_invoice_xml_with_namespace_and_bom_is_read():
 
 
 def test_invoice_scanned_pdf_is_unreadable_not_an_error():
-    from voucher.claims.tests.conftest import scanned_pdf
+    from voucher.testing.claims import scanned_pdf
 
     result = read_invoice(scanned_pdf())
     assert isinstance(result, Unreadable)
@@ -130,7 +130,7 @@ def test_invoice_huge_file_is_refused_before_parsing():
 
 
 def test_invoice_pdf_with_too_many_pages_is_refused():
-    from voucher.claims.tests.conftest import make_pdf
+    from voucher.testing.claims import make_pdf
 
     many = make_pdf(["发票号码：1234567890"] * 400)
     assert "页" in _within_budget(many).reason

@@ -29,6 +29,12 @@ def test_r8_all_checks_pass_on_a_complete_claim(filled, provider):
         CheckCode.RECEIPT_AMOUNT: CheckOutcome.PASS,
         CheckCode.DATES: CheckOutcome.PASS,
         CheckCode.SERVICE_COMPLETED: CheckOutcome.PASS,
+        CheckCode.INVOICE_BUYER: CheckOutcome.PASS,
+        CheckCode.INVOICE_SELLER: CheckOutcome.PASS,
+        CheckCode.INVOICE_ISSUE_DATE: CheckOutcome.PASS,
+        CheckCode.INVOICE_TOTAL: CheckOutcome.PASS,
+        CheckCode.INVOICE_ITEMS: CheckOutcome.PASS,
+        CheckCode.INVOICE_UNIQUE: CheckOutcome.PASS,
     }
 
 

@@ -287,7 +287,7 @@ def test_r4_incomplete_claim_cannot_be_submitted(claim, provider):
 
 def test_r4_after_submission_nothing_changes_and_the_contract_is_locked(submitted, provider):
     assert submitted.status == ClaimStatus.SUBMITTED
-    assert submitted.prechecks.count() == 8
+    assert submitted.prechecks.count() == 14
     contract = submitted.contract
     contract.refresh_from_db()
     assert contract.claim_locked_at is not None

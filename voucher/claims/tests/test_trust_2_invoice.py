@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 
 from voucher.claims import services
 from voucher.claims.models import normalise_invoice_number
-from voucher.claims.tests.conftest import CLAIM_DAY, fill, place_and_accept, terms
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.testing.builders import make_product
+from voucher.testing.claims import CLAIM_DAY, fill, place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-from voucher.claims.tests.conftest import make_pdf
+from voucher.testing.files import make_pdf
 
 OFD_NS = "http://www.ofdspec.org/2016"
 
@@ -218,3 +218,19 @@ def upload_file(name: str, data: bytes):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def another_claim(buyer, provider, programme):  # type: ignore[no-untyped-def]
+    """A second claim of the same enterprise and provider, on another product (for duplicate checks)."""
+    from voucher.claims import services
+    from voucher.contracts import services as contract_services
+    from voucher.testing.contracts import place_and_accept, terms
+    from voucher.core import clock
+    from voucher.testing.builders import ORDER_DAY, make_product
+
+    with clock.frozen_at(ORDER_DAY):
+        product = make_product(programme, provider=provider)
+        order = place_and_accept(buyer, product, provider)
+        recorded = contract_services.contract_record(actor=provider, order=order, terms=terms())
+        contract_services.contract_confirm(actor=buyer, contract=recorded)
+    return services.claim_start(actor=provider, contract=recorded)
