@@ -169,6 +169,7 @@ MATRIX: list[Row] = [
     Row("accounts:otp_recovery_codes", {**_only("reviewer", 302, 403), "admin": 302}),
     Row("accounts:otp_disable", {**_only("reviewer", 422, 403), "admin": 422}, method="post"),
     Row("accounts:otp_users", _only("admin", 200, 403)),
+    Row("accounts:name_changes", _only("admin", 200, 403)),
     Row(
         "accounts:otp_reset",
         _only("admin", 422, 403),
