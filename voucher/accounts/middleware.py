@@ -120,6 +120,12 @@ def idle_timeout_seconds(user: Any) -> int:
     return int(minutes) * 60
 
 
+def start_idle_clock(sender: Any, request: HttpRequest | None = None, **_: Any) -> None:
+    """On login (``user_logged_in``): the session was last used now (saved with the login itself)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(clock.now().timestamp())
+
+
 class IdleTimeoutMiddleware:
     """Log a session out after it has been unused longer than its user's idle timeout.
 

@@ -32,7 +32,8 @@ def idle(client, minutes: int, path: str = "/workbench/"):
 
 def logged_in(user) -> Client:
     client = Client()
-    client.force_login(user)
+    with frozen_at(START):
+        client.force_login(user)
     return client
 
 
@@ -46,16 +47,15 @@ def test_trust_7_staff_sessions_time_out_sooner_than_enterprise_sessions(admin_u
     assert idle(logged_in(enterprise_user), 121).status_code == 302
 
 
-def test_trust_7_activity_keeps_a_session_alive(client, enterprise_user):
-    client.force_login(enterprise_user)
+def test_trust_7_activity_keeps_a_session_alive(enterprise_user):
+    client = logged_in(enterprise_user)
     for hour in range(4):
         with frozen_at(START + dt.timedelta(minutes=100 * hour)):
             assert client.get("/workbench/").status_code == 200
 
 
-def test_trust_7_the_api_answers_401_session_expired(client, enterprise_user):
-    client.force_login(enterprise_user)
-    response = idle(client, 121, "/api/v1/orders/")
+def test_trust_7_the_api_answers_401_session_expired(enterprise_user):
+    response = idle(logged_in(enterprise_user), 121, "/api/v1/orders/")
     assert response.status_code == 401 and response.json()["code"] == "session_expired"
 
 
