@@ -224,9 +224,9 @@ def another_claim(buyer, provider, programme):  # type: ignore[no-untyped-def]
     """A second claim of the same enterprise and provider, on another product (for duplicate checks)."""
     from voucher.claims import services
     from voucher.contracts import services as contract_services
-    from voucher.testing.contracts import place_and_accept, terms
     from voucher.core import clock
     from voucher.testing.builders import ORDER_DAY, make_product
+    from voucher.testing.contracts import place_and_accept, terms
 
     with clock.frozen_at(ORDER_DAY):
         product = make_product(programme, provider=provider)
