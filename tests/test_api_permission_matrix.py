@@ -473,6 +473,15 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/payouts/batches/{pk}/paid": Row(
         admin(), params=pk("exported_batch"), body={"reference": "LS-1"}, day=SECOND_PUBLISH_DAY
     ),
+    # Background work: the payment file as a job (same rule as the export itself), a job is its owner's
+    # alone (a number nobody owns is a 404 for everyone), delivery records for the Bureau.
+    "POST /api/v1/tasks/jobs/payout-export/{batch_id}": Row(
+        admin(), params=pk("exported_batch", "batch_id"), day=SECOND_PUBLISH_DAY
+    ),
+    "GET /api/v1/tasks/jobs/{job_id}": Row(
+        {"anonymous": 401, **dict.fromkeys(ROLES[1:], 404)}, params=lambda w: {"job_id": 10**9}
+    ),
+    "GET /api/v1/tasks/deliveries": Row(admin()),
     "GET /api/v1/payouts/mine": Row(only("enterprise", "enterprise_other", "provider", "provider_other")),
     "GET /api/v1/payouts/payee": Row(only("provider", "provider_other")),
     "PUT /api/v1/payouts/payee": Row(

@@ -139,6 +139,7 @@ def _parties(status: int, *, other: int, **overrides: int) -> dict[str, int | st
 MATRIX: list[Row] = [
     Row("core:home", _everyone(200)),
     Row("core:healthz", _everyone(200)),
+    Row("core:readyz", _everyone(200)),
     Row("core:workbench", _members(200)),
     Row("core:inbox", _members(200)),
     Row("core:inbox_read_all", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}, method="post"),
@@ -158,6 +159,19 @@ MATRIX: list[Row] = [
         kwargs=lambda ctx: {"pk": AuditEvent.objects.order_by("id").values_list("id", flat=True).first()},
     ),
     Row("core:audit_export", _only("admin", 200, 403)),
+    # Background work: the Bureau's delivery records and exports; anyone's own notification settings; a job
+    # is its owner's alone (a number nobody owns is a 404 for everyone).
+    Row("tasks:deliveries", _only("admin", 200, 403)),
+    Row("tasks:preferences", _members(200)),
+    Row("tasks:audit_export_start", _only("admin", 302, 403), method="post"),
+    *[
+        Row(
+            f"tasks:{name}",
+            {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)},
+            kwargs=lambda ctx: {"pk": 10**9},
+        )
+        for name in ("job_detail", "job_file")
+    ],
     Row("accounts:login", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     Row("accounts:logout", _everyone(302), method="post"),
     Row("accounts:organisation", _members(200)),
@@ -207,6 +221,13 @@ MATRIX: list[Row] = [
             kwargs=lambda ctx: {"pk": ctx["enterprise"].organisation_id},
         )
         for name in ("detail", "pledge_for")
+    ),
+    # Confirming a re-declaration is the Bureau's; a classification that is not the enterprise's is a 404.
+    Row(
+        "enterprises:classification_review",
+        {**_only("admin", 404, 403), "enterprise": 404, "enterprise_other": 404, "reviewer": 404},
+        method="post",
+        kwargs=lambda ctx: {"pk": ctx["enterprise"].organisation_id, "classification_pk": 10**9},
     ),
     Row("enterprises:credit_list", _only("admin", 200, 403)),
     Row(

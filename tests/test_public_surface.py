@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_PAGES = {
     "core:home",
     "core:healthz",
+    "core:readyz",
     "accounts:login",
     "accounts:logout",
     "programmes:detail",

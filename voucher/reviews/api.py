@@ -16,7 +16,7 @@ from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
 from voucher.core import clock
-from voucher.core.api_schema import BoundedDate
+from voucher.core.api_schema import BoundedDate, ErrorOut
 from voucher.core.ratelimits import enforce_objection_limits
 from voucher.programmes.selectors import programme_current
 from voucher.reviews import permissions, selectors, services
@@ -382,7 +382,7 @@ def public_notice(request: HttpRequest, pk: int) -> Any:
 
 @router.post(
     "/public/notices/{int:pk}/objections",
-    response={201: ObjectionReceipt, 429: dict},
+    response={201: ObjectionReceipt, 429: ErrorOut},
     auth=None,
     summary="提出异议（公开，仅公示期内；可附 PDF/图片）",
 )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from voucher.core.api_schema import PageNumber
 from voucher.payouts.models import PayoutBatch
 from voucher.tasks import permissions, selectors, services
 from voucher.tasks.models import Delivery, Job
@@ -72,12 +73,12 @@ def _delivery(d: Delivery) -> dict[str, Any]:
 
 @router.get("/deliveries", response=DeliveryPageOut, summary="通知投递记录（市经信局）")
 def delivery_list(
-    request: HttpRequest, status: str = "", channel: str = "", offset: int = 0, limit: int = 50
+    request: HttpRequest, status: str = "", channel: str = "", page: PageNumber = 1, limit: int = 50
 ) -> dict[str, Any]:
     permissions.can_view_deliveries(request.user).enforce()
     rows = selectors.deliveries(request.user, status=status, channel=channel)
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    offset = max(0, offset)
+    offset = (page - 1) * limit
     return {
         "count": rows.count(),
         "counts": selectors.delivery_counts(request.user),

@@ -90,6 +90,7 @@ APP_MATRIX_PAGES: dict[str, frozenset[str]] = {
             "payouts:payee",
             "payouts:public_batch",
             "payouts:public_batches",
+            "tasks:payout_export_start",
         }
     ),
 }

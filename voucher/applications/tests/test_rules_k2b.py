@@ -13,8 +13,7 @@ from voucher.applications.choices import CheckOutcome
 from voucher.applications.rules import software_categories, software_category_choices
 from voucher.core.clock import frozen_at
 from voucher.programmes.models import Requirement
-
-from .conftest import IN_WINDOW, prepare_provider, ready_application, submit, valid_data
+from voucher.testing.applications import IN_WINDOW, prepare_provider, ready_application, submit, valid_data
 
 pytestmark = pytest.mark.django_db
 SOFTWARE = {"direction": "2", "subtype": "general_software"}

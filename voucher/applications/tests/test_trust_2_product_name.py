@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from voucher.applications import services
-
-from .conftest import valid_data
+from voucher.testing.applications import valid_data
 
 pytestmark = pytest.mark.django_db
 

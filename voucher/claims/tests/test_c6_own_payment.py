@@ -8,8 +8,7 @@ from decimal import Decimal
 from voucher.claims import services
 from voucher.claims.choices import CheckCode
 from voucher.claims.prechecks import run_prechecks
-
-from .conftest import fill
+from voucher.testing.claims import fill
 
 
 def receipt_check(claim):

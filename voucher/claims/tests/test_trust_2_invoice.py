@@ -13,7 +13,8 @@ from voucher.claims.models import normalise_invoice_number
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.testing.builders import make_product
-from voucher.testing.claims import CLAIM_DAY, fill, place_and_accept, terms
+from voucher.testing.claims import CLAIM_DAY, fill
+from voucher.testing.contracts import place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from voucher.contracts import services
-from voucher.contracts.tests.conftest import make_product, place_and_accept, terms
+from voucher.testing.builders import make_product
+from voucher.testing.contracts import place_and_accept, terms
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -112,11 +113,13 @@ def _deliveries_create(created: list[Notification], now: dt.datetime) -> list[De
                 user_id__in=[n.recipient_id for n in created], kind=kind, enabled=False
             ).values_list("user_id", "channel")
         )
+    # The recipients in one read (their addresses), not one read per notification.
+    recipients = get_user_model().objects.in_bulk({n.recipient_id for n in created})
     rows = []
     for notification in created:
         for path, sender in outside:
             channel = sender_channel(sender)
-            address = _address(sender, notification.recipient)
+            address = _address(sender, recipients[notification.recipient_id])
             if not address or (notification.recipient_id, channel) in muted:
                 continue
             rows.append(

@@ -14,7 +14,7 @@ from voucher.enterprises.models import IndustryCode, IndustryGroupMapping, SizeC
 from voucher.enterprises.reference import load_industry_codes
 from voucher.enterprises.selectors import digital_marketing_eligible, enterprise_eligibility, industry_search
 from voucher.enterprises.sizing import resolve_group
-from voucher.enterprises.tests.conftest import classify_small, reference_rows
+from voucher.testing.enterprises import classify_small, reference_rows
 
 REFERENCE = Path(settings.BASE_DIR) / "data" / "reference"
 

@@ -18,7 +18,7 @@ from voucher.core.models import AuditEvent, Notification
 from voucher.enterprises.models import QuotaAccount, SizeClassification
 from voucher.enterprises.selectors import enterprise_eligibility
 from voucher.enterprises.services import classification_review, enterprise_classify
-from voucher.enterprises.tests.conftest import classify_small
+from voucher.testing.enterprises import classify_small
 from voucher.testing.payouts import approved_claim
 
 LARGE = {"employees": 1200, "revenue_wan": Decimal("50000"), "assets_wan": Decimal("90000")}

@@ -32,8 +32,9 @@ pytestmark = pytest.mark.django_db
 # One successful order over the API once the day's order-time credit check is stored:
 # session, product (+ programme, provider), the enterprise's facts with an earlier submission of the same
 # key, account lock with the retry/open-order check, order, account update, ledger entry, both audit
-# events, provider's users, their notifications, the voucher.
-ORDER_QUERIES = 11
+# events, provider's users, their notifications, the kinds they switched off and their addresses (the
+# outbox's e-mail deliveries), the voucher.
+ORDER_QUERIES = 13
 # The first order after login also reads the user (then cached), runs the credit check (programme year,
 # credit list, stored check, audit) and, once a minute, computes the acceptance deadline from the calendar
 # (schedule year, days).

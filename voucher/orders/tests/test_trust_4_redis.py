@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from voucher.orders.models import Order
-from voucher.orders.tests.conftest import make_product
+from voucher.testing.builders import make_product
 
 pytestmark = pytest.mark.django_db
 

@@ -58,6 +58,7 @@ PAGES = {
     # The tests stand after the notice period (today's clock), so the admin may approve.
     "approve": ("post", "payouts:batch_approve", True, ADMIN_ONLY_POST | {"admin": 302}),
     "export": ("post", "payouts:batch_export", True, ADMIN_ONLY_POST),
+    "export_job": ("post", "tasks:payout_export_start", True, ADMIN_ONLY_POST),
     "paid": ("post", "payouts:batch_paid", True, ADMIN_ONLY_POST),
     "cancel": ("post", "payouts:batch_cancel", True, ADMIN_ONLY_POST),
     "publish": ("post", "payouts:batch_publish", True, ADMIN_ONLY_POST),

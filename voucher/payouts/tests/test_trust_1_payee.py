@@ -22,8 +22,8 @@ from voucher.core.models import AuditEvent, Notification
 from voucher.payouts import services
 from voucher.payouts.choices import BatchStatus
 from voucher.payouts.models import PayeeAccount, PayoutItem
-from voucher.payouts.tests.conftest import PUBLISH_DAY
 from voucher.testing.factories import UserFactory
+from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from voucher.core.clock import frozen_at
 from voucher.reviews.models import Objection
-from voucher.reviews.tests.conftest import IN_NOTICE
+from voucher.testing.reviews import IN_NOTICE
 
 pytestmark = pytest.mark.django_db
 

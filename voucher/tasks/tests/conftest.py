@@ -1,6 +1,6 @@
 """Payout fixtures for the job tests (the payment file is the long job with the most at stake)."""
 
-from voucher.payouts.tests.conftest import (  # noqa: F401
+from voucher.testing.payout_fixtures import (  # noqa: F401
     after_notice,
     approved,
     claims,

@@ -107,8 +107,7 @@ def test_tasks_job_progress_is_live_while_the_worker_runs(approved, admin_user, 
 def test_tasks_job_refused_by_the_service_fails_with_the_reason(
     claims, admin_user, programme_2025, django_capture_on_commit_callbacks
 ):
-    from voucher.payouts.tests.conftest import PUBLISH_DAY
-    from voucher.testing.payouts import batch_approved
+    from voucher.testing.payouts import PUBLISH_DAY, batch_approved
 
     batch = batch_approved(admin_user, programme_2025, on=PUBLISH_DAY)  # no payee accounts
     with (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -18,37 +18,15 @@ from voucher.tasks.choices import DeliveryStatus
 from voucher.tasks.models import Delivery
 from voucher.tasks.tasks import deliver, outbox_redispatch_task
 from voucher.testing.factories import UserFactory
+from voucher.testing.senders import FlakySender, RecordingSender
 
 pytestmark = pytest.mark.django_db
 
-RECORDING = "voucher.tasks.tests.test_tasks_outbox.RecordingSender"
-FLAKY = "voucher.tasks.tests.test_tasks_outbox.FlakySender"
+RECORDING = "voucher.testing.senders.RecordingSender"
+FLAKY = "voucher.testing.senders.FlakySender"
 SMS = "voucher.core.notifications.senders.SmsSender"
 EMAIL = "voucher.core.notifications.senders.EmailSender"
 MOMENT = dt.datetime(2025, 6, 3, 9, 0, tzinfo=clock.SHANGHAI)
-
-
-class RecordingSender:
-    channel = "email"
-    sent: ClassVar[list[str]] = []
-
-    def address(self, user: Any) -> str:
-        return str(user.get_username())
-
-    def send(self, notification: Any) -> None:
-        RecordingSender.sent.append(notification.title)
-
-
-class FlakySender(RecordingSender):
-    """Fails the first ``failures`` attempts, then sends."""
-
-    failures: ClassVar[int] = 0
-
-    def send(self, notification: Any) -> None:
-        if FlakySender.failures > 0:
-            FlakySender.failures -= 1
-            raise ConnectionError("邮件服务器无响应")
-        super().send(notification)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from voucher.testing.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FLAKY = "voucher.tasks.tests.test_tasks_outbox.FlakySender"
+FLAKY = "voucher.testing.senders.FlakySender"
 EMAIL = "voucher.core.notifications.senders.EmailSender"
 SMS = "voucher.core.notifications.senders.SmsSender"
 
@@ -25,7 +25,7 @@ def login(user):
 
 @pytest.fixture
 def failed_once(settings, provider_user, django_capture_on_commit_callbacks):
-    from voucher.tasks.tests.test_tasks_outbox import FlakySender
+    from voucher.testing.senders import FlakySender
 
     settings.VOUCHER_NOTIFICATION_SENDERS = [FLAKY]
     FlakySender.failures = 1

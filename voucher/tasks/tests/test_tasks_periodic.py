@@ -17,7 +17,6 @@ from voucher.catalogue.models import Product
 from voucher.claims.invariants import ledger_mismatches
 from voucher.claims.models import Claim
 from voucher.contracts import services as contract_services
-from voucher.contracts.tests.conftest import place_and_accept, terms
 from voucher.core import clock
 from voucher.core.audit_chain import audit_verify
 from voucher.core.models import AuditEvent, HolidayScheduleYear, Notification
@@ -39,6 +38,7 @@ from voucher.tasks.tasks import (
 )
 from voucher.testing.audit import guard_lifted, raw_sql
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -174,8 +174,8 @@ def test_tasks_holiday_check_alerts_once_when_next_year_is_missing(business):
 
 
 def test_tasks_outbox_redispatch_twice_at_once_sends_once(settings, business):
-    settings.VOUCHER_NOTIFICATION_SENDERS = ["voucher.tasks.tests.test_tasks_outbox.RecordingSender"]
-    from voucher.tasks.tests.test_tasks_outbox import RecordingSender
+    settings.VOUCHER_NOTIFICATION_SENDERS = ["voucher.testing.senders.RecordingSender"]
+    from voucher.testing.senders import RecordingSender
 
     RecordingSender.sent = []
     with clock.frozen_at(LATE - dt.timedelta(minutes=10)):
