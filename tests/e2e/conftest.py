@@ -46,11 +46,17 @@ def browser(django_db_setup) -> Iterator[object]:
         browser.close()
 
 
+def accept_confirmations(page) -> None:
+    """Answer 确定 to the confirmations of irreversible actions, as the user walking the year does."""
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page (390×844, like a current iPhone) in Chinese."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = context.new_page()
+    accept_confirmations(page)
     yield page
     context.close()
 
@@ -59,5 +65,6 @@ def phone(browser):
 def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
+    accept_confirmations(page)
     yield page
     context.close()

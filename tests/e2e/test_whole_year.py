@@ -76,8 +76,6 @@ def test_the_whole_year_across_roles(live_server, desktop, phone):
     prepare_provider_dossier("provider_design")
     base = live_server.url
     day0 = clock.today()
-    desktop.on("dialog", lambda dialog: dialog.accept())
-    phone.on("dialog", lambda dialog: dialog.accept())
 
     # The provider applies for a product (申报) and submits it with the pledge.
     login(desktop, base, "provider_design", DEMO_PASSWORD)

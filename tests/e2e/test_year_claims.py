@@ -115,8 +115,6 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     signed = contract.signed_on
     base = live_server.url
     page = desktop
-    phone.on("dialog", lambda dialog: dialog.accept())
-    page.on("dialog", lambda dialog: dialog.accept())
 
     # 兑券 → 可申请兑券的订单 → 申请兑券 opens the wizard at step 1.
     login(page, base, provider_user.username, DEMO_PASSWORD)

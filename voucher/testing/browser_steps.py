@@ -33,6 +33,7 @@ from voucher.testing.browser import (
     viewport_screenshot,
 )
 from voucher.testing.files import make_pdf
+from voucher.testing.invoices import Sample, invoice_pdf
 
 PROVIDER_FILES = [
     ApplicationMaterial.LICENCE,
@@ -212,6 +213,21 @@ def send_review(page) -> None:
 # --- claims (R) ----------------------------------------------------------------------------------
 
 
+def invoice_upload(contract: Contract, invoice_number: str) -> dict[str, object]:
+    """The PDF rendering of a 数电票 that matches the contract: its enterprise buys, its provider sells."""
+    sample = Sample(
+        number=invoice_number,
+        issued=f"{contract.signed_on + dt.timedelta(days=1):%Y-%m-%d} 09:30:00",
+        seller_name=contract.provider.name,
+        seller_id=contract.provider.uscc,
+        buyer_name=contract.enterprise.name,
+        buyer_id=contract.enterprise.uscc,
+        items=(f"*信息技术服务*{contract.order.product.name}",),
+        total=str(contract.total_amount),
+    )
+    return {"name": "发票.pdf", "mimeType": "application/pdf", "buffer": invoice_pdf(sample)}
+
+
 def claim_files(contract: Contract, invoice_number: str) -> list[tuple[str, dict[str, object]]]:
     """The required claim files besides the bank receipt; the contract PDF carries the order annex."""
     order = contract.order
@@ -221,7 +237,7 @@ def claim_files(contract: Contract, invoice_number: str) -> list[tuple[str, dict
             ClaimMaterial.PLEDGE,
             pdf_upload("划型及用券承诺.pdf", ["中小微企业划型及用券承诺", contract.enterprise.name]),
         ),
-        (ClaimMaterial.INVOICE, pdf_upload("发票.pdf", ["增值税普通发票", f"发票号码 {invoice_number}"])),
+        (ClaimMaterial.INVOICE, invoice_upload(contract, invoice_number)),
         (ClaimMaterial.INVOICE_VERIFICATION, png_upload("发票查验结果.png", (235, 245, 235))),
         (
             ClaimMaterial.CONTRACT,
@@ -362,7 +378,8 @@ def fill_contract(page, terms: dict[str, str]) -> None:
 
 
 def record_contract(page, base: str, number: str) -> None:
-    page.get_by_role("button", name="录入合同（服务商确认）").click()
+    """Submit the contract form from the keyboard (the button focused, Enter)."""
+    page.get_by_role("button", name="录入合同（服务商确认）").press("Enter")
     page.wait_for_url(f"{base}/contracts/{number}/")
 
 
