@@ -219,9 +219,9 @@ def invoice_upload(contract: Contract, invoice_number: str) -> dict[str, object]
         number=invoice_number,
         issued=f"{contract.signed_on + dt.timedelta(days=1):%Y-%m-%d} 09:30:00",
         seller_name=contract.provider.name,
-        seller_id=contract.provider.uscc,
+        seller_id=contract.provider.uscc or "",
         buyer_name=contract.enterprise.name,
-        buyer_id=contract.enterprise.uscc,
+        buyer_id=contract.enterprise.uscc or "",
         items=(f"*信息技术服务*{contract.order.product.name}",),
         total=str(contract.total_amount),
     )
