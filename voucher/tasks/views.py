@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from voucher.core.audit_selectors import audit_filters
 from voucher.core.notifications import preferences_save
+from voucher.payouts import permissions as payout_permissions
 from voucher.payouts.models import PayoutBatch
 from voucher.tasks import permissions, selectors, services
 from voucher.tasks.choices import Channel, DeliveryStatus, JobStatus
@@ -105,6 +106,8 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def payout_export_start(request: HttpRequest, batch_pk: int) -> HttpResponse:
     """Queue the batch's payment file and show its progress (the request answers at once)."""
+    # Refused before the lookup, so nobody but the Bureau can probe which batch numbers exist.
+    payout_permissions.can_manage_payouts(request.user).enforce()
     batch = get_object_or_404(PayoutBatch, pk=batch_pk)
     job = services.payout_export_job_start(actor=request.user, batch=batch)
     return redirect("tasks:job_detail", pk=job.pk)
