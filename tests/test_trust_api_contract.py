@@ -12,6 +12,7 @@ import typing
 from collections import defaultdict
 from typing import Any
 
+import openapi_spec_validator
 import pydantic
 import pytest
 from django.test import Client
@@ -43,8 +44,7 @@ def test_trust_6_no_operation_declares_a_response_code_twice(published):
 
 
 def test_trust_6_the_published_schema_validates_as_openapi(published):
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(published)
+    openapi_spec_validator.validate(published)
 
 
 def test_trust_6_the_docs_page_renders_the_schema(admin_user):
