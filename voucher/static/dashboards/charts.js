@@ -108,6 +108,7 @@
         type: "scroll",
         top: 26,
         left: 0,
+        right: 28, // clear of the save button
         itemWidth: 14,
         itemHeight: 10,
         textStyle: { fontSize: 12, color: TEXT, fontFamily: font },
@@ -161,7 +162,8 @@
           fontSize: 11,
           color: MUTED,
           formatter: function (p) {
-            return short(p.value);
+            // Beside another bar of the group a zero says nothing; alone it does.
+            return p.value === 0 && spec.series.length > 1 ? "" : short(p.value);
           },
         },
       };
