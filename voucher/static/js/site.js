@@ -4,6 +4,10 @@
 // .error-summary after a failed save: focus moves to it; its links move focus to the field.
 // <textarea data-select-on-focus>: select all on focus.
 document.addEventListener("submit", function (event) {
+  // Already handled by a script (htmx sends the form itself and swaps part of the page): nothing to guard.
+  if (event.defaultPrevented) {
+    return;
+  }
   var form = event.target;
   var message = form.getAttribute && form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
