@@ -114,6 +114,14 @@ def test_design_dashboard_charts_at_1366_and_390(live_server, programme_2025, wi
     assert errors == [], errors
     screenshot(wide_desktop, "admin-dashboard-desktop")
 
+    # A narrower window: every chart is drawn again to its new width.
+    wide_desktop.set_viewport_size({"width": 800, "height": 900})
+    wide_desktop.wait_for_function(
+        """(before) => [...document.querySelectorAll('[data-chart]')].every(
+            (el, i) => echarts.getInstanceByDom(el).getWidth() === el.clientWidth && el.clientWidth !== before[i])""",
+        arg=[c["box"][0] for c in charts],
+    )
+
     errors = _open_dashboard(phone, base, admin.username)
     charts = _assert_charts_drawn(phone)
     heights = {c["box"][1] for c in charts}
