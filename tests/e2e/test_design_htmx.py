@@ -46,7 +46,9 @@ def test_design_catalogue_filters_without_a_reload(live_server, programme_2025, 
 
 def test_design_job_page_follows_the_job_until_the_file_is_ready(live_server, desktop):
     admin = UserFactory(admin=True, username="job_admin")
-    job = Job.objects.create(kind=JobKind.AUDIT_EXPORT, owner=admin, title="导出审计日志", created_at=clock.now())
+    job = Job.objects.create(
+        kind=JobKind.AUDIT_EXPORT, owner=admin, title="导出审计日志", created_at=clock.now()
+    )
     base = live_server.url
     login(desktop, base, admin.username, "pw-123456")
     desktop.goto(f"{base}/tasks/jobs/{job.pk}/")
