@@ -46,6 +46,7 @@ from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
 from voucher.core.uploads import display_file_name, inspect_upload
 from voucher.programmes.models import ProgrammeYear
+from voucher.standing import sanction_refusal
 
 FORM_SNAPSHOT = [
     "status",
@@ -342,8 +343,6 @@ def application_submit(*, actor: Any, application: Application, pledge_accepted:
     if not window:
         raise ValidationError({"__all__": [window.reason]}, code="outside_window")
     # M5: a sanctioned provider's applications are not accepted while the ban runs.
-    from voucher.enforcement.selectors import sanction_refusal
-
     banned = sanction_refusal(organisation_id=application.organisation_id, on=today)
     if not banned:
         raise ValidationError({"__all__": [ValidationError(banned.reason, code=banned.code)]})
