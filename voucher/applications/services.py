@@ -40,7 +40,14 @@ from voucher.applications.models import (
 )
 from voucher.applications.rules import needs_qualification, qualification_options
 from voucher.applications.transitions import transition
-from voucher.applications.validation import Errors, form_problems, parse_form, product_name_taken
+from voucher.applications.validation import (
+    Errors,
+    _decimal,
+    _text,
+    form_problems,
+    parse_form,
+    product_name_taken,
+)
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
@@ -466,8 +473,6 @@ def dossier_update(
     *, actor: Any, organisation: Organisation, programme: ProgrammeYear, data: Mapping[str, Any]
 ) -> ProviderDossier:
     """Change the provider's year-level data: introduction, revenue, contract list, qualifications."""
-    from voucher.applications.validation import _decimal, _text
-
     permissions.can_manage_dossier(actor, organisation).enforce()
     if Application.objects.filter(
         organisation=organisation,
