@@ -1,9 +1,9 @@
 """Outbox rows for background work: every outside delivery and every long job is a row before it is a task.
 
-The deliveries and notification preferences are kernel models (``voucher.core.models``, tables unchanged).
-
 A task is published only after the transaction that wrote its row commits; a periodic task publishes
 again any row still pending a few minutes after it was due, so nothing is lost between commit and publish.
+The deliveries and notification preferences belong to the notification outbox in the kernel
+(``voucher.core.models``); they are named here too.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from django.db import models
 from voucher.core.models import Delivery, NotificationPreference
 from voucher.tasks.choices import JobKind, JobStatus
 
-# The notification outbox is the kernel's (voucher.core.notifications); its rows are named here too.
 __all__ = ["Delivery", "Job", "NotificationPreference"]
 
 
