@@ -9,12 +9,14 @@ from django.db import models
 
 from voucher.accounts.models import Organisation
 from voucher.applications.choices import (
+    IP_SALES_FLAGS,
     NOT_APPLICABLE,
     ApplicationStatus,
     CheckOutcome,
     MaterialKind,
     MaterialScope,
 )
+from voucher.applications.rules import product_lines
 from voucher.core.models import MoneyField, TimeStampedModel
 from voucher.core.uploads import opaque_upload_name
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear
@@ -217,13 +219,9 @@ class Application(TimeStampedModel):
 
     @property
     def ip_sales_display(self) -> str:
-        from voucher.applications.choices import IP_SALES_FLAGS
-
         return "、".join(label for name, label in IP_SALES_FLAGS.items() if getattr(self, name))
 
     def product_line_name(self) -> str:
-        from voucher.applications.rules import product_lines
-
         if not self.direction_id or not self.product_line:
             return ""
         return dict(product_lines(self.direction)).get(self.product_line, self.product_line)  # type: ignore[arg-type]

@@ -65,6 +65,8 @@ from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditCheck, QuotaAccount
 from voucher.enterprises.services import quota_release_commitment
+from voucher.programmes.models import ProgrammeYear
+from voucher.standing import sanction_refusal
 
 CLAIM_AUDIT_FIELDS = [
     "status",
@@ -596,8 +598,6 @@ def claim_submit(*, actor: Any, claim: Claim, confirmed: bool, revision: int | N
         new_status = transition(locked.status, ClaimAction.SUBMIT)
         _check_window(locked.contract)
         # M5: no claim is accepted while the provider or the ordering enterprise is banned.
-        from voucher.enforcement.selectors import sanction_refusal
-
         for party in (locked.provider_id, locked.enterprise_id):
             if not (banned := sanction_refusal(organisation_id=party, on=clock.today())):
                 raise refuse("sanctioned", banned.reason)
@@ -727,8 +727,6 @@ def claim_waive(*, actor: Any, contract: Contract, statement: str, file: Any = N
 
 def _overdue_contracts(today: dt.date) -> QuerySet[Contract]:
     """Contracts whose claim period has ended with no claim filed (no claim, a draft or a returned claim)."""
-    from voucher.programmes.models import ProgrammeYear
-
     overdue = Q(pk__in=[])
     for programme in ProgrammeYear.objects.all():
         cutoff = periods.earliest_event(today, weeks=programme.claim_weeks_after_use)

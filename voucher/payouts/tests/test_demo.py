@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from voucher.claims.invariants import ledger_mismatches
 from voucher.demo.payouts import seed_payouts
 from voucher.demo.seed import seed_demo
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.payouts.choices import BatchStatus, ItemStatus
 from voucher.payouts.models import PayoutBatch
 
