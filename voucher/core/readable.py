@@ -57,6 +57,10 @@ def readable_value(value: Any) -> str:
         return local_datetime(value)
     if isinstance(value, dt.date):
         return local_date(value)
+    if isinstance(value, list | tuple):
+        return "、".join(readable_value(v) for v in value) or "无"
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{readable_value(v)}" for k, v in value.items()) or "无"
     if isinstance(value, str):
         if value in OUTCOME_WORDS:
             return OUTCOME_WORDS[value]
@@ -86,4 +90,14 @@ def readable_field_value(value: Any, field: models.Field | None) -> str:
         return readable_value(value)
     if isinstance(field, models.BooleanField) and isinstance(value, bool):
         return "是" if value else "否"
+    return readable_value(value)
+
+
+def evidence_text(key: str, value: Any) -> str:
+    """One item of a check's evidence: amounts under a "（元）" key get separators, the rest as above."""
+    if key.endswith("（元）") and isinstance(value, str | int | Decimal) and not isinstance(value, bool):
+        try:
+            return f"{Decimal(str(value)):,}"
+        except (InvalidOperation, ValueError):
+            return str(value)
     return readable_value(value)
