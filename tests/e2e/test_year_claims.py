@@ -211,8 +211,10 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     # The previews load on demand: no file is fetched until its 预览 is opened.
     assert page.locator("main iframe[src], main details img[src]").count() == 0
     contract_frame = page.locator("main iframe[title='服务合同-双方盖章.pdf']")
-    page.locator("main details[data-preview]", has=contract_frame).locator("summary").click()
-    assert "/preview/" in (contract_frame.get_attribute("src") or "")
+    page.locator(
+        "main details[data-preview]", has=page.locator("iframe[title='服务合同-双方盖章.pdf']")
+    ).locator("summary").click()
+    contract_frame.and_(page.locator("[src*='/preview/']")).wait_for(state="attached")
     assert page.locator("main iframe[src], main details img[src]").count() == 1
     # The top of the page: the claim, the risk flags and the pre-checks (headless Chromium has no PDF
     # viewer, so the preview frames would only show grey boxes in a full-page picture).

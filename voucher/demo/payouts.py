@@ -57,8 +57,10 @@ def _payees() -> None:
         )
 
 
-def _claims_approved_on(moment: dt.datetime, needed: int, *, key: str = "demo-payout-order") -> list[Claim]:
-    """Orders placed 16 days before ``moment`` for the demo enterprises, contracted, claimed and approved
+def _claims_approved_on(
+    moment: dt.datetime, needed: int, *, key: str = "demo-payout-order", enterprises: list[str] = ENTERPRISES
+) -> list[Claim]:
+    """Orders placed 16 days before ``moment`` for the demo ``enterprises``, contracted, claimed and approved
     on ``moment`` by the reviewer (``key`` starts the orders' idempotency keys)."""
     programme = programme_current()
     reviewer = User.objects.filter(username="reviewer1").first()
@@ -67,7 +69,7 @@ def _claims_approved_on(moment: dt.datetime, needed: int, *, key: str = "demo-pa
         return made
     placed_at = moment - dt.timedelta(days=16)
     for round_ in range(3):
-        for username in ENTERPRISES:
+        for username in enterprises:
             if len(made) >= needed:
                 return made
             user = User.objects.filter(username=username).select_related("organisation").first()

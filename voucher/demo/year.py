@@ -47,6 +47,9 @@ NEAR_CLAIM_KEY = "demo-year-near-claim"
 BATCH_KEY = "demo-year-batch"
 APPROVED_TITLE = "年度服务券第三批兑付（待导出支付文件）"
 EXPORTED_TITLE = "年度服务券第四批兑付（待登记支付）"
+# The enterprise whose orders these are: the one with quota to spare, so the other demo enterprises keep
+# theirs for trying the steps.
+BUYER = "ent_food"
 # Days before the claim deadline that count as "near" for the demo's claim.
 CLAIM_DAYS_LEFT = 3
 
@@ -128,7 +131,7 @@ def _sell_out(
     with clock.frozen_at(on_sale_day):
         catalogue_services.product_put_on_sale(actor=admin, product=product, quantity=1)
     ordered_on = _last_day_to_order_for_deadline(programme, today, on_sale_day)
-    buyer = User.objects.get(username="ent_mfg")
+    buyer = User.objects.get(username=BUYER)
     with clock.frozen_at(dt.datetime.combine(ordered_on, dt.time(10, 0), tzinfo=clock.SHANGHAI)):
         return order_services.order_place(
             actor=buyer,
@@ -142,7 +145,7 @@ def _sell_out(
 
 def _claim_near_deadline(programme: ProgrammeYear, today: dt.date) -> Claim | None:
     """A one-month contract that ended so that its claim deadline is a few days away; the claim started."""
-    buyer = User.objects.get(username="ent_soft")
+    buyer = User.objects.get(username=BUYER)
     held = Order.objects.filter(enterprise=buyer.organisation).values("product_id")
     product = (
         Product.objects.filter(programme=programme, status=ProductStatus.ON_SALE, vouchers_left__gt=1)
@@ -190,7 +193,7 @@ def _batches(programme: ProgrammeYear, admin: User, today: dt.date) -> None:
     now = clock.now()
     for title, decided_days_ago, export in ((APPROVED_TITLE, 14, False), (EXPORTED_TITLE, 13, True)):
         decided = now - dt.timedelta(days=decided_days_ago)
-        if not _claims_approved_on(decided, 1, key=f"{BATCH_KEY}-{decided_days_ago}"):
+        if not _claims_approved_on(decided, 1, key=f"{BATCH_KEY}-{decided_days_ago}", enterprises=[BUYER]):
             continue
         filters = BatchFilters(
             programme_id=programme.pk, decided_from=decided.date(), decided_to=decided.date()
