@@ -22,4 +22,6 @@ def test_demo_has_a_paid_batch_and_one_under_notice():
     assert paid.item_count >= 1 and all(i.status == ItemStatus.PAID for i in paid.items.all())
     assert paid.export_count == 1
     assert ledger_mismatches() == []
-    assert PayoutBatch.objects.count() == made and len(seed_payouts()) == made  # running again changes nothing
+    assert (
+        PayoutBatch.objects.count() == made and len(seed_payouts()) == made
+    )  # running again changes nothing
