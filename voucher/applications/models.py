@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
@@ -18,6 +16,7 @@ from voucher.applications.choices import (
 )
 from voucher.applications.rules import product_lines
 from voucher.core.models import MoneyField, TimeStampedModel
+from voucher.core.readable import evidence_text
 from voucher.core.uploads import opaque_upload_name
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear
 
@@ -334,5 +333,8 @@ class ConditionCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.get_outcome_display()}"
 
-    def evidence_items(self) -> list[tuple[str, Any]]:
-        return list(self.evidence.items()) if isinstance(self.evidence, dict) else []
+    def evidence_items(self) -> list[tuple[str, str]]:
+        """The evidence as people read it: 结论 通过/未通过, times in Beijing time, amounts with separators."""
+        if not isinstance(self.evidence, dict):
+            return []
+        return [(str(k), evidence_text(str(k), v)) for k, v in self.evidence.items()]

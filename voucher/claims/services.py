@@ -263,27 +263,23 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
         receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
         errors.raise_any()
         before = snapshot(locked, CLAIM_AUDIT_FIELDS)
-        locked.invoice_number = number
-        locked.invoice_number_normalised = normalised
-        locked.invoice_date = data.invoice_date
-        locked.invoice_amount = invoice_amount
-        locked.receipt_date = data.receipt_date
-        locked.receipt_amount = receipt_amount
-        locked.receipt_reference = reference
+        values = {
+            "invoice_number": number,
+            "invoice_number_normalised": normalised,
+            "invoice_date": data.invoice_date,
+            "invoice_amount": invoice_amount,
+            "receipt_date": data.receipt_date,
+            "receipt_amount": receipt_amount,
+            "receipt_reference": reference,
+        }
+        if all(getattr(locked, name) == value for name, value in values.items()):
+            _record_corrections(actor, locked)  # a reading that arrived since is still compared
+            return locked  # saved unchanged: the claim and its revision stay as they were
+        for name, value in values.items():
+            setattr(locked, name, value)
         try:
             with transaction.atomic():
-                _touch(
-                    locked,
-                    [
-                        "invoice_number",
-                        "invoice_number_normalised",
-                        "invoice_date",
-                        "invoice_amount",
-                        "receipt_date",
-                        "receipt_amount",
-                        "receipt_reference",
-                    ],
-                )
+                _touch(locked, list(values))
         except IntegrityError:
             # Another claim took the number between our check and the write.
             raise refuse(
