@@ -19,6 +19,11 @@ from voucher.programmes.models import Direction, Field
 from voucher.programmes.selectors import programme_current
 
 PAGE_SIZE = 20
+# What a catalogue card shows: reading only these columns keeps sorting 10,000 products on sale cheap.
+CARD_FIELDS = (
+    "name", "provider_name", "price_amount", "price_unit", "summary", "vouchers_left", "rating_average",
+    "rating_count", "direction__name", "direction__number", "direction__field__name",
+)  # fmt: skip
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -33,6 +38,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         query=values.get("q", ""),
         sort=values.get("sort", ""),
     )
+    items = items.select_related(None).select_related("direction__field").only(*CARD_FIELDS)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     fields = list(Field.objects.filter(programme=programme)) if programme else []
     directions = list(Direction.objects.filter(programme=programme).order_by("number")) if programme else []
