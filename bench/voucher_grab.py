@@ -417,6 +417,23 @@ def bare_orm_reference(
     return len(results) / seconds, percentile([e for _, e, _ in results], 0.99), 1000 * cpu / len(results)
 
 
+def refusal_floor(
+    args: argparse.Namespace, name: str, env: dict[str, str], sessions: list[dict]
+) -> tuple[float, float]:
+    """Requests per second and server CPU per request of :mod:`bench.bare_refusal` (the session and user
+    read, then the sold-out refusal), with the clients and server set-up of the sold-out phase."""
+    server = serve(args, name, "bench.bare_refusal:application", env)
+    try:
+        wait_until_up(args.port, server, path="/api/v1/orders/", method="POST", accept=422)
+        jobs = [order_job(random.choice(sessions), 0) for _ in range(args.soldout_requests)]
+        results, seconds, cpu = measured(args, server, jobs)
+    finally:
+        stop(server)
+    if any(code != "sold_out" for _, _, code in results):
+        raise SystemExit("the refusal floor answered something else than sold_out")
+    return len(results) / seconds, 1000 * cpu / len(results)
+
+
 def check_database(database_url: str) -> dict[str, int]:
     import psycopg
 
@@ -428,7 +445,12 @@ def check_database(database_url: str) -> dict[str, int]:
 
 
 def wait_until_up(
-    port: int, server: subprocess.Popen, timeout: float = 60, path: str = "/healthz", method: str = "GET"
+    port: int,
+    server: subprocess.Popen,
+    timeout: float = 60,
+    path: str = "/healthz",
+    method: str = "GET",
+    accept: int = 300,
 ) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -437,7 +459,7 @@ def wait_until_up(
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request(method, path, headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status < 300:
+            if conn.getresponse().status < max(300, accept + 1):
                 return
         except OSError:
             time.sleep(0.3)
@@ -591,6 +613,8 @@ def main() -> None:
         figures = platform_phases(args, name, env, state)
         print(f"[{name}] reference: a bare Django ORM view doing the same writes, served the same way …")
         bare = bare_orm_reference(args, name, env)
+        print(f"[{name}] floor: a bare Django view reading the session and user, then refusing …")
+        floor = refusal_floor(args, name, env, state["sessions"])
         checks = check_database(args.database_url)
         ledger = subprocess.run(
             [PYTHON, "manage.py", "ledger_check"],
@@ -602,6 +626,13 @@ def main() -> None:
         )
         print(f"[{name}] ledger_check: {(ledger.stdout.strip().splitlines() or ['?'])[-1]}")
         report(args, name, figures, bare, checks)
+        soldout_cpu_ms = 1000 * figures["soldout"][2] / len(figures["soldout"][0])
+        print(
+            f"voucher_floor server={name} refusal_floor_rps={floor[0]:.0f} refusal_floor_cpu_ms={floor[1]:.2f} "
+            f"soldout_cpu_x_floor={soldout_cpu_ms / floor[1]:.2f} "
+            f"floor_cpu_x_health={floor[1] / (1000 * figures['health'][2] / len(figures['health'][0])):.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
