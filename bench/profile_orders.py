@@ -39,6 +39,10 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
     os.environ.setdefault("VOUCHER_NOTIFICATION_SENDERS", "")
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from voucher_grab import BENCH_QUEUE, purge_bench_queue
+
+    os.environ["CELERY_TASK_DEFAULT_QUEUE"] = BENCH_QUEUE  # emptied at the end, as by the benchmark
 
     import django
 
@@ -97,6 +101,7 @@ def main() -> None:
               f"statuses {sorted(set(statuses))}")  # fmt: skip
         text = profiler.output_text(unicode=True, color=False, show_all=False)
         print("\n".join(text.splitlines()[: args.lines]))
+    purge_bench_queue(dict(os.environ))
 
 
 if __name__ == "__main__":

@@ -50,6 +50,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
+BENCH_QUEUE = "voucher-bench"
 
 
 def parse_args() -> argparse.Namespace:
@@ -100,8 +101,19 @@ def django_env(database_url: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.bench",
         "DATABASE_CONN_MAX_AGE": "600",
         "VOUCHER_NOTIFICATION_SENDERS": "",
+        # Tasks published by the platform (a placed order's notice) go to a queue of the benchmark's own
+        # on the production broker, emptied after every run (no worker consumes it meanwhile).
+        "CELERY_TASK_DEFAULT_QUEUE": BENCH_QUEUE,
         "PYTHONPATH": str(ROOT),
     }
+
+
+def purge_bench_queue(env: dict[str, str]) -> None:
+    """Drop the tasks the platform published during the run (their rows stay in the scratch database)."""
+    subprocess.run(
+        [PYTHON, "-m", "celery", "-A", "config", "purge", "-f", "-Q", BENCH_QUEUE],
+        cwd=ROOT, env=env, capture_output=True, check=False,
+    )  # fmt: skip
 
 
 def recreate_database(database_url: str) -> None:
@@ -609,30 +621,38 @@ def main() -> None:
     if args.pgbench_seconds:
         print(f"reference: pgbench, 16 clients, {args.pgbench_seconds}s …", flush=True)
         print(f"ref_sql_tps={reference_sql_tps(args.database_url, args.pgbench_seconds):.0f}")
-    for name in args.servers.split(","):
-        figures = platform_phases(args, name, env, state)
-        print(f"[{name}] reference: a bare Django ORM view doing the same writes, served the same way …")
-        bare = bare_orm_reference(args, name, env)
-        print(f"[{name}] floor: a bare Django view reading the session and user, then refusing …")
-        floor = refusal_floor(args, name, env, state["sessions"])
-        checks = check_database(args.database_url)
-        ledger = subprocess.run(
-            [PYTHON, "manage.py", "ledger_check"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        print(f"[{name}] ledger_check: {(ledger.stdout.strip().splitlines() or ['?'])[-1]}")
-        report(args, name, figures, bare, checks)
-        soldout_cpu_ms = 1000 * figures["soldout"][2] / len(figures["soldout"][0])
-        print(
-            f"voucher_floor server={name} refusal_floor_rps={floor[0]:.0f} refusal_floor_cpu_ms={floor[1]:.2f} "
-            f"soldout_cpu_x_floor={soldout_cpu_ms / floor[1]:.2f} "
-            f"floor_cpu_x_health={floor[1] / (1000 * figures['health'][2] / len(figures['health'][0])):.2f}",
-            flush=True,
-        )
+    try:
+        for name in args.servers.split(","):
+            measure_server(args, name, env, state)
+    finally:
+        purge_bench_queue(env)
+
+
+def measure_server(args: argparse.Namespace, name: str, env: dict[str, str], state: dict) -> None:
+    """Every phase and reference on one server, the database checks, and the server's result lines."""
+    figures = platform_phases(args, name, env, state)
+    print(f"[{name}] reference: a bare Django ORM view doing the same writes, served the same way …")
+    bare = bare_orm_reference(args, name, env)
+    print(f"[{name}] floor: a bare Django view reading the session and user, then refusing …")
+    floor = refusal_floor(args, name, env, state["sessions"])
+    checks = check_database(args.database_url)
+    ledger = subprocess.run(
+        [PYTHON, "manage.py", "ledger_check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    print(f"[{name}] ledger_check: {(ledger.stdout.strip().splitlines() or ['?'])[-1]}")
+    report(args, name, figures, bare, checks)
+    soldout_cpu_ms = 1000 * figures["soldout"][2] / len(figures["soldout"][0])
+    print(
+        f"voucher_floor server={name} refusal_floor_rps={floor[0]:.0f} refusal_floor_cpu_ms={floor[1]:.2f} "
+        f"soldout_cpu_x_floor={soldout_cpu_ms / floor[1]:.2f} "
+        f"floor_cpu_x_health={floor[1] / (1000 * figures['health'][2] / len(figures['health'][0])):.2f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
