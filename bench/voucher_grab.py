@@ -139,6 +139,10 @@ def setup(args: argparse.Namespace) -> None:
     from importlib import import_module
 
     from django.conf import settings
+
+    # The enterprises never log in with a password (their sessions are made here): a fast hasher for the
+    # factory's password keeps preparing 2,000 of them short. The session's auth hash is checked the same way.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.core.cache import cache
 
