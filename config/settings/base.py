@@ -64,14 +64,15 @@ MIDDLEWARE = [
     "voucher.core.middleware.RefuseOversizedBodyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Language selection and flash messages serve pages only: JSON API requests skip them (voucher.core).
+    "voucher.core.middleware.PageLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Staff with a second factor finish the code step before any other page (voucher.accounts).
     "voucher.accounts.middleware.SecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "voucher.core.middleware.PageMessagesMiddleware",
     # Sessions unused for longer than their idle timeout are logged out (voucher.accounts).
     "voucher.accounts.middleware.IdleTimeoutMiddleware",
     # A form submitted twice (double click, back and resend) is acted on once (voucher.core).

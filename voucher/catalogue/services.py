@@ -20,6 +20,7 @@ from voucher.catalogue.models import Product
 from voucher.catalogue.transitions import product_transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.cache import facts_changed
 from voucher.core.notifications import notify
 from voucher.standing import sanction_refusal
 
@@ -85,6 +86,7 @@ def product_mark_ready(*, actor: Any, product: Product) -> Product:
     product.status = product_transition(product.status, ProductAction.MARK_READY)
     product.ready_at = clock.now()
     product.save(update_fields=["status", "ready_at", "updated_at"])
+    facts_changed("product", product.pk)  # cached order facts (voucher.orders.product_facts)
     audit_record(
         actor=actor, action="product.ready", obj=product, before=before, after=snapshot(product, AUDITED)
     )
@@ -104,6 +106,7 @@ def product_withdraw(*, actor: Any, product: Product, reason: str) -> Product:
     product.withdrawn_at = clock.now()
     product.withdrawn_reason = reason
     product.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
+    facts_changed("product", product.pk)  # cached order facts (voucher.orders.product_facts)
     audit_record(
         actor=actor,
         action="product.withdrawn",
@@ -149,6 +152,7 @@ def product_put_on_sale(*, actor: Any, product: Product, quantity: Any) -> Produ
     product.save(
         update_fields=["status", "vouchers_total", "vouchers_left", "on_sale_at", "on_sale_by", "updated_at"]
     )
+    facts_changed("product", product.pk)  # cached order facts (voucher.orders.product_facts)
     audit_record(
         actor=actor, action="product.on_sale", obj=product, before=before, after=snapshot(product, AUDITED)
     )
@@ -194,6 +198,7 @@ def _trading_move(*, actor: Any, product: Product, action: str, reason: str) -> 
     before = snapshot(product, AUDITED)
     product.status = product_transition(product.status, action)
     product.save(update_fields=["status", "updated_at"])
+    facts_changed("product", product.pk)  # cached order facts (voucher.orders.product_facts)
     audit_record(
         actor=actor,
         action=f"product.{verb}",

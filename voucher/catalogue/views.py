@@ -20,6 +20,11 @@ from voucher.programmes.models import Direction, Field
 from voucher.programmes.selectors import programme_current
 
 PAGE_SIZE = 20
+# What a catalogue card shows: reading only these columns keeps sorting 10,000 products on sale cheap.
+CARD_FIELDS = (
+    "name", "provider_name", "price_amount", "price_unit", "summary", "vouchers_left", "rating_average",
+    "rating_count", "direction__name", "direction__number", "direction__field__name",
+)  # fmt: skip
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -35,6 +40,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         query=values.get("q", ""),
         sort=values.get("sort", ""),
     )
+    items = items.select_related(None).select_related("direction__field").only(*CARD_FIELDS)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     partial = is_htmx(request)
     # The filter form's choices are not part of the results htmx asks for.

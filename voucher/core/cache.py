@@ -9,6 +9,8 @@ pools, options — is Django's.
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,6 +18,9 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 UNSHARED_BACKENDS = ("LocMemCache", "DummyCache", "FileBasedCache")
 
@@ -106,3 +111,27 @@ def _redis_count_and_read(
     found = results[2 * len(counters)] if reads else []
     values = {key: serializer.loads(raw) for key, raw in zip(reads, found, strict=True) if raw is not None}
     return counts, values
+
+
+def facts_version_key(scope: str, ident: int | None = None) -> str:
+    """The cache key of the version token of cached facts about ``scope`` (and one row of it)."""
+    return f"facts-version:{scope}" if ident is None else f"facts-version:{scope}:{ident}"
+
+
+def _facts_version_replace(key: str) -> None:
+    try:
+        caches["default"].set(key, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception("facts version %s not replaced", key)
+
+
+def facts_changed(scope: str, ident: int | None = None) -> None:
+    """Call inside a transaction that changes facts other processes cache: once it commits, the version
+    token of ``scope`` (and ``ident``) is replaced, so every entry stored under the old token stops holding.
+
+    Entries must record the tokens read *before* their rows were read (see
+    :mod:`voucher.orders.product_facts`); without a shared cache nothing is cached, and nothing is done.
+    """
+    if shared_cache_enabled():
+        key = facts_version_key(scope, ident)
+        transaction.on_commit(lambda: _facts_version_replace(key))

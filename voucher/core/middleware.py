@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.middleware import MessageMiddleware
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -92,3 +94,25 @@ class OneTimeFormTokenMiddleware:
         if not 300 <= response.status_code < 400:
             cache.delete(key)
         return response
+
+
+API_PREFIX = "/api/"
+
+
+class PagesOnlyMixin:
+    """For middleware that serves pages only (flash messages, the language chosen for a page): JSON API
+    requests go straight on and do not pay for it. Mixed into a subclass of the middleware, so checks that
+    look for the middleware (the admin site's) still find it."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(API_PREFIX):
+            return self.get_response(request)  # type: ignore[attr-defined]
+        return super().__call__(request)  # type: ignore[misc]
+
+
+class PageMessagesMiddleware(PagesOnlyMixin, MessageMiddleware):
+    """Django's flash messages, for pages (the API answers with its own JSON)."""
+
+
+class PageLocaleMiddleware(PagesOnlyMixin, LocaleMiddleware):
+    """Django's language selection, for pages; the API answers in the default language (简体中文)."""

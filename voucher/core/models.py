@@ -287,3 +287,32 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.channel} {'接收' if self.enabled else '不接收'}"
+
+
+class PendingNotice(models.Model):
+    """A notification to an organisation's members, written in the business transaction, sent after it.
+
+    Hot paths (an order placed on launch day) write this one row instead of reading the recipients and
+    writing their inbox rows inside their transaction; after commit a worker turns it into the members'
+    notifications (:func:`voucher.core.notifications.notice_dispatch`), exactly once.
+    """
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name="接收单位", on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField("接收角色", max_length=20)
+    kind = models.CharField("通知类型", max_length=60)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间")
+    sent_at = models.DateTimeField("发出时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待发通知"
+        verbose_name_plural = "待发通知"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="notice_pending")]
+
+    def __str__(self) -> str:
+        return self.title

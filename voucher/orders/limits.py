@@ -1,6 +1,7 @@
 """Launch-day gate on order submission: rate limits per enterprise and per address, counted in the cache.
 
-The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`), so a
+The same cache round trip also reads the product's sold-out flag (:mod:`voucher.orders.soldout`) and its
+cached facts (:mod:`voucher.orders.product_facts`), so a
 submission for a product already known to be sold out is refused after this one cache call and one
 indexed read of the enterprise's earlier submission with the same idempotency key (kept in the database,
 so a retry gets its order back even after the cache lost everything).
@@ -8,6 +9,7 @@ so a retry gets its order back even after the cache lost everything).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from typing import Any
@@ -18,7 +20,7 @@ from django_ratelimit.exceptions import Ratelimited
 from voucher.core.cache import count_and_read, shared_cache_enabled
 from voucher.core.clientip import client_network
 from voucher.core.ratelimits import counter, over_limit
-from voucher.orders import soldout
+from voucher.orders import product_facts, soldout
 from voucher.orders.permissions import can_place_order
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,7 @@ def enforce_order_rate_limits(request: Any, product_id: int | None = None) -> so
         counter("orders:ip", client_network(request), settings.VOUCHER_ORDER_RATE_PER_IP, now),
     ]
     product = product_id if product_id is not None and shared_cache_enabled() else None
-    reads = soldout.keys(product) if product is not None else []
+    reads = soldout.keys(product) + product_facts.keys(product) if product is not None else []
     try:
         counts, values = count_and_read([key for key, _limit in limits], reads)
     except Exception:
@@ -54,4 +56,4 @@ def enforce_order_rate_limits(request: Any, product_id: int | None = None) -> so
         raise Ratelimited()
     if product is None:
         return soldout.OFF
-    return soldout.observation_from(product, values)
+    return dataclasses.replace(soldout.observation_from(product, values), facts=values)

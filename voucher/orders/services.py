@@ -7,10 +7,14 @@ with one conditional ``UPDATE … WHERE vouchers_left > 0``. If no voucher is le
 rolls back. A product already sold out is refused before any transaction starts — from the shared cache
 (:mod:`voucher.orders.soldout`) once it has been seen sold out.
 
-The cost of one order is kept small and fixed (``voucher/orders/tests/test_query_counts.py`` pins it): the enterprise's
-O2 facts come from one statement (:func:`~voucher.orders.selectors.order_facts`), the order-time credit
-check is stored once a day (:func:`order_credit_check`), the acceptance deadline is cached for a minute,
-and inside the transaction the retry and open-order checks are one query and the account is locked once.
+The cost of one order is kept small and fixed (``voucher/orders/tests/test_query_counts.py`` pins it): the
+product's facts (its programme year's rules, its provider) come from the shared cache with version tokens
+(:mod:`voucher.orders.product_facts`, read in the same round trip as the order gate), the enterprise's
+O2 facts from one statement (:func:`~voucher.orders.selectors.order_facts`), the order-time credit
+check is stored once a day (:func:`order_credit_check`), the acceptance deadline is cached for a minute.
+Inside the transaction the retry and open-order checks are one query and the account is locked once, the
+audit events are one insert, and the provider's notification is one outbox row
+(:func:`~voucher.core.notifications.notify_members_later`), turned into its members' inbox after commit.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from voucher.core import clock
 from voucher.core.audit import audit_batch, audit_record, snapshot
 from voucher.core.cache import shared_cache_enabled
 from voucher.core.money import format_cny, share
-from voucher.core.notifications import notify
+from voucher.core.notifications import notify, notify_members_later
 from voucher.core.validators import validate_mainland_mobile
 from voucher.core.workdays import ScheduleMissing, add_working_days
 from voucher.enterprises.choices import CreditContext, CreditOutcome
@@ -41,7 +45,7 @@ from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.selectors import digital_marketing_eligible, eligibility_decision
 from voucher.enterprises.services import quota_release, quota_reserve
-from voucher.orders import soldout
+from voucher.orders import product_facts, soldout
 from voucher.orders.choices import HOLDING_STATUSES, OrderAction, OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
@@ -63,14 +67,6 @@ def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
 
 def _members(organisation: Organisation, role: str) -> Any:
     return User.objects.filter(organisation=organisation, role=role, is_active=True).only("pk")
-
-
-# What placing an order reads of the product, its programme year and its provider (the rows are wide).
-ORDER_PRODUCT_FIELDS = (
-    "name", "status", "vouchers_left", "price_amount", "programme_id", "direction_id", "provider_id",
-    "programme__year", "programme__last_order_day", "programme__acceptance_working_days",
-    "programme__subsidy_rate_cap", "programme__max_open_orders_per_product", "provider__name",
-)  # fmt: skip
 
 
 def alert_schedule_missing(exc: ScheduleMissing) -> None:
@@ -126,11 +122,13 @@ def sold_out_refusal(name: str) -> ValidationError:
     return refuse("sold_out", f"“{name}”的服务券已领完。")
 
 
-def _product_prerequisites(product: Product, today: dt.date) -> None:
+def _product_prerequisites(product: Product, today: dt.date, vouchers_read: bool = True) -> None:
+    """On sale, vouchers left (when ``vouchers_read``: else the voucher's ``UPDATE`` decides) and the
+    ordering period open."""
     programme = product.programme
     if product.status != ProductStatus.ON_SALE:
         raise refuse("not_on_sale", f"“{product.name}”当前不在售（{product.get_status_display()}）。")
-    if product.vouchers_left <= 0:
+    if vouchers_read and product.vouchers_left <= 0:
         raise sold_out_refusal(product.name)
     if today > programme.last_order_day:
         raise refuse(
@@ -247,9 +245,8 @@ def order_place(
         if errors:
             raise ValidationError(errors)
         raise sold_out_refusal(seen.sold_out_name)
-    product = (
-        Product.objects.select_related("programme", "provider").only(*ORDER_PRODUCT_FIELDS).get(pk=product_id)
-    )
+    facts_read = seen.facts if seen.facts is not None or not seen.enabled else product_facts.read(product_id)
+    product, fresh = product_facts.product_for_order(product_id, facts_read if seen.enabled else None)
     today = clock.today()
     facts = order_facts(enterprise_id=enterprise_id, product=product, today=today, idempotency_key=key)
     if facts.submitted_id is not None:
@@ -257,9 +254,9 @@ def order_place(
     if errors:
         raise ValidationError(errors)
     try:
-        _product_prerequisites(product, today)
+        _product_prerequisites(product, today, vouchers_read=fresh)
     except ValidationError as exc:
-        if product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
+        if fresh and product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
             soldout.mark_sold_out(product.pk, product.name, seen)
         raise exc
     _enterprise_prerequisites(facts, product, today)
@@ -388,13 +385,13 @@ def _place_locked(
             locked=True,
         )
         audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
-    url = reverse("orders:detail", args=[order.number])
-    notify(
-        recipients=_members(product.provider, Role.PROVIDER),
+    notify_members_later(
+        organisation_id=product.provider_id,
+        role=Role.PROVIDER,
         kind="order_placed",
         title=f"新订单：{product.name}",
         body=f"{enterprise.name} 已下单（{order.number}），请于 {deadline:%Y-%m-%d} 前决定是否接单。",
-        url=url,
+        url=reverse("orders:detail", args=[order.number]),
     )
     # Last, and in one statement: take the voucher. Nothing after this touches the hot row.
     taken = Product.objects.filter(pk=product.pk, status=ProductStatus.ON_SALE, vouchers_left__gt=0).update(

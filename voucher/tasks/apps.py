@@ -7,7 +7,8 @@ class TasksConfig(AppConfig):
     verbose_name = "后台任务与通知投递"
 
     def ready(self) -> None:
-        from voucher.core.notifications import install_delivery_publisher
-        from voucher.tasks.tasks import publish_delivery
+        from voucher.core.notifications import install_delivery_publisher, install_notice_publisher
+        from voucher.tasks.tasks import publish_delivery, publish_notice
 
         install_delivery_publisher(publish_delivery)
+        install_notice_publisher(publish_notice)

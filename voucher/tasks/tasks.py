@@ -12,7 +12,12 @@ from celery import shared_task
 
 from voucher.claims.services import claims_sweep
 from voucher.core.audit_chain import audit_seal
-from voucher.core.notifications import deliveries_redispatch, delivery_attempt
+from voucher.core.notifications import (
+    deliveries_redispatch,
+    delivery_attempt,
+    notice_dispatch,
+    notices_redispatch,
+)
 from voucher.orders.services import orders_sweep
 from voucher.tasks import services
 
@@ -26,6 +31,17 @@ def deliver(delivery_id: int) -> str:
 def publish_delivery(delivery_id: int, countdown: float | None) -> None:
     """How the notification outbox hands a delivery to the workers (installed in ``AppConfig.ready``)."""
     deliver.apply_async((delivery_id,), countdown=countdown)
+
+
+@shared_task(name="voucher.notice_dispatch")
+def notice_dispatch_task(notice_id: int) -> int:
+    """Write the notifications of one pending notice (an organisation's members), once."""
+    return notice_dispatch(notice_id)
+
+
+def publish_notice(notice_id: int) -> None:
+    """How the notification outbox hands a pending notice to the workers (installed in ``AppConfig.ready``)."""
+    notice_dispatch_task.delay(notice_id)
 
 
 @shared_task(name="voucher.job_run")
@@ -66,5 +82,9 @@ def holiday_schedule_check_task() -> int | None:
 
 @shared_task(name="voucher.outbox_redispatch")
 def outbox_redispatch_task() -> dict[str, Any]:
-    """Publish again deliveries and jobs still pending a few minutes after they were due."""
-    return {"deliveries": deliveries_redispatch(), "jobs": services.jobs_redispatch()}
+    """Publish again deliveries, notices and jobs still pending a few minutes after they were due."""
+    return {
+        "deliveries": deliveries_redispatch(),
+        "notices": notices_redispatch(),
+        "jobs": services.jobs_redispatch(),
+    }

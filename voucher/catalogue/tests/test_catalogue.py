@@ -252,3 +252,27 @@ def test_o1_trigram_indexes_exist_only_on_postgresql(is_postgres):
         names = {row[0] for row in cursor.fetchall()}
     trigram = {f"catalogue_product_{f}_trgm" for f in ("name", "summary", "provider_name")}
     assert (trigram <= names) is is_postgres
+
+
+def test_catalogue_list_query_count_constant(
+    client, django_assert_num_queries, provider_user, programme_2025
+):
+    """O1 at launch scale (bench/catalogue.py runs it with 10,000): every page and sort costs the same
+    queries, and a card shows what it did before the list read only the card's columns."""
+    for i in range(45):
+        builders.product(
+            provider_user, programme_2025, name=f"设计服务{i:02d}", direction=1 + i % 9, vouchers=i + 1
+        )
+    for params in (
+        {},
+        {"page": 3},
+        {"sort": "-rating", "page": 2},
+        {"sort": "-vouchers"},
+        {"q": "设计", "page": 3},
+    ):
+        with django_assert_num_queries(6):
+            response = client.get(reverse("catalogue:list"), params)
+        assert response.status_code == 200
+        assert len(response.context["page"].object_list) == (5 if params.get("page") == 3 else 20)
+    top = client.get(reverse("catalogue:list"), {"sort": "-vouchers"}).content.decode()
+    assert "设计服务44" in top and "剩余服务券：45 张" in top and "设计" in top

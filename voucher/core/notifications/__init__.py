@@ -24,7 +24,7 @@ from django.utils.module_loading import import_string
 
 from voucher.core import clock
 from voucher.core.choices import Channel, DeliveryStatus
-from voucher.core.models import Delivery, Notification, NotificationPreference
+from voucher.core.models import Delivery, Notification, NotificationPreference, PendingNotice
 from voucher.core.notifications.kinds import KNOWN, MANDATORY, is_mandatory
 
 logger = logging.getLogger(__name__)
@@ -37,9 +37,19 @@ Publisher = Callable[[int, float | None], object]
 _publishers: list[Publisher] = []
 
 
+# Hands one pending notice (its id) to a worker; installed by the task engine.
+NoticePublisher = Callable[[int], object]
+_notice_publishers: list[NoticePublisher] = []
+
+
 def install_delivery_publisher(publisher: Publisher) -> None:
     """Make ``publisher`` the way deliveries reach the workers (the last one installed wins)."""
     _publishers[:] = [publisher]
+
+
+def install_notice_publisher(publisher: NoticePublisher) -> None:
+    """Make ``publisher`` the way pending notices reach the workers (the last one installed wins)."""
+    _notice_publishers[:] = [publisher]
 
 
 def notify(
@@ -83,6 +93,71 @@ def notify(
         ids = [d.pk for d in deliveries]
         transaction.on_commit(lambda: deliveries_publish(ids))
     return created
+
+
+def notify_members_later(
+    *, organisation_id: int, role: str, kind: str, title: str, body: str = "", url: str = ""
+) -> PendingNotice:
+    """Notify the active members of an organisation with ``role`` after the caller's transaction commits.
+
+    Writes one :class:`~voucher.core.models.PendingNotice` row in the caller's transaction (nothing else is
+    read or written there) and hands it to a worker after commit (:func:`notice_dispatch`); a row whose
+    hand-over was lost is published again by the outbox sweep (:func:`notices_redispatch`).
+    """
+    notice = PendingNotice.objects.create(
+        organisation_id=organisation_id,
+        role=role,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        created_at=clock.now(),
+    )
+    transaction.on_commit(lambda: notices_publish([notice.pk]))
+    return notice
+
+
+def notices_publish(notice_ids: list[int]) -> None:
+    """Hand pending notices to the workers; a broker that cannot be reached is logged, the outbox retries."""
+    for notice_id in notice_ids:
+        try:
+            _notice_publishers[0](notice_id)
+        except Exception:
+            logger.exception("notice %s could not be published; the outbox will publish it again", notice_id)
+
+
+def notice_dispatch(notice_id: int) -> int:
+    """Turn a pending notice into its recipients' notifications (:func:`notify`), exactly once.
+
+    The row is locked (skipped if another worker holds it) and marked sent in the same transaction as the
+    notifications, so two workers with the same message, or a redelivered one, notify once. Returns how
+    many notifications were written.
+    """
+    with transaction.atomic():
+        notice = PendingNotice.objects.select_for_update(skip_locked=True).filter(pk=notice_id).first()
+        if notice is None or notice.sent_at is not None:
+            return 0
+        recipients = get_user_model().objects.filter(
+            organisation_id=notice.organisation_id, role=notice.role, is_active=True
+        )
+        created = notify(
+            recipients=recipients, kind=notice.kind, title=notice.title, body=notice.body, url=notice.url
+        )
+        notice.sent_at = clock.now()
+        notice.save(update_fields=["sent_at"])
+    return len(created)
+
+
+def notices_redispatch() -> int:
+    """Publish again every notice still unsent a few minutes after it was written; returns how many."""
+    stale = clock.now() - dt.timedelta(seconds=settings.VOUCHER_OUTBOX_STALE_SECONDS)
+    ids = list(
+        PendingNotice.objects.filter(sent_at__isnull=True, created_at__lte=stale)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+    notices_publish(ids)
+    return len(ids)
 
 
 def configured_senders() -> list[tuple[str, Any]]:

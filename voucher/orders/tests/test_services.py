@@ -46,8 +46,11 @@ def refusal_code(exc_info) -> str:
     return next(e.code for errs in exc_info.value.error_dict.values() for e in errs)
 
 
-def test_o2_o4_o5_order_reserves_the_estimate_and_takes_one_voucher(buyer, product, programme_2025):
-    order = place(buyer, product)
+def test_o2_o4_o5_order_reserves_the_estimate_and_takes_one_voucher(
+    buyer, product, programme_2025, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        order = place(buyer, product)
     assert re.fullmatch(r"FWQ20250701-[0-9A-HJKMNP-TV-Z]{8}", order.number)
     assert order.ordered_at == ORDER_DAY
     assert order.status == OrderStatus.PLACED
@@ -58,6 +61,7 @@ def test_o2_o4_o5_order_reserves_the_estimate_and_takes_one_voucher(buyer, produ
     account = account_of(buyer, programme_2025)
     assert (account.reserved, account.available) == (Decimal("30000.00"), Decimal("170000.00"))
     assert AuditEvent.objects.filter(action="order.placed", object_id=str(order.pk)).exists()
+    # The provider's members are notified after commit, from the outbox row written with the order.
     assert Notification.objects.filter(recipient__organisation=product.provider, kind="order_placed").exists()
 
 

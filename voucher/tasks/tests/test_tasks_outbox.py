@@ -127,11 +127,15 @@ def test_tasks_outbox_redispatch_publishes_deliveries_left_pending(
     with clock.frozen_at(MOMENT), django_capture_on_commit_callbacks(execute=False):
         notify(recipients=[provider_user], kind="order_placed", title="新订单")  # the publish is lost
     with clock.frozen_at(MOMENT + dt.timedelta(minutes=1)):
-        assert outbox_redispatch_task.apply().get() == {"deliveries": 0, "jobs": 0}  # not stale yet
+        assert outbox_redispatch_task.apply().get() == {
+            "deliveries": 0,
+            "notices": 0,
+            "jobs": 0,
+        }  # not stale yet
     assert RecordingSender.sent == []
     with clock.frozen_at(MOMENT + dt.timedelta(minutes=4)):
-        assert outbox_redispatch_task.apply().get() == {"deliveries": 1, "jobs": 0}
-        assert outbox_redispatch_task.apply().get() == {"deliveries": 0, "jobs": 0}
+        assert outbox_redispatch_task.apply().get() == {"deliveries": 1, "notices": 0, "jobs": 0}
+        assert outbox_redispatch_task.apply().get() == {"deliveries": 0, "notices": 0, "jobs": 0}
     assert RecordingSender.sent == ["新订单"]
     assert Delivery.objects.get().status == DeliveryStatus.SENT
 
@@ -167,3 +171,46 @@ def test_tasks_preferences_mute_a_kind_on_a_channel_but_never_deadlines_or_decis
     Delivery.objects.all().delete()
     notify(recipients=[user], kind="acceptance_due", title="今日为接单截止日")
     assert set(Delivery.objects.values_list("channel", flat=True)) == {"email", "sms"}
+
+
+def test_tasks_a_pending_notice_reaches_the_members_after_commit_once(
+    provider_user, django_capture_on_commit_callbacks
+):
+    from voucher.core.models import Notification, PendingNotice
+    from voucher.core.notifications import notice_dispatch, notify_members_later
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        notice = notify_members_later(
+            organisation_id=provider_user.organisation_id,
+            role="provider",
+            kind="order_placed",
+            title="新订单",
+        )
+        assert not Notification.objects.filter(recipient=provider_user).exists()  # nothing read or sent yet
+    assert len(callbacks) == 1
+    callbacks[0]()  # the worker (eager in tests)
+    assert (
+        Notification.objects.filter(recipient=provider_user, kind="order_placed", title="新订单").count() == 1
+    )
+    assert PendingNotice.objects.get(pk=notice.pk).sent_at is not None
+    assert notice_dispatch(notice.pk) == 0  # a redelivered message notifies nobody twice
+    assert Notification.objects.filter(recipient=provider_user, kind="order_placed").count() == 1
+
+
+def test_tasks_a_notice_whose_publish_was_lost_is_published_again(provider_user):
+    from voucher.core.models import Notification
+    from voucher.core.notifications import notify_members_later
+
+    with clock.frozen_at(MOMENT):
+        with transaction.atomic():
+            notify_members_later(
+                organisation_id=provider_user.organisation_id,
+                role="provider",
+                kind="order_placed",
+                title="新订单",
+            )  # the test database never commits: the publish after commit is lost
+        assert outbox_redispatch_task.apply().get()["notices"] == 0  # not stale yet
+    with clock.frozen_at(MOMENT + dt.timedelta(minutes=10)):
+        assert outbox_redispatch_task.apply().get()["notices"] == 1
+        assert outbox_redispatch_task.apply().get()["notices"] == 0
+    assert Notification.objects.filter(recipient=provider_user, kind="order_placed").count() == 1
