@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.applications.models import Application
@@ -134,18 +134,18 @@ def _claim(request: HttpRequest, number: str) -> Claim:
 
 
 @router.post("/jobs/dashboard-export", response={202: JobOut}, summary="后台导出一张看板表格（Excel 或 CSV）")
-def dashboard_export(request: HttpRequest, payload: DashboardExportIn) -> tuple[int, dict[str, Any]]:
+def dashboard_export(request: HttpRequest, payload: DashboardExportIn) -> Status:
     can_view_dashboard(request.user).enforce()
     wanted = export_request(payload.dict())
-    return 202, job_state(services.dashboard_export_job_start(actor=request.user, request=wanted))
+    return Status(202, job_state(services.dashboard_export_job_start(actor=request.user, request=wanted)))
 
 
 @router.post(
     "/jobs/claim-prechecks/{number}", response={202: JobOut}, summary="后台运行兑券申请自动预检（R8）"
 )
-def claim_prechecks(request: HttpRequest, number: str) -> tuple[int, dict[str, Any]]:
+def claim_prechecks(request: HttpRequest, number: str) -> Status:
     job = services.claim_prechecks_job_start(actor=request.user, claim=_claim(request, number))
-    return 202, job_state(job)
+    return Status(202, job_state(job))
 
 
 @router.post(
@@ -160,7 +160,7 @@ def claim_merge(
     files: File[list[UploadedFile]],
     order: Form[str] = "",
     name: Form[str] = "",
-) -> tuple[int, dict[str, Any]]:
+) -> Status:
     job = services.claim_merge_job_start(
         actor=request.user,
         claim=_claim(request, number),
@@ -169,7 +169,7 @@ def claim_merge(
         order=order,
         name=name,
     )
-    return 202, job_state(job)
+    return Status(202, job_state(job))
 
 
 @router.post(
@@ -177,14 +177,14 @@ def claim_merge(
     response={202: JobOut},
     summary="上传填好的Excel，后台填充申请表（逐单元格报错，全部或全不）",
 )
-def application_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def application_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status:
     application = get_object_or_404(Application, pk=pk)
     if not can_view_application(request.user, application):
         raise Http404
     job = services.application_import_job_start(actor=request.user, application=application, file=file)
-    return 202, job_state(job)
+    return Status(202, job_state(job))
 
 
 @router.post("/jobs/backup", response={202: JobOut}, summary="后台备份数据库和上传文件（市经信局）")
-def backup(request: HttpRequest) -> tuple[int, dict[str, Any]]:
-    return 202, job_state(services.backup_job_start(actor=request.user))
+def backup(request: HttpRequest) -> Status:
+    return Status(202, job_state(services.backup_job_start(actor=request.user)))

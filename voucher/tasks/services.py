@@ -419,7 +419,16 @@ def job_run(job_id: int) -> str:
         job.finished_at = clock.now()
         job.save()
     caches["progress"].delete(_progress_key(job_id))
+    _discard_inputs(job)
     return job.status
+
+
+def _discard_inputs(job: Job) -> None:
+    """Delete the uploads a finished job worked on: what it kept of them is stored by its service (the
+    imported Excel, the merged PDF and the names of its parts)."""
+    for item in job.params.get("inputs", []):
+        with suppress(OSError):
+            default_storage.delete(item["path"])
 
 
 def jobs_redispatch() -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -114,6 +115,7 @@ def test_tasks_application_import_job_fills_the_form(provider_user: Any, draft: 
     draft.refresh_from_db()
     assert draft.product_name == ""  # saved first, parsed by the worker
     assert job.params["inputs"][0]["name"] == "申请表.xlsx"
+    assert default_storage.exists(job.params["inputs"][0]["path"])
     job = run_twice(job)
     draft.refresh_from_db()
     assert job.status == JobStatus.DONE and draft.product_name == "外观设计服务"
@@ -162,6 +164,7 @@ def test_tasks_claim_merge_job_merges_once(claim: Any, provider: Any) -> None:
     material = ClaimMaterial.objects.get(claim=claim)
     assert job.status == JobStatus.DONE and material.page_count == 3
     assert material.merged_from == ["2.png", "0.png", "1.png"]
+    assert not any(default_storage.exists(item["path"]) for item in job.params["inputs"])  # consumed
     assert len(PdfReader(io.BytesIO(content(login(provider), job))).pages) == 3
     assert job.filename == "回单.pdf" and "（3 页）" in job.message
 
