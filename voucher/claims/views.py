@@ -298,7 +298,7 @@ def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
     whose progress the page shows until the results are there."""
     claim = _editable(request, number)
     if request.method == "POST" or not claim.prechecks.exists():
-        job = task_services.claim_prechecks_job_start(actor=request.user, claim=claim)
+        task_services.claim_prechecks_job_start(actor=request.user, claim=claim)
         if request.method == "POST":
             return redirect("claims:checks", number=number)
     job = task_services.claim_prechecks_pending(actor=request.user, claim=claim)

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from voucher.applications.models import Application
-from voucher.applications.permissions import can_view_application
+from voucher.applications.permissions import can_view_application, is_provider, is_reviewer_or_admin
 from voucher.claims.models import Claim
 from voucher.claims.permissions import can_view_claim
 from voucher.claims.selectors import claim_for_order
@@ -133,6 +134,17 @@ def _claim(request: HttpRequest, number: str) -> Claim:
     return claim
 
 
+def _application(request: HttpRequest, pk: int) -> Application:
+    """The application, answered as the applications API does: 403 for a role that never works with
+    applications, 404 for one the caller may not see."""
+    if not (is_provider(request.user) or is_reviewer_or_admin(request.user)):
+        raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
+    application = get_object_or_404(Application, pk=pk)
+    if not can_view_application(request.user, application):
+        raise Http404
+    return application
+
+
 @router.post("/jobs/dashboard-export", response={202: JobOut}, summary="后台导出一张看板表格（Excel 或 CSV）")
 def dashboard_export(request: HttpRequest, payload: DashboardExportIn) -> Status:
     can_view_dashboard(request.user).enforce()
@@ -178,9 +190,7 @@ def claim_merge(
     summary="上传填好的Excel，后台填充申请表（逐单元格报错，全部或全不）",
 )
 def application_import(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status:
-    application = get_object_or_404(Application, pk=pk)
-    if not can_view_application(request.user, application):
-        raise Http404
+    application = _application(request, pk)
     job = services.application_import_job_start(actor=request.user, application=application, file=file)
     return Status(202, job_state(job))
 

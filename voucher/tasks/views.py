@@ -136,5 +136,7 @@ def backups(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         job = services.backup_job_start(actor=request.user)
         return redirect("tasks:job_detail", pk=job.pk)
-    rows = Job.objects.filter(owner=request.user, kind=JobKind.BACKUP).order_by("-created_at", "-id")[:20]
+    rows = Job.objects.filter(owner_id=request.user.pk, kind=JobKind.BACKUP).order_by("-created_at", "-id")[
+        :20
+    ]
     return render(request, "tasks/backups.html", {"jobs": rows})
