@@ -39,7 +39,8 @@ def test_m4_admin_reads_the_dashboard_on_a_phone_and_exports_a_table(
     screenshot(phone, "admin-dashboard-phone")
     screenshot(desktop, "admin-dashboard")
     desktop.locator("#table-providers caption a").click()
-    desktop.get_by_role("button", name="开始导出").click()  # Excel by default; a background job makes the file
+    # The format page (Excel by default), then the job's page offers the file.
+    desktop.get_by_role("button", name="开始导出").click()
     with desktop.expect_download() as info:
         desktop.get_by_role("link", name="下载文件").click()
     rows = list(
