@@ -63,9 +63,9 @@ def test_provider_wizard_from_order_to_irreversible_submission(
         assert client.post(materials, {"tool": "upload", "kind": kind, "file": file}).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):  # the first visit queues the pre-checks
         queued = client.get(reverse("claims:checks", args=[number]))
-    assert "data-job-poll" in queued.content.decode()
+    assert "hx-get" in queued.content.decode()
     checks = client.get(reverse("claims:checks", args=[number]))
-    assert "合同含系统订单编号" in checks.content.decode() and "data-job-poll" not in checks.content.decode()
+    assert "合同含系统订单编号" in checks.content.decode() and "hx-get" not in checks.content.decode()
     confirm = client.get(reverse("claims:confirm", args=[number]))
     page = confirm.content.decode()
     assert "不能撤回" in page and "data-confirm=" in page and "3 页" in page

@@ -4,6 +4,10 @@
 // .error-summary after a failed save: focus moves to it; its links move focus to the field.
 // <textarea data-select-on-focus>: select all on focus.
 document.addEventListener("submit", function (event) {
+  // Already handled by a script (htmx sends the form itself and swaps part of the page): nothing to guard.
+  if (event.defaultPrevented) {
+    return;
+  }
   var form = event.target;
   var message = form.getAttribute && form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
@@ -65,37 +69,23 @@ document.addEventListener("focusin", function (event) {
     event.target.select();
   }
 });
-// <section data-job-poll="/api/v1/tasks/jobs/1">: poll a background job every second until it ends
-// (data-job-reload: then reload the page, which shows the job's results).
+// <section data-job-poll="/api/v1/tasks/jobs/1">: poll a background job every second until it ends.
 (function () {
   var box = document.querySelector("[data-job-poll]");
   if (!box || !window.fetch) {
     return;
   }
-  var seenPending = false;
   function show(job) {
     box.querySelector("[data-job-status]").textContent = job.status_label;
     box.querySelector("[data-job-progress]").value = job.progress;
     box.querySelector("[data-job-percent]").textContent = job.progress;
     box.querySelector("[data-job-message]").textContent = job.message;
     var link = box.querySelector("[data-job-download]");
-    if (link && job.download_url) {
+    if (job.download_url) {
       link.href = job.download_url;
       link.hidden = false;
     }
-    var result = box.querySelector("[data-job-result]");
-    if (result && job.result_url) {
-      result.href = job.result_url;
-      result.hidden = false;
-    }
-    var ended = job.status !== "pending";
-    // A job's problems item by item, or the results on the page that started it, are drawn by the server.
-    if (!ended) {
-      seenPending = true;
-    } else if (seenPending && (box.hasAttribute("data-job-reload") || (job.details && job.details.length && box.hasAttribute("data-job-reload-on-details")))) {
-      window.location.reload();
-    }
-    return !ended;
+    return job.status === "pending";
   }
   function poll() {
     fetch(box.getAttribute("data-job-poll"), { credentials: "same-origin", headers: { Accept: "application/json" } })

@@ -280,12 +280,15 @@ def test_tasks_claim_checks_page_shows_progress_then_the_results(
     checks = reverse("claims:checks", args=[filled.order.number])
     page = client.get(checks).content.decode()  # no results yet: the pre-checks are queued
     job = Job.objects.get(kind=JobKind.CLAIM_PRECHECKS)
-    assert f'data-job-poll="/api/v1/tasks/jobs/{job.pk}"' in page and "data-job-reload" in page
+    assert f'hx-get="{reverse("tasks:job_detail", args=[job.pk])}"' in page and "htmx.min.js" in page
     assert "合同含系统订单编号" not in page
     assert client.get(checks).status_code == 200 and Job.objects.count() == 1  # not queued twice
     services.job_run(job.pk)
     page = client.get(checks).content.decode()
-    assert "合同含系统订单编号" in page and "data-job-poll" not in page
+    assert "合同含系统订单编号" in page and "hx-get" not in page
+    # The progress part the page polls ends with the way back to the results.
+    part = client.get(reverse("tasks:job_detail", args=[job.pk]), headers={"HX-Request": "true"})
+    assert "hx-get" not in part.content.decode() and f'href="{checks}"' in part.content.decode()
 
 
 def test_tasks_import_errors_are_listed_on_the_job_page(
