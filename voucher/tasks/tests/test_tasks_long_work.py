@@ -319,9 +319,18 @@ def test_tasks_dashboard_export_page_asks_the_format(admin_user: Any) -> None:
     assert client.get(reverse("dashboards:export"), {"table": "salaries"}).status_code == 404
 
 
+def test_tasks_backups_page_lists_the_bureaus_backups(admin_user: Any) -> None:
+    client = login(admin_user)
+    assert reverse("tasks:backups") in client.get(reverse("core:workbench")).content.decode()  # in the menu
+    job = run_twice(services.backup_job_start(actor=admin_user))
+    page = client.get(reverse("tasks:backups")).content.decode()
+    assert "开始备份" in page and reverse("tasks:job_detail", args=[job.pk]) in page and job.message in page
+
+
 @pytest.mark.parametrize("role", ["enterprise_user", "provider_user", "reviewer_user"])
 def test_tasks_only_the_bureau_starts_backups_and_dashboard_exports(request: Any, role: str) -> None:
     client = login(request.getfixturevalue(role))
+    assert reverse("tasks:backups") not in client.get(reverse("core:workbench")).content.decode()
     assert client.get(reverse("tasks:backups")).status_code == 403
     assert client.post(reverse("tasks:backups")).status_code == 403
     assert client.post(reverse("dashboards:export"), {"table": "vouchers"}).status_code == 403
