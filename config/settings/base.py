@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "voucher.enforcement",
     "voucher.dashboards",
     "voucher.tasks",
+    "voucher.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from voucher.applications import permissions, selectors, services
+from voucher.applications import decisions, permissions, selectors, services
 from voucher.applications.choices import (
     PRODUCT_KINDS,
     PROVIDER_KINDS,
@@ -32,10 +32,9 @@ from voucher.applications.forms import (
 )
 from voucher.applications.models import Application, Material
 from voucher.core import clock
+from voucher.core.background import job_service
 from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
-from voucher.reviews import permissions as review_permissions
-from voucher.tasks import services as task_services
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -214,7 +213,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "excel_form": ExcelImportForm(),
             "checks": list(application.checks.all()),
             "transactions": list(application.price_transactions.all()),
-            "can_decide": review_permissions.can_decide(user, application).allowed,
+            "can_decide": decisions.can_decide(user, application).allowed,
             "has_excel": any(m.kind == MaterialKind.FORM_EXCEL for m in product_files),
             "actions": ApplicationAction,
         },
@@ -239,13 +238,11 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    # Decisions go through the review service: conflict of interest, assignment, decision history (V2).
-    from voucher.reviews.services import review_decide
-
+    # Decisions go through the review desk: conflict of interest, assignment, decision history (V2).
     application = _application(request, pk)
-    review_permissions.can_decide(request.user, application).enforce()  # before the submitted values
+    decisions.can_decide(request.user, application).enforce()  # before the submitted values
     try:
-        review_decide(
+        decisions.application_decide(
             actor=request.user,
             application=application,
             action=request.POST.get("action", ""),
@@ -304,7 +301,7 @@ def excel_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要导入的Excel文件。")
         return redirect("applications:detail", pk=pk)
     try:
-        job = task_services.application_import_job_start(
+        job = job_service("application_import")(
             actor=request.user, application=application, file=form.cleaned_data["excel"]
         )
     except ValidationError as exc:

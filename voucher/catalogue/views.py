@@ -14,7 +14,7 @@ from voucher.catalogue import permissions, selectors, services
 from voucher.catalogue.choices import CatalogueSort, ProductStatus
 from voucher.catalogue.forms import CatalogueFilterForm, OnSaleForm
 from voucher.catalogue.models import Product
-from voucher.contracts.selectors import product_ratings
+from voucher.catalogue.pages import product_sections
 from voucher.core.htmx import is_htmx, render_page_or_partial
 from voucher.programmes.models import Direction, Field
 from voucher.programmes.selectors import programme_current
@@ -73,7 +73,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "product": product,
             "on_sale": product.status == ProductStatus.ON_SALE,
-            "ratings": product_ratings(product),
+            **product_sections(product),
         },
     )
 

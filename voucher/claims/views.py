@@ -33,8 +33,7 @@ from voucher.claims.risk import risk_flags
 from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_claim, review_queue
 from voucher.contracts.models import Contract
 from voucher.contracts.selectors import contracts_visible_to
-from voucher.tasks import services as task_services
-from voucher.tasks.views import job_state
+from voucher.core.background import job_service
 
 STEPS = [("data", "发票与收款"), ("materials", "上传材料"), ("checks", "自动预检"), ("confirm", "确认提交")]
 
@@ -233,7 +232,7 @@ def claim_materials(request: HttpRequest, number: str) -> HttpResponse:
             merge = MergeForm(request.POST, request.FILES, marketing=marketing)
             if merge.is_valid():
                 try:
-                    job = task_services.claim_merge_job_start(
+                    job = job_service("claim_merge")(
                         actor=request.user,
                         claim=claim,
                         kind=merge.cleaned_data["kind"],
@@ -298,10 +297,10 @@ def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
     whose progress the page shows until the results are there."""
     claim = _editable(request, number)
     if request.method == "POST" or not claim.prechecks.exists():
-        task_services.claim_prechecks_job_start(actor=request.user, claim=claim)
+        job_service("claim_prechecks")(actor=request.user, claim=claim)
         if request.method == "POST":
             return redirect("claims:checks", number=number)
-    job = task_services.claim_prechecks_pending(actor=request.user, claim=claim)
+    job = job_service("claim_prechecks_pending")(actor=request.user, claim=claim)
     return render(
         request,
         "claims/checks.html",
@@ -311,7 +310,7 @@ def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
             prechecks=list(claim.prechecks.all()),
             problems=services.submission_problems(claim),
             job=job,
-            job_state=job_state(job) if job else None,
+            job_state=job_service("job_state")(job) if job else None,
         ),
     )
 

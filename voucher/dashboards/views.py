@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from voucher.core.background import job_service
 from voucher.dashboards import chart_data, exports, selectors, tables
 from voucher.dashboards.forms import FilterForm
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.dashboards.selectors import Filters
-from voucher.tasks import services as task_services
 
 PROVIDERS_ON_PAGE = 20
 
@@ -72,7 +72,7 @@ def export(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         raise Http404 from None
     if request.method == "POST":
-        job = task_services.dashboard_export_job_start(actor=request.user, request=wanted)
+        job = job_service("dashboard_export")(actor=request.user, request=wanted)
         return redirect("tasks:job_detail", pk=job.pk)
     return render(
         request,

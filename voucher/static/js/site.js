@@ -95,3 +95,15 @@ document.addEventListener("focusin", function (event) {
   }
   poll();
 })();
+// <details data-preview> with <iframe data-src> / <img data-src>: the file is loaded only when the details are
+// opened, so a page listing several PDFs loads none of them until the person asks for one.
+document.addEventListener("toggle", function (event) {
+  var details = event.target;
+  if (!details.open || !details.hasAttribute || !details.hasAttribute("data-preview")) {
+    return;
+  }
+  details.querySelectorAll("[data-src]").forEach(function (frame) {
+    frame.setAttribute("src", frame.getAttribute("data-src"));
+    frame.removeAttribute("data-src");
+  });
+}, true);

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
 from voucher.core.models import AuditEvent
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.payouts.choices import BatchStatus
 from voucher.payouts.models import PayoutBatch
 from voucher.tasks import services

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tasks', '0002_schedule'),
+        ('tasks', '0003_deliveries_to_core'),
     ]
 
     operations = [
