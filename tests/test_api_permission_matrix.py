@@ -478,6 +478,21 @@ MATRIX: dict[str, Row] = {
     "POST /api/v1/tasks/jobs/payout-export/{batch_id}": Row(
         admin(), params=pk("exported_batch", "batch_id"), day=SECOND_PUBLISH_DAY
     ),
+    # The other long jobs: each start answers as the operation it queues (the same roles, the same 404s).
+    "POST /api/v1/tasks/jobs/dashboard-export": Row(admin(), body={"table": "vouchers"}),
+    "POST /api/v1/tasks/jobs/backup": Row(admin()),
+    "POST /api/v1/tasks/jobs/claim-prechecks/{number}": Row(
+        party("provider"), params=claim("draft_claim"), day=CLAIM_DAY
+    ),
+    "POST /api/v1/tasks/jobs/claim-merge/{number}": Row(
+        party("provider"),
+        params=claim("draft_claim"),
+        form=lambda w: {"kind": "bank_receipt", "files": [image_file("1.png"), image_file("2.png")]},
+        day=CLAIM_DAY,
+    ),
+    "POST /api/v1/tasks/jobs/application-import/{pk}": Row(
+        DRAFT, params=pk("draft"), form=lambda w: {"file": pdf("申请表.xlsx")}, day=IN_WINDOW
+    ),
     "GET /api/v1/tasks/jobs/{job_id}": Row(
         {"anonymous": 401, **dict.fromkeys(ROLES[1:], 404)}, params=lambda w: {"job_id": 10**9}
     ),

@@ -40,6 +40,8 @@ from voucher.orders.models import Order
 from voucher.orders.services import order_place
 from voucher.reviews.models import Notice, Objection, ReviewAssignment
 from voucher.reviews.services import notice_publish, objection_file, review_assign
+from voucher.tasks.choices import JobKind
+from voucher.tasks.models import Job
 from voucher.testing.applications import as_upload, filled_workbook
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
 from voucher.testing.catalogue import application as application_row
@@ -164,6 +166,14 @@ MATRIX: list[Row] = [
     Row("tasks:deliveries", _only("admin", 200, 403)),
     Row("tasks:preferences", _members(200)),
     Row("tasks:audit_export_start", _only("admin", 302, 403), method="post"),
+    Row("tasks:backups", _only("admin", 200, 403)),
+    Row(
+        "tasks:backups",
+        _only("admin", 302, 403),
+        method="post",
+        state=lambda ctx: Job.objects.filter(kind=JobKind.BACKUP).count(),
+        case="start",
+    ),
     *[
         Row(
             f"tasks:{name}",
@@ -304,9 +314,11 @@ MATRIX: list[Row] = [
         method="post",
         kwargs=lambda ctx: {"pk": ctx["draft"].pk},
         data=lambda ctx: {"excel": as_upload(filled_workbook(ctx["draft"], ctx["provider"].organisation))},
+        # The upload is saved and queued as a job; the worker fills the form.
         state=lambda ctx: (
             Application.objects.get(pk=ctx["draft"].pk).product_name,
             _materials(ctx, "draft"),
+            Job.objects.filter(kind=JobKind.APPLICATION_IMPORT).count(),
         ),
         case="draft",
     ),

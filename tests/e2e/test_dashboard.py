@@ -1,5 +1,6 @@
 """The dashboard in a real browser on a phone and on a desktop: it fits the screen, every filter has a
-label, the charts are drawn and an export downloads (the screenshots come from test_design_charts.py) (Playwright driving Debian's Chromium)."""
+label, the charts are drawn and an export (a background job) downloads (the screenshots come from
+test_design_charts.py) (Playwright driving Debian's Chromium)."""
 
 from __future__ import annotations
 
@@ -36,8 +37,11 @@ def test_m4_admin_reads_the_dashboard_on_a_phone_and_exports_a_table(
         )
         assert wide == [], wide
         assert_labelled_and_fits(page)
+    desktop.locator("#table-providers caption a").click()
+    # The format page (Excel by default), then the job's page offers the file.
+    desktop.get_by_role("button", name="开始导出").click()
     with desktop.expect_download() as info:
-        desktop.locator("#table-providers caption a").click()
+        desktop.get_by_role("link", name="下载文件").click()
     rows = list(
         load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active.iter_rows(values_only=True)
     )

@@ -6,6 +6,7 @@ provider and the enterprise see the decision."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 
@@ -151,7 +152,11 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     merge.scroll_into_view_if_needed()
     screenshot(page, "provider-claim-merge")
     merge.get_by_role("button", name="合并并放入").click()
+    # The merge is a background job: its page shows the progress, then the result and the way back.
+    page.wait_for_url(re.compile(rf"{re.escape(base)}/tasks/jobs/\d+/$"))
     page.get_by_text("已合并 3 个文件为“银行回单.pdf”（3 页）").wait_for()
+    page.get_by_role("link", name="查看结果").click()
+    page.wait_for_url(f"{base}/claims/{number}/materials/")
     receipt = Claim.objects.get(order=order).materials.get(kind=MaterialKind.BANK_RECEIPT)
     assert receipt.merged_from == ["回单第1页.png", "回单第2页.png", "回单第3页.png"]
     assert receipt.page_count == 3

@@ -32,6 +32,7 @@ from voucher.applications.forms import (
 )
 from voucher.applications.models import Application, Material
 from voucher.core import clock
+from voucher.core.background import job_service
 from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
 
@@ -300,14 +301,13 @@ def excel_import(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "请选择要导入的Excel文件。")
         return redirect("applications:detail", pk=pk)
     try:
-        services.application_import_excel(
+        job = job_service("application_import")(
             actor=request.user, application=application, file=form.cleaned_data["excel"]
         )
     except ValidationError as exc:
         _apply_errors(request, None, exc)
         return redirect("applications:detail", pk=pk)
-    messages.success(request, "已从Excel填充申请表，并保存为申请表Excel版。请检查后点击“保存”。")
-    return redirect("applications:edit", pk=pk)
+    return redirect("tasks:job_detail", pk=job.pk)
 
 
 @login_required

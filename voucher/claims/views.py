@@ -33,6 +33,7 @@ from voucher.claims.risk import risk_flags
 from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_claim, review_queue
 from voucher.contracts.models import Contract
 from voucher.contracts.selectors import contracts_visible_to
+from voucher.core.background import job_service
 
 STEPS = [("data", "发票与收款"), ("materials", "上传材料"), ("checks", "自动预检"), ("confirm", "确认提交")]
 
@@ -231,7 +232,7 @@ def claim_materials(request: HttpRequest, number: str) -> HttpResponse:
             merge = MergeForm(request.POST, request.FILES, marketing=marketing)
             if merge.is_valid():
                 try:
-                    material = services.claim_material_merge(
+                    job = job_service("claim_merge")(
                         actor=request.user,
                         claim=claim,
                         kind=merge.cleaned_data["kind"],
@@ -242,11 +243,7 @@ def claim_materials(request: HttpRequest, number: str) -> HttpResponse:
                 except ValidationError as exc:
                     _errors_to_form(merge, exc)
                 else:
-                    messages.success(
-                        request,
-                        f"已合并 {len(material.merged_from)} 个文件为“{material.original_name}”（{material.page_count} 页）。",
-                    )
-                    return redirect("claims:materials", number=number)
+                    return redirect("tasks:job_detail", pk=job.pk)
         else:
             upload = UploadForm(request.POST, request.FILES, marketing=marketing)
             if upload.is_valid():
@@ -296,12 +293,14 @@ def material_withdraw(request: HttpRequest, number: str, pk: int) -> HttpRespons
 
 @login_required
 def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
-    """Step 3: the automatic pre-checks, as the reviewer will see them (R8)."""
+    """Step 3: the automatic pre-checks, as the reviewer will see them (R8); they run as a background job
+    whose progress the page shows until the results are there."""
     claim = _editable(request, number)
     if request.method == "POST" or not claim.prechecks.exists():
-        services.claim_run_prechecks(actor=request.user, claim=claim)
+        job_service("claim_prechecks")(actor=request.user, claim=claim)
         if request.method == "POST":
             return redirect("claims:checks", number=number)
+    job = job_service("claim_prechecks_pending")(actor=request.user, claim=claim)
     return render(
         request,
         "claims/checks.html",
@@ -310,6 +309,8 @@ def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
             "checks",
             prechecks=list(claim.prechecks.all()),
             problems=services.submission_problems(claim),
+            job=job,
+            job_state=job_service("job_state")(job) if job else None,
         ),
     )
 

@@ -103,12 +103,19 @@ def _dump_database(dest: Path) -> str:
     raise BackupError(f"不支持备份 {connection.vendor} 数据库。")
 
 
+# Background jobs' files (exports, earlier backups offered for download) are made again on demand and
+# are left out, so a backup never holds the previous ones.
+SKIPPED_MEDIA = ("jobs",)
+
+
 def _archive_media(dest: Path) -> tuple[str, int]:
     root = Path(settings.MEDIA_ROOT)
     count = 0
     with tarfile.open(dest / MEDIA, "w:gz") as archive:
         if root.is_dir():
             for path in sorted(root.rglob("*")):
+                if path.relative_to(root).parts[0] in SKIPPED_MEDIA:
+                    continue
                 if path.is_file() and not path.is_symlink():
                     archive.add(path, arcname=str(path.relative_to(root)), recursive=False)
                     count += 1

@@ -9,8 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from voucher.core.audit import audit_record
-from voucher.dashboards import selectors, tables
+from voucher.dashboards import exports, selectors
 from voucher.dashboards.forms import FilterForm
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.dashboards.selectors import Filters
@@ -227,18 +226,13 @@ def export(
     period: str | None = None,
     sort: str | None = None,
 ) -> HttpResponse:
-    form, filters = _filters(request, year=year, field=field, direction=direction, period=period, sort=sort)
-    if table not in tables.TABLES:
-        raise ValidationError({"table": ValidationError("没有这张表格。", code="unknown_table")})
-    built = tables.build_table(table, filters, sort=form.cleaned_data.get("sort") or "approved")
-    audit_record(
-        actor=request.user, action="dashboard.exported", obj=filters.programme, note=f"{built.title}（API）"
-    )
+    _filters(request, year=year, field=field, direction=direction, period=period, sort=sort)
+    query = {"year": year, "field": field, "direction": direction, "period": period, "sort": sort}
+    wanted = exports.export_request({"table": table, **query})
+    exported = exports.dashboard_export(actor=request.user, request=wanted, via="API")
     response = HttpResponse(
-        tables.workbook(built, filters),
+        exported.content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="dashboard-{filters.programme.year}-{table}.xlsx"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     return response

@@ -1,15 +1,18 @@
-"""Dashboard pages: a programme year's figures as charts (drawn by ECharts from JSON) and tables; Excel exports."""
+"""Dashboard pages: a programme year's figures as charts (drawn by ECharts from JSON) and tables; their
+exports (Excel or CSV) are made by a background job."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from voucher.core.audit import audit_record
-from voucher.dashboards import chart_data, selectors, tables
+from voucher.core.background import job_service
+from voucher.dashboards import chart_data, exports, selectors, tables
 from voucher.dashboards.forms import FilterForm
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.dashboards.selectors import Filters
@@ -59,25 +62,29 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    """One table as an Excel file (``?table=…`` plus the page's filters); the export is audited."""
+    """One table as an Excel or CSV file (``?table=…`` plus the page's filters), made by a background job:
+    the page asks for the format, the form queues the job and shows its progress; the export is audited."""
     can_view_dashboard(request.user).enforce()
-    key = request.GET.get("table", "")
-    if key not in tables.TABLES:
-        raise Http404
-    form, filters = _filters(request)
-    if filters is None:
-        raise Http404
-    table = tables.build_table(key, filters, sort=form.cleaned_data.get("sort") or "approved")
-    content = tables.workbook(table, filters)
-    audit_record(
-        actor=request.user,
-        action="dashboard.exported",
-        obj=filters.programme,
-        note=f"{table.title}（{urlencode(filters.as_query())}）",
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        wanted = exports.export_request(data)
+        _, filters = exports.export_filters(wanted)
+    except ValidationError:
+        raise Http404 from None
+    if request.method == "POST":
+        job = job_service("dashboard_export")(actor=request.user, request=wanted)
+        return redirect("tasks:job_detail", pk=job.pk)
+    return render(
+        request,
+        "tasks/export_start.html",
+        {
+            "title": f"导出：{tables.TABLES[wanted.table]}",
+            "scope": f"{filters.programme.year} 年度"
+            + (f"；领域：{filters.field.name}" if filters.field else "")
+            + (f"；方向：{filters.direction.number}. {filters.direction.name}" if filters.direction else ""),
+            "fields": {"table": wanted.table, **wanted.query},
+            "formats": exports.FORMATS,
+            "chosen": wanted.fmt,
+            "back": f"{reverse('dashboards:index')}?{urlencode(wanted.query)}",
+        },
     )
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    name = f"dashboard-{filters.programme.year}-{key}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

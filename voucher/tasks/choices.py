@@ -10,6 +10,11 @@ __all__ = ["Channel", "DeliveryStatus", "JobKind", "JobStatus"]
 class JobKind(models.TextChoices):
     PAYOUT_EXPORT = "payout_export", "导出支付文件"
     AUDIT_EXPORT = "audit_export", "导出审计日志"
+    DASHBOARD_EXPORT = "dashboard_export", "导出看板表格"
+    CLAIM_PRECHECKS = "claim_prechecks", "兑券申请自动预检"
+    APPLICATION_IMPORT = "application_import", "从Excel导入申请表"
+    CLAIM_MERGE = "claim_merge", "合并兑券材料"
+    BACKUP = "backup", "备份数据库和上传文件"
 
 
 class JobStatus(models.TextChoices):

@@ -22,7 +22,9 @@ def job_upload_to(job: Job, filename: str) -> str:
 
 
 class Job(models.Model):
-    """A long piece of work (payment file, audit export) run by a worker; the page polls its progress.
+    """A long piece of work (an export, pre-checks, an import, a merge, a backup) run by a worker; the page
+    polls its progress. Uploads it works on are saved under ``jobs/<id>/in/`` before it is queued
+    (``params["inputs"]``); ``details`` lists what went wrong item by item (an import's cells).
 
     The worker runs the job in one transaction holding this row's lock, so a worker that dies leaves the
     row pending for the next one; live progress is kept in the shared ``progress`` cache meanwhile.
@@ -39,6 +41,7 @@ class Job(models.Model):
     file = models.FileField("结果文件", upload_to=job_upload_to, blank=True)
     filename = models.CharField("下载文件名", max_length=200, blank=True)
     message = models.CharField("结果说明", max_length=500, blank=True)
+    details = models.JSONField("逐项说明", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", db_index=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 

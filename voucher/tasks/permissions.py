@@ -1,4 +1,4 @@
-"""Who sees background work: delivery records are the Bureau's; a job is its owner's."""
+"""Who sees background work: delivery records and backups are the Bureau's; a job is its owner's."""
 
 from __future__ import annotations
 
@@ -31,6 +31,15 @@ def can_view_job(user: Any, job: Job) -> Decision:
     if job.owner_id == user.pk:
         return ALLOWED
     return deny("只能查看自己发起的后台任务。", "not_owner")
+
+
+def can_manage_backups(user: Any) -> Decision:
+    """Backups hold every enterprise's data: the Bureau's administrators and the platform's staff only."""
+    if not (decision := _logged_in(user)):
+        return decision
+    if user.has_role(Role.ADMIN) or user.is_staff:
+        return ALLOWED
+    return deny("只有市经信局管理员可以备份数据。", "not_admin")
 
 
 def can_set_preferences(user: Any) -> Decision:

@@ -1,42 +1,64 @@
 """Background jobs with progress, and the scheduled work that is not part of another app's services.
 
-A job is a :class:`Job` row written in the request's transaction and published after commit. The worker
-runs it in one transaction holding the row's lock: a second worker with the same message skips it, and
-a worker that dies mid-job leaves the row pending for the redelivered message (or the outbox sweep).
+A job is a :class:`Job` row written in the request's transaction and published after commit; uploads
+it works on are saved first, beside the row. The worker runs it in one transaction holding the row's
+lock: a second worker with the same message skips it, a worker that dies mid-job leaves the row pending
+for the redelivered message (or the outbox sweep), and a job refused half-way saves nothing.
+
+The jobs: the payment file, the audit and dashboard exports, a claim's pre-checks, the Excel import of
+an application form, the merge of claim materials into one PDF, and a backup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import tarfile
 import tempfile
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from contextlib import suppress
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import User
+from voucher.applications import permissions as application_permissions
+from voucher.applications.models import Application
+from voucher.claims import files as claim_files
+from voucher.claims.choices import CheckOutcome
+from voucher.claims.models import Claim
+from voucher.claims.permissions import can_edit_claim
 from voucher.core import clock
 from voucher.core.audit import audit_record
 from voucher.core.audit_chain import audit_log_row, audit_verify
 from voucher.core.audit_export import audit_log_export
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import AuditFilters, audit_filters
+from voucher.core.backup import BackupError, backup_create
 from voucher.core.notifications import notify
+from voucher.core.uploads import display_file_name
 from voucher.core.workdays import ScheduleMissing, scheduled_years
+from voucher.dashboards import exports as dashboard_exports
+from voucher.dashboards.permissions import can_view_dashboard
+from voucher.dashboards.tables import TABLES
 from voucher.orders.services import alert_schedule_missing
 from voucher.payouts import permissions as payout_permissions
 from voucher.payouts.models import PayoutBatch
 from voucher.payouts.services import payout_batch_export
 from voucher.tasks.choices import JobKind, JobStatus
 from voucher.tasks.models import Job
+from voucher.tasks.permissions import can_manage_backups
 
 logger = logging.getLogger(__name__)
 
@@ -77,10 +99,44 @@ def _publish_job(job_id: int) -> None:
         logger.exception("job %s could not be published; the outbox will publish it again", job_id)
 
 
-def _job_create(*, actor: Any, kind: str, title: str, params: dict[str, Any]) -> Job:
+def _job_create(
+    *,
+    actor: Any,
+    kind: str,
+    title: str,
+    params: dict[str, Any],
+    inputs: Sequence[tuple[str, Any]] = (),
+) -> Job:
+    """The job's row, with ``inputs`` (``(name, file)`` uploads) saved beside it, published after commit."""
     job = Job.objects.create(kind=kind, owner=actor, title=title, params=params, created_at=clock.now())
+    if inputs:
+        saved = []
+        for position, (name, file) in enumerate(inputs, start=1):
+            file.seek(0)
+            path = default_storage.save(f"jobs/{job.pk}/in/{position}{Path(name).suffix.lower()[:10]}", file)
+            saved.append({"path": path, "name": name})
+        job.params = {**params, "inputs": saved}
+        job.save(update_fields=["params"])
     transaction.on_commit(lambda: _publish_job(job.pk))
     return job
+
+
+def job_inputs(job: Job) -> list[ContentFile[bytes]]:
+    """The uploads saved with the job, each under the name it was uploaded with."""
+    files = []
+    for item in job.params.get("inputs", []):
+        with default_storage.open(item["path"], "rb") as handle:
+            files.append(ContentFile(handle.read(), name=item["name"]))
+    return files
+
+
+def _pending(kind: str, owner: Any, **params: Any) -> Job | None:
+    lookups = {f"params__{key}": value for key, value in params.items()}
+    return (
+        Job.objects.filter(kind=kind, owner=owner, status=JobStatus.PENDING, **lookups)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 @transaction.atomic
@@ -104,6 +160,113 @@ def audit_export_job_start(*, actor: Any, filters: AuditFilters) -> Job:
     )
 
 
+@transaction.atomic
+def dashboard_export_job_start(*, actor: Any, request: dashboard_exports.ExportRequest) -> Job:
+    """Queue one dashboard table as an Excel or CSV file."""
+    can_view_dashboard(actor).enforce()
+    label = dashboard_exports.FORMATS[request.fmt]
+    return _job_create(
+        actor=actor,
+        kind=JobKind.DASHBOARD_EXPORT,
+        title=f"导出看板表格：{TABLES[request.table]}（{label}）",
+        params=request.as_dict(),
+    )
+
+
+def claim_prechecks_pending(*, actor: Any, claim: Claim) -> Job | None:
+    """The pre-check job of ``claim`` that ``actor`` started and a worker has not finished yet."""
+    return _pending(JobKind.CLAIM_PRECHECKS, actor, claim=claim.pk)
+
+
+@transaction.atomic
+def claim_prechecks_job_start(*, actor: Any, claim: Claim) -> Job:
+    """Queue the claim's pre-checks (R8); while one is queued for the same user, that one is returned."""
+    can_edit_claim(actor, claim).enforce()
+    queued = claim_prechecks_pending(actor=actor, claim=claim)
+    if queued is not None:
+        return queued
+    number = claim.order.number
+    return _job_create(
+        actor=actor,
+        kind=JobKind.CLAIM_PRECHECKS,
+        title=f"自动预检 {number}",
+        params={"claim": claim.pk, "number": number},
+    )
+
+
+@transaction.atomic
+def application_import_job_start(*, actor: Any, application: Application, file: Any) -> Job:
+    """Save the uploaded Excel and queue filling the form from it (P6).
+
+    The file's type and its sheets' size (``MAX_ROWS`` × ``MAX_COLUMNS``) are checked here, so a wrong
+    file is refused at the field at once; the cells are read by the worker, all or nothing.
+    """
+    from voucher.applications.excel import MAX_COLUMNS, MAX_ROWS
+    from voucher.applications.services import max_upload_bytes
+    from voucher.core.uploads import inspect_upload
+
+    application_permissions.can_edit_application(actor, application).enforce()
+    name = display_file_name(getattr(file, "name", "") or "") or "申请表.xlsx"
+    inspect_upload(
+        file,
+        allowed=["xlsx"],
+        max_bytes=max_upload_bytes(),
+        name=name,
+        field="excel",
+        max_rows=MAX_ROWS,
+        max_columns=MAX_COLUMNS,
+    )
+    return _job_create(
+        actor=actor,
+        kind=JobKind.APPLICATION_IMPORT,
+        title=f"从Excel导入申请表“{name}”",
+        params={"application": application.pk},
+        inputs=[(name, file)],
+    )
+
+
+@transaction.atomic
+def claim_merge_job_start(
+    *, actor: Any, claim: Claim, kind: str, files: Sequence[Any], order: str | None = None, name: str = ""
+) -> Job:
+    """Save the uploaded photos/PDFs and queue merging them into one PDF in the claim's slot ``kind``.
+
+    The number of files, the order and each file's size are checked here; the content when merging.
+    """
+    from voucher.claims.services import refuse
+
+    can_edit_claim(actor, claim).enforce()
+    files = [f for f in files if f]
+    if len(files) < 2:
+        raise refuse("merge_too_few", "请至少选择两个文件进行合并。", "files")
+    if len(files) > claim_files.MERGE_MAX_FILES:
+        raise refuse("merge_too_many", f"一次最多合并 {claim_files.MERGE_MAX_FILES} 个文件。", "files")
+    claim_files.parse_order(order, len(files))
+    limit = claim_files.max_upload_bytes()
+    for file in files:
+        if (file.size or 0) > limit:
+            raise refuse(
+                "file_too_large",
+                f"文件“{claim_files.clean_name(file)}”超过 {limit // (1024 * 1024)} MB。",
+                "files",
+            )
+    number = claim.order.number
+    return _job_create(
+        actor=actor,
+        kind=JobKind.CLAIM_MERGE,
+        title=f"合并 {len(files)} 个文件（{number}）",
+        params={"claim": claim.pk, "number": number, "kind": kind, "order": order or "", "name": name},
+        inputs=[(claim_files.clean_name(f), f) for f in files],
+    )
+
+
+@transaction.atomic
+def backup_job_start(*, actor: Any) -> Job:
+    """Queue a backup of the database and the uploaded files (the Bureau's administrators)."""
+    can_manage_backups(actor).enforce()
+    return _job_create(actor=actor, kind=JobKind.BACKUP, title="备份数据库和上传文件", params={})
+
+
 def _run_payout_export(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
     batch = PayoutBatch.objects.get(pk=job.params["batch"])
     result = payout_batch_export(actor=job.owner, batch=batch, out=out, progress=progress)
@@ -119,16 +282,113 @@ def _run_audit_export(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str
     return f"审计日志-{clock.now():%Y%m%d-%H%M%S}.xlsx", f"共 {count} 条"
 
 
+def _run_dashboard_export(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    request = dashboard_exports.ExportRequest(
+        table=job.params["table"], query=job.params.get("query", {}), fmt=job.params.get("format", "xlsx")
+    )
+    exported = dashboard_exports.dashboard_export(actor=job.owner, request=request)
+    out.write(exported.content)
+    return exported.filename, f"{exported.title}，{dashboard_exports.FORMATS[request.fmt]} 文件"
+
+
+def _run_claim_prechecks(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    from voucher.claims.services import claim_run_prechecks
+
+    claim = Claim.objects.get(pk=job.params["claim"])
+    checks = claim_run_prechecks(actor=job.owner, claim=claim)
+    counts = Counter(c.outcome for c in checks)
+    audit_record(
+        actor=job.owner,
+        action="claim.prechecked",
+        obj=claim,
+        after={o: counts[o] for o in CheckOutcome.values},
+    )
+    return "", (
+        f"共 {len(checks)} 项：通过 {counts[CheckOutcome.PASS]} 项，不通过 {counts[CheckOutcome.FAIL]} 项，"
+        f"无法判断 {counts[CheckOutcome.UNKNOWN]} 项"
+    )
+
+
+def _run_application_import(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    from voucher.applications.services import application_import_excel
+
+    application = Application.objects.get(pk=job.params["application"])
+    [excel] = job_inputs(job)
+    application_import_excel(actor=job.owner, application=application, file=excel)
+    return "", "已从Excel填充申请表，并保存为申请表Excel版。请检查后点击“保存”。"
+
+
+def _run_claim_merge(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    from voucher.claims.services import claim_material_merge
+
+    claim = Claim.objects.get(pk=job.params["claim"])
+    material = claim_material_merge(
+        actor=job.owner,
+        claim=claim,
+        kind=job.params["kind"],
+        files=job_inputs(job),
+        order=job.params.get("order") or None,
+        name=job.params.get("name", ""),
+    )
+    with material.file.open("rb") as merged:
+        while chunk := merged.read(1 << 20):
+            out.write(chunk)
+    return material.original_name, (
+        f"已合并 {len(material.merged_from)} 个文件为“{material.original_name}”（{material.page_count} 页）。"
+    )
+
+
+def _run_backup(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    can_manage_backups(job.owner).enforce()
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            backup = backup_create(dest=Path(folder))
+        except BackupError as exc:
+            raise ValidationError(str(exc), code="backup_failed") from exc
+        manifest = (backup / "manifest.json").read_text(encoding="utf-8")
+        with tarfile.open(fileobj=out, mode="w") as archive:
+            archive.add(backup, arcname=backup.name)
+    facts = json.loads(manifest)
+    audit_record(
+        actor=job.owner,
+        action="backup.created",
+        obj=job,
+        after={"folder": backup.name, "vendor": facts["vendor"], "media_files": facts["media_files"]},
+    )
+    return f"{backup.name}.tar", f"数据库（{facts['vendor']}）和 {facts['media_files']} 个上传文件"
+
+
 RUNNERS: dict[str, Callable[[Job, Progress, IO[bytes]], tuple[str, str]]] = {
     JobKind.PAYOUT_EXPORT: _run_payout_export,
     JobKind.AUDIT_EXPORT: _run_audit_export,
+    JobKind.DASHBOARD_EXPORT: _run_dashboard_export,
+    JobKind.CLAIM_PRECHECKS: _run_claim_prechecks,
+    JobKind.APPLICATION_IMPORT: _run_application_import,
+    JobKind.CLAIM_MERGE: _run_claim_merge,
+    JobKind.BACKUP: _run_backup,
 }
 
 
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc) or "没有权限。"
+def job_result_url(job: Job) -> str:
+    """The page that shows what the job changed (the claim's pre-checks, the filled form), if any."""
+    if job.kind == JobKind.CLAIM_PRECHECKS:
+        return reverse("claims:checks", args=[job.params["number"]])
+    if job.kind == JobKind.CLAIM_MERGE:
+        return reverse("claims:materials", args=[job.params["number"]])
+    if job.kind == JobKind.APPLICATION_IMPORT:
+        name = "applications:edit" if job.status == JobStatus.DONE else "applications:detail"
+        return reverse(name, args=[job.params["application"]])
+    return ""
+
+
+def _refusal(exc: Exception) -> tuple[str, list[str]]:
+    """The job's message for a refusal, and each problem on its own when there are several."""
+    if not isinstance(exc, ValidationError):
+        return str(exc) or "没有权限。", []
+    problems = list(exc.messages)
+    if len(problems) <= 1:
+        return "；".join(problems), []
+    return f"共 {len(problems)} 处问题，未保存任何内容：{problems[0]}……", problems
 
 
 def job_run(job_id: int) -> str:
@@ -148,15 +408,27 @@ def job_run(job_id: int) -> str:
                 with transaction.atomic():
                     filename, message = RUNNERS[job.kind](job, progress, out)
             except (ValidationError, PermissionDenied) as exc:
-                job.status, job.message = JobStatus.FAILED, _refusal(exc)[:500]
+                message, job.details = _refusal(exc)
+                job.status, job.message = JobStatus.FAILED, message[:500]
             else:
-                out.seek(0)
-                job.file.save(filename, File(out), save=False)
-                job.status, job.message, job.filename, job.progress = JobStatus.DONE, message, filename, 100
+                if filename:
+                    out.seek(0)
+                    job.file.save(filename, File(out), save=False)
+                    job.filename = filename
+                job.status, job.message, job.progress = JobStatus.DONE, message[:500], 100
         job.finished_at = clock.now()
         job.save()
     caches["progress"].delete(_progress_key(job_id))
+    _discard_inputs(job)
     return job.status
+
+
+def _discard_inputs(job: Job) -> None:
+    """Delete the uploads a finished job worked on: what it kept of them is stored by its service (the
+    imported Excel, the merged PDF and the names of its parts)."""
+    for item in job.params.get("inputs", []):
+        with suppress(OSError):
+            default_storage.delete(item["path"])
 
 
 def jobs_redispatch() -> int:

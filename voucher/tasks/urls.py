@@ -11,4 +11,5 @@ urlpatterns = [
     path("jobs/<int:pk>/file/", views.job_file, name="job_file"),
     path("jobs/payout-export/<int:batch_pk>/", views.payout_export_start, name="payout_export_start"),
     path("jobs/audit-export/", views.audit_export_start, name="audit_export_start"),
+    path("backups/", views.backups, name="backups"),
 ]

@@ -1,4 +1,5 @@
-"""Pages: the Bureau's delivery records, each user's notification preferences, job progress and files."""
+"""Pages: the Bureau's delivery records, each user's notification preferences, job progress and files,
+the backups page; the pages of other apps start their jobs through :mod:`voucher.tasks.services`."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from voucher.core.notifications import preferences_save
 from voucher.payouts import permissions as payout_permissions
 from voucher.payouts.models import PayoutBatch
 from voucher.tasks import permissions, selectors, services
-from voucher.tasks.choices import Channel, DeliveryStatus, JobStatus
+from voucher.tasks.choices import Channel, DeliveryStatus, JobKind, JobStatus
 from voucher.tasks.models import Job
 
 PAGE_SIZE = 50
@@ -81,6 +82,8 @@ def job_state(job: Job) -> dict[str, Any]:
         "progress": progress,
         "message": job.message,
         "download_url": reverse("tasks:job_file", args=[job.pk]) if done and job.file else "",
+        "result_url": services.job_result_url(job) if job.status != JobStatus.PENDING else "",
+        "details": job.details,
         "created_at": job.created_at,
         "finished_at": job.finished_at,
     }
@@ -127,3 +130,16 @@ def audit_export_start(request: HttpRequest) -> HttpResponse:
         return redirect("core:audit_list")
     job = services.audit_export_job_start(actor=request.user, filters=filters)
     return redirect("tasks:job_detail", pk=job.pk)
+
+
+@login_required
+def backups(request: HttpRequest) -> HttpResponse:
+    """备份: the Bureau starts a backup of the database and the uploaded files and downloads it when ready."""
+    permissions.can_manage_backups(request.user).enforce()
+    if request.method == "POST":
+        job = services.backup_job_start(actor=request.user)
+        return redirect("tasks:job_detail", pk=job.pk)
+    rows = Job.objects.filter(owner_id=request.user.pk, kind=JobKind.BACKUP).order_by("-created_at", "-id")[
+        :20
+    ]
+    return render(request, "tasks/backups.html", {"jobs": rows})

@@ -22,7 +22,9 @@ def login(user):
     return client
 
 
-def test_provider_wizard_from_order_to_irreversible_submission(contract, provider, on_claim_day):
+def test_provider_wizard_from_order_to_irreversible_submission(
+    contract, provider, on_claim_day, django_capture_on_commit_callbacks
+):
     client = login(provider)
     number = contract.order.number
     index = client.get(reverse("claims:index"))
@@ -40,16 +42,17 @@ def test_provider_wizard_from_order_to_irreversible_submission(contract, provide
     )
     assert response.status_code == 302
     materials = reverse("claims:materials", args=[number])
-    merged = client.post(
-        materials,
-        {
-            "tool": "merge",
-            "kind": MaterialKind.BANK_RECEIPT,
-            "file1": image_file("1.png", (255, 0, 0)),
-            "file2": image_file("2.png", (0, 255, 0)),
-            "file3": image_file("3.png", (0, 0, 255)),
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the merge is a job a worker runs after commit
+        merged = client.post(
+            materials,
+            {
+                "tool": "merge",
+                "kind": MaterialKind.BANK_RECEIPT,
+                "file1": image_file("1.png", (255, 0, 0)),
+                "file2": image_file("2.png", (0, 255, 0)),
+                "file3": image_file("3.png", (0, 0, 255)),
+            },
+        )
     assert merged.status_code == 302
     for kind, file in (
         (MaterialKind.PLEDGE, pdf_file("承诺.pdf")),
@@ -58,8 +61,11 @@ def test_provider_wizard_from_order_to_irreversible_submission(contract, provide
         (MaterialKind.CONTRACT, contract_pdf(contract.order)),
     ):
         assert client.post(materials, {"tool": "upload", "kind": kind, "file": file}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the first visit queues the pre-checks
+        queued = client.get(reverse("claims:checks", args=[number]))
+    assert "hx-get" in queued.content.decode()
     checks = client.get(reverse("claims:checks", args=[number]))
-    assert "合同含系统订单编号" in checks.content.decode()
+    assert "合同含系统订单编号" in checks.content.decode() and "hx-get" not in checks.content.decode()
     confirm = client.get(reverse("claims:confirm", args=[number]))
     page = confirm.content.decode()
     assert "不能撤回" in page and "data-confirm=" in page and "3 页" in page

@@ -1,4 +1,5 @@
-"""Dashboard pages: charts, tables, filters, Excel exports read back with openpyxl, workbench card."""
+"""Dashboard pages: charts, tables, filters, Excel exports (background jobs) read back with openpyxl,
+workbench card."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from voucher.core import clock
 from voucher.core.models import AuditEvent
 from voucher.dashboards import selectors
 from voucher.dashboards.tables import TABLES
+from voucher.tasks.models import Job
 from voucher.testing.builders import ORDER_DAY, make_product
 from voucher.testing.dashboards import make_enterprise, place_order
 
@@ -34,10 +36,26 @@ def page(client, **query):
     return client.get(reverse("dashboards:index"), {"year": 2025, **query})
 
 
+@pytest.fixture
+def export(admin_client, django_capture_on_commit_callbacks):
+    """Export a table as the page does: the form queues a job, a worker runs it, the file is downloaded."""
+
+    def exported(**query):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = admin_client.post(reverse("dashboards:export"), query)
+        job = Job.objects.latest("id")
+        assert started.status_code == 302 and started["Location"] == reverse(
+            "tasks:job_detail", args=[job.pk]
+        )
+        return admin_client.get(reverse("tasks:job_file", args=[job.pk]))
+
+    return exported
+
+
 def sheet_rows(response) -> list[tuple]:
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     return list(book.active.iter_rows(values_only=True))
 
 
@@ -76,8 +94,8 @@ def test_m4_page_defaults_to_the_current_year(world, admin_client):
     assert response.context["filters"].programme.year == 2025
 
 
-def test_m4_budget_export_equals_the_figures(world, admin_client, filters):
-    rows = sheet_rows(admin_client.get(reverse("dashboards:export"), {"table": "budget_field", "year": 2025}))
+def test_m4_budget_export_equals_the_figures(world, export, filters):
+    rows = sheet_rows(export(table="budget_field", year=2025))
     assert rows[0][0] == "预算执行（按领域）"
     assert "2025 年度" in rows[1][0]
     assert rows[2] == ("领域", "已预占（元）", "合同已确认（元）", "审核通过（元）", "已兑付（元）")
@@ -92,20 +110,18 @@ def test_m4_budget_export_equals_the_figures(world, admin_client, filters):
 
 
 @pytest.mark.parametrize("key", list(TABLES))
-def test_m4_every_table_exports(world, admin_client, key):
-    rows = sheet_rows(admin_client.get(reverse("dashboards:export"), {"table": key, "year": 2025}))
+def test_m4_every_table_exports(world, export, key):
+    rows = sheet_rows(export(table=key, year=2025))
     assert rows[0][0] == TABLES[key]
     assert len(rows) > 3
     assert AuditEvent.objects.filter(action="dashboard.exported", note__startswith=TABLES[key]).exists()
 
 
-def test_m4_vouchers_and_provider_exports(world, admin_client):
-    rows = sheet_rows(admin_client.get(reverse("dashboards:export"), {"table": "vouchers", "year": 2025}))
+def test_m4_vouchers_and_provider_exports(world, export):
+    rows = sheet_rows(export(table="vouchers", year=2025))
     footer = next(r for r in rows if r[0] == "合计")
     assert footer[4:7] == (12, 5, 7)
-    rows = sheet_rows(
-        admin_client.get(reverse("dashboards:export"), {"table": "providers", "year": 2025, "sort": "rating"})
-    )
+    rows = sheet_rows(export(table="providers", year=2025, sort="rating"))
     assert rows[3][0] == 1 and rows[3][8] == 4
     assert rows[4][8] is None
 

@@ -252,3 +252,35 @@ def test_tasks_real_broker_periodic_tasks_twice_on_two_workers_change_nothing_tw
     audit_seal_task.apply()  # the expiry's own events
     result = audit_verify()  # one gap-free chain: no event sealed twice by the two sealers
     assert result.ok and result.unsealed == 0 and result.sealed > events
+
+
+def test_tasks_real_broker_application_import_job_runs_once_from_the_saved_upload(
+    broker, rabbit, workers, provider_user, programme_2025
+):
+    from voucher.applications import services as application_services
+    from voucher.testing.applications import as_upload, filled_workbook
+
+    draft = application_services.application_create(actor=provider_user, programme=programme_2025)
+    workbook = filled_workbook(draft, provider_user.organisation)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.application_import_job_start(
+            actor=provider_user, application=draft, file=as_upload(workbook)
+        )
+        raise RuntimeError("request failed")
+    assert _queued(broker) == 0 and not Job.objects.exists()
+    with transaction.atomic():
+        job = services.application_import_job_start(
+            actor=provider_user, application=draft, file=as_upload(workbook)
+        )
+    assert _queued(broker) == 1
+    workers("importer")  # another process: it reads the upload the request saved
+    wait_for(lambda: Job.objects.get(pk=job.pk).status != JobStatus.PENDING, what="the import to finish")
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    draft.refresh_from_db()
+    assert draft.product_name == "外观设计服务"
+    services._publish_job(job.pk)  # the same message again: nothing more happens
+    wait_for(lambda: _queued(broker) == 0, what="the duplicate to be consumed")
+    time.sleep(1)
+    assert draft.materials.count() == 1
+    assert AuditEvent.objects.filter(action="application.excel_imported").count() == 1
