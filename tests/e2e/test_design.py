@@ -18,7 +18,13 @@ from voucher.testing.design import axe_violations, role_pages, sideways_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-ROLES = {"public": None, "enterprise": "ent_food", "provider": "provider_ai", "reviewer": "reviewer1", "admin": "admin"}
+ROLES = {
+    "public": None,
+    "enterprise": "ent_food",
+    "provider": "provider_ai",
+    "reviewer": "reviewer1",
+    "admin": "admin",
+}
 NARROW = {"width": 360, "height": 780}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
@@ -66,5 +72,17 @@ def test_design_every_page_of_each_role_is_accessible_fits_and_is_tappable(live_
             problems += [f"{path} ({kind}): axe {v}" for v in axe_violations(page)]
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SCREENSHOTS / f"{role}-{_slug(view_name)}-{kind}.png"))
+    # The phone menu: 我的 on the tab bar of enterprises and providers, 菜单 in the header of the others.
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + ("/workbench/" if username else "/"))
+    opener = (
+        page.locator(".tabbar button") if page.locator(".tabbar").count() else page.locator(".navbar-toggler")
+    )
+    opener.click()
+    page.locator("#site-menu.show").wait_for()
+    page.wait_for_timeout(400)  # the slide-in transition
+    problems += [f"menu: tap target {t}" for t in small_tap_targets(page)]
+    problems += [f"menu: axe {v}" for v in axe_violations(page)]
+    page.screenshot(path=str(SCREENSHOTS / f"{role}-menu-phone.png"))
     if problems:
         pytest.fail(f"{len(problems)} problems:\n" + "\n".join(problems), pytrace=False)

@@ -24,7 +24,11 @@ STATUS_TONES: dict[str, dict[str, str]] = {
         "approved": "success",
         "rejected": "danger",
     },
-    "voucher.programmes.choices.YearStatus": {"draft": "secondary", "active": "success", "closed": "secondary"},
+    "voucher.programmes.choices.YearStatus": {
+        "draft": "secondary",
+        "active": "success",
+        "closed": "secondary",
+    },
     "voucher.enterprises.choices.AuthStatus": {"verified": "success", "refused": "danger"},
     "voucher.enterprises.choices.CreditOutcome": {"pass": "success", "fail": "danger", "unknown": "warning"},
     "voucher.enterprises.choices.ImportStatus": {
@@ -64,7 +68,11 @@ STATUS_TONES: dict[str, dict[str, str]] = {
         "ended": "warning",
         "closed": "secondary",
     },
-    "voucher.reviews.choices.ObjectionStatus": {"open": "warning", "upheld": "danger", "dismissed": "secondary"},
+    "voucher.reviews.choices.ObjectionStatus": {
+        "open": "warning",
+        "upheld": "danger",
+        "dismissed": "secondary",
+    },
     "voucher.orders.choices.OrderStatus": {
         "placed": "warning",
         "accepted": "success",

@@ -19,7 +19,13 @@ from voucher.core.tones import NEUTRAL, badge_classes, enum_of_field, tone_of
 
 register = template.Library()
 
-ALERT_TONES = {"error": "danger", "success": "success", "warning": "warning", "info": "info", "debug": "secondary"}
+ALERT_TONES = {
+    "error": "danger",
+    "success": "success",
+    "warning": "warning",
+    "info": "info",
+    "debug": "secondary",
+}
 
 
 def _badge(label: Any, tone: str) -> SafeString:
@@ -37,10 +43,12 @@ def status_badge(obj: Any, field_name: str = "status") -> SafeString | str:
         try:
             field = obj._meta.get_field(field_name)
         except FieldDoesNotExist:
+            field = None
+        if not isinstance(field, models.Field) or not field.choices:
             return _badge(getattr(obj, field_name, ""), NEUTRAL)
         value = getattr(obj, field.attname)
         label = getattr(obj, f"get_{field_name}_display")()
-        return _badge(label, tone_of(enum_of_field(field), value))  # type: ignore[arg-type]
+        return _badge(label, tone_of(enum_of_field(field), value))
     return _badge(obj, NEUTRAL)
 
 
