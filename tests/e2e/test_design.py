@@ -13,8 +13,14 @@ from django.test import Client
 
 from voucher.accounts.models import User
 from voucher.demo.seed import DEMO_PASSWORD, seed_demo
-from voucher.testing.browser import SCREENSHOTS, login
-from voucher.testing.design import axe_violations, role_pages, sideways_overflow, small_tap_targets
+from voucher.testing.browser import login
+from voucher.testing.design import (
+    axe_violations,
+    compact_screenshot,
+    role_pages,
+    sideways_overflow,
+    small_tap_targets,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -70,8 +76,7 @@ def test_design_every_page_of_each_role_is_accessible_fits_and_is_tappable(live_
         for size, kind in ((PHONE, "phone"), (DESKTOP, "desktop")):
             page.set_viewport_size(size)
             problems += [f"{path} ({kind}): axe {v}" for v in axe_violations(page)]
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"{role}-{_slug(view_name)}-{kind}.png"))
+            compact_screenshot(page, f"{role}-{_slug(view_name)}-{kind}")
     # The phone menu: 我的 on the tab bar of enterprises and providers, 菜单 in the header of the others.
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + ("/workbench/" if username else "/"))
@@ -83,6 +88,6 @@ def test_design_every_page_of_each_role_is_accessible_fits_and_is_tappable(live_
     page.wait_for_timeout(400)  # the slide-in transition
     problems += [f"menu: tap target {t}" for t in small_tap_targets(page)]
     problems += [f"menu: axe {v}" for v in axe_violations(page)]
-    page.screenshot(path=str(SCREENSHOTS / f"{role}-menu-phone.png"))
+    compact_screenshot(page, f"{role}-menu-phone")
     if problems:
         pytest.fail(f"{len(problems)} problems:\n" + "\n".join(problems), pytrace=False)

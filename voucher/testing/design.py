@@ -3,6 +3,7 @@ sideways scrolling measured in the browser."""
 
 from __future__ import annotations
 
+import io
 from collections import deque
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
+from voucher.testing.browser import SCREENSHOTS
 from voucher.testing.pages import read_page
 
 AXE = Path(__file__).resolve().parents[2] / "tests" / "e2e" / "vendor" / "axe-core" / "axe.min.js"
@@ -117,3 +119,15 @@ SMALL_TARGETS = """(tap) => {
 def small_tap_targets(page) -> list[str]:
     """The visible controls smaller than 44 × 44 px (links inside a sentence excepted)."""
     return page.evaluate(SMALL_TARGETS, TAP)
+
+
+def compact_screenshot(page, name: str) -> None:
+    """What is on screen, saved as docs/screenshots/<name>.png in 128 colours (a third of the size, the text
+    as sharp): one is kept for every page of every role at two sizes."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        SCREENSHOTS / f"{name}.png", optimize=True
+    )
