@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.urls import Resolver404, resolve, reverse
@@ -62,6 +63,7 @@ _MENUS: list[tuple[str, str, set[str]]] = [
 _OTHER_MENU = ("更多", "three-dots", set[str]())
 
 
+@lru_cache(maxsize=512)
 def _menu_of(url: str) -> tuple[str, str, set[str]]:
     try:
         match = resolve(url)
