@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "voucher.enforcement",
     "voucher.dashboards",
     "voucher.tasks",
+    "voucher.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 """The dashboard in a real browser on a phone and on a desktop: it fits the screen, every filter has a
-label, the charts are drawn and an export downloads (Playwright driving Debian's Chromium)."""
+label, the charts are drawn and an export downloads (the screenshots come from test_design_charts.py) (Playwright driving Debian's Chromium)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from voucher.testing.browser import assert_labelled_and_fits, login, screenshot
+from voucher.testing.browser import assert_labelled_and_fits, login
 from voucher.testing.dashboards import build_dashboard_world
 from voucher.testing.factories import UserFactory
 
@@ -26,7 +26,7 @@ def test_m4_admin_reads_the_dashboard_on_a_phone_and_exports_a_table(
         login(page, base, admin.username, "pw-123456")
         assert page.get_by_role("link", name="查看数据看板").count() == 1  # the workbench card
         page.goto(f"{base}/dashboard/?year=2025")
-        assert page.locator("svg.chart").count() == 7
+        page.wait_for_function("() => document.querySelectorAll('[data-chart] canvas').length === 7")
         assert page.locator("#table-budget_district").get_by_text("海淀区").count() == 1
         wide = page.evaluate(
             """() => [...document.querySelectorAll('body *')]
@@ -36,8 +36,6 @@ def test_m4_admin_reads_the_dashboard_on_a_phone_and_exports_a_table(
         )
         assert wide == [], wide
         assert_labelled_and_fits(page)
-    screenshot(phone, "admin-dashboard-phone")
-    screenshot(desktop, "admin-dashboard")
     with desktop.expect_download() as info:
         desktop.locator("#table-providers caption a").click()
     rows = list(

@@ -208,6 +208,14 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     previews = page.locator("main iframe, main details img")
     assert previews.count() == 5
     assert page.locator("main iframe[title='服务合同-双方盖章.pdf']").count() == 1
+    # The previews load on demand: no file is fetched until its 预览 is opened.
+    assert page.locator("main iframe[src], main details img[src]").count() == 0
+    contract_frame = page.locator("main iframe[title='服务合同-双方盖章.pdf']")
+    page.locator(
+        "main details[data-preview]", has=page.locator("iframe[title='服务合同-双方盖章.pdf']")
+    ).locator("summary").click()
+    contract_frame.and_(page.locator("[src*='/preview/']")).wait_for(state="attached")
+    assert page.locator("main iframe[src], main details img[src]").count() == 1
     # The top of the page: the claim, the risk flags and the pre-checks (headless Chromium has no PDF
     # viewer, so the preview frames would only show grey boxes in a full-page picture).
     viewport_screenshot(page, "reviewer-claim")

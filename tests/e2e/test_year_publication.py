@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from voucher.accounts.models import User
 from voucher.applications.models import Application
@@ -120,8 +121,10 @@ def test_notice_objection_and_going_on_sale(live_server, desktop, phone):
     visitor.goto(f"{base}/catalogue/")
     field(visitor, "q").fill("辅助编程")
     visitor.get_by_role("button", name="查询").click()
+    # The results are swapped in by htmx (no reload); the address follows the search.
+    visitor.wait_for_url("**/catalogue/?q=*")
     results = visitor.locator("main article.card")
-    assert results.count() == 1
+    expect(results).to_have_count(1)
     assert PRODUCT in results.inner_text() and "剩余服务券：20 张" in results.inner_text()
     assert_labelled_and_fits(visitor)
     screenshot(visitor, "catalogue-search-phone")

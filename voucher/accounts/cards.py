@@ -7,6 +7,7 @@ from typing import Any
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
+from voucher.accounts.selectors import second_factor_status
 from voucher.core.workbench import Card, register
 
 PROFILE_FIELDS = {
@@ -41,8 +42,6 @@ def organisation_card(user: Any) -> list[Card]:
 @register
 def second_factor_card(user: Any) -> list[Card]:
     """Reviewers and admins: whether the second factor is on."""
-    from voucher.accounts.selectors import second_factor_status
-
     if not user.has_role(Role.REVIEWER, Role.ADMIN):
         return []
     state = second_factor_status(user)

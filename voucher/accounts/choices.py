@@ -2,12 +2,9 @@
 
 from django.db import models
 
+from voucher.core.roles import Role
 
-class Role(models.TextChoices):
-    ENTERPRISE = "enterprise", "企业"
-    PROVIDER = "provider", "服务商"
-    REVIEWER = "reviewer", "评审机构"
-    ADMIN = "admin", "市经信局"
+__all__ = ["NameChangeStatus", "Role"]
 
 
 class NameChangeStatus(models.TextChoices):

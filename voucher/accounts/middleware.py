@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
+from voucher.accounts.selectors import has_second_factor, is_second_factor_staff
 from voucher.core import clock
 
 # View names (``namespace:name``) an unverified user may still reach.
@@ -77,8 +78,6 @@ class SecondFactorMiddleware:
         return refusal if refusal is not None else self.get_response(request)
 
     def _check(self, request: HttpRequest) -> HttpResponse | None:
-        from voucher.accounts.selectors import has_second_factor, is_second_factor_staff
-
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not is_second_factor_staff(user):
             return None
@@ -110,8 +109,6 @@ IDLE_MESSAGE = "长时间未操作，已自动退出登录，请重新登录。"
 
 def idle_timeout_seconds(user: Any) -> int:
     """How long a session may stay unused: shorter for reviewers and the Bureau's staff."""
-    from voucher.accounts.selectors import is_second_factor_staff
-
     minutes = (
         settings.VOUCHER_IDLE_TIMEOUT_STAFF_MINUTES
         if is_second_factor_staff(user)

@@ -18,6 +18,13 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from voucher.accounts.choices import NameChangeStatus, Role
 from voucher.accounts.models import NameChangeRequest, Organisation, User
+from voucher.accounts.permissions import (
+    can_edit_organisation,
+    can_manage_second_factor,
+    can_reset_second_factor,
+    has_any_role,
+)
+from voucher.accounts.signals import ADMIN_GROUP
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
@@ -138,8 +145,6 @@ def organisation_name_change_decide(
 ) -> NameChangeRequest:
     """The Bureau (``actor``; ``None`` for the registry check) approves or refuses a pending name change;
     approved, the organisation takes the new name. Audited; the organisation's users are told."""
-    from voucher.accounts.permissions import has_any_role
-
     if actor is not None:
         has_any_role(actor, Role.ADMIN).enforce()
     locked = NameChangeRequest.objects.select_for_update().get(pk=request.pk)
@@ -202,8 +207,6 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
 
     A reserved name is refused. After authentication (:func:`name_locked`) a new legal name does not take
     effect: it becomes a pending :class:`NameChangeRequest` for re-verification and the old name stays."""
-    from voucher.accounts.permissions import can_edit_organisation
-
     can_edit_organisation(actor, organisation).enforce()
     unknown = set(changes) - set(ORGANISATION_EDITABLE)
     if unknown:
@@ -274,8 +277,6 @@ def user_create(
     )
     if role == Role.ADMIN:
         from django.contrib.auth.models import Group
-
-        from voucher.accounts.signals import ADMIN_GROUP
 
         group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
         user.groups.add(group)
@@ -371,8 +372,6 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 def second_factor_begin(*, actor: User) -> TOTPDevice:
     """Start setting up an authenticator: a new secret, unconfirmed until the first code is entered."""
-    from voucher.accounts.permissions import can_manage_second_factor
-
     can_manage_second_factor(actor).enforce()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)
@@ -389,8 +388,6 @@ def second_factor_confirm(*, actor: User, code: str) -> tuple[TOTPDevice, list[s
 
     The recovery codes are shown to the user once; each works one time in place of a code.
     """
-    from voucher.accounts.permissions import can_manage_second_factor
-
     can_manage_second_factor(actor).enforce()
     value = _normalise_code(code)
     if not (value.isdigit() and len(value) == 6):
@@ -481,8 +478,6 @@ def second_factor_regenerate_recovery_codes(*, actor: User, password: str = "", 
     """
     from django.core.exceptions import NON_FIELD_ERRORS
 
-    from voucher.accounts.permissions import can_manage_second_factor
-
     can_manage_second_factor(actor).enforce()
     value = _normalise_code(code)
     if not value and not password:
@@ -537,8 +532,6 @@ def _remove_devices(user: User) -> int:
 
 def second_factor_disable(*, actor: User, code: str) -> None:
     """Turn the user's own second factor off; needs a current code (or a recovery code)."""
-    from voucher.accounts.permissions import can_manage_second_factor
-
     can_manage_second_factor(actor).enforce()
     with transaction.atomic():
         User.objects.select_for_update().get(pk=actor.pk)
@@ -561,8 +554,6 @@ def second_factor_disable(*, actor: User, code: str) -> None:
 @transaction.atomic
 def second_factor_reset(*, actor: User, user: User, reason: str) -> None:
     """An admin removes another user's second factor (e.g. a lost phone); the user sets it up again."""
-    from voucher.accounts.permissions import can_reset_second_factor
-
     can_reset_second_factor(actor, user).enforce()
     reason = (reason or "").strip()
     if not reason:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from voucher.applications import permissions, selectors, services
+from voucher.applications import decisions, permissions, selectors, services
 from voucher.applications.choices import ApplicationAction, MaterialKind
 from voucher.applications.excel import ExcelProblems, build_template, differences
 from voucher.applications.models import Application, ConditionCheck, Material, ProviderDossier
@@ -284,13 +284,10 @@ def application_problems(request: HttpRequest, pk: int) -> Any:
 
 
 def _decide(request: HttpRequest, pk: int, action: str, comment: str) -> Application:
-    """Decisions go through the review service: conflict of interest, assignment, decision history (V2)."""
-    from voucher.reviews.services import review_decide
-
-    decision = review_decide(
+    """Decisions go through the review desk: conflict of interest, assignment, decision history (V2)."""
+    return decisions.application_decide(
         actor=request.user, application=_application(request, pk), action=action, comment=comment
     )
-    return decision.application
 
 
 @router.post("/{int:pk}/approve", response=ApplicationOut, summary="审核通过（评审）")

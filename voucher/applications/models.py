@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 
 from voucher.accounts.models import Organisation
 from voucher.applications.choices import (
+    IP_SALES_FLAGS,
     NOT_APPLICABLE,
     ApplicationStatus,
     CheckOutcome,
     MaterialKind,
     MaterialScope,
 )
+from voucher.applications.rules import product_lines
 from voucher.core.models import MoneyField, TimeStampedModel
+from voucher.core.readable import evidence_text
 from voucher.core.uploads import opaque_upload_name
 from voucher.programmes.models import Direction, DirectionSubtype, ProgrammeYear
 
@@ -217,13 +218,9 @@ class Application(TimeStampedModel):
 
     @property
     def ip_sales_display(self) -> str:
-        from voucher.applications.choices import IP_SALES_FLAGS
-
         return "、".join(label for name, label in IP_SALES_FLAGS.items() if getattr(self, name))
 
     def product_line_name(self) -> str:
-        from voucher.applications.rules import product_lines
-
         if not self.direction_id or not self.product_line:
             return ""
         return dict(product_lines(self.direction)).get(self.product_line, self.product_line)  # type: ignore[arg-type]
@@ -336,5 +333,8 @@ class ConditionCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.get_outcome_display()}"
 
-    def evidence_items(self) -> list[tuple[str, Any]]:
-        return list(self.evidence.items()) if isinstance(self.evidence, dict) else []
+    def evidence_items(self) -> list[tuple[str, str]]:
+        """The evidence as people read it: 结论 通过/未通过, times in Beijing time, amounts with separators."""
+        if not isinstance(self.evidence, dict):
+            return []
+        return [(str(k), evidence_text(str(k), v)) for k, v in self.evidence.items()]

@@ -40,12 +40,20 @@ from voucher.applications.models import (
 )
 from voucher.applications.rules import needs_qualification, qualification_options
 from voucher.applications.transitions import transition
-from voucher.applications.validation import Errors, form_problems, parse_form, product_name_taken
+from voucher.applications.validation import (
+    Errors,
+    _decimal,
+    _text,
+    form_problems,
+    parse_form,
+    product_name_taken,
+)
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
 from voucher.core.uploads import display_file_name, inspect_upload
 from voucher.programmes.models import ProgrammeYear
+from voucher.standing import sanction_refusal
 
 FORM_SNAPSHOT = [
     "status",
@@ -342,8 +350,6 @@ def application_submit(*, actor: Any, application: Application, pledge_accepted:
     if not window:
         raise ValidationError({"__all__": [window.reason]}, code="outside_window")
     # M5: a sanctioned provider's applications are not accepted while the ban runs.
-    from voucher.enforcement.selectors import sanction_refusal
-
     banned = sanction_refusal(organisation_id=application.organisation_id, on=today)
     if not banned:
         raise ValidationError({"__all__": [ValidationError(banned.reason, code=banned.code)]})
@@ -467,8 +473,6 @@ def dossier_update(
     *, actor: Any, organisation: Organisation, programme: ProgrammeYear, data: Mapping[str, Any]
 ) -> ProviderDossier:
     """Change the provider's year-level data: introduction, revenue, contract list, qualifications."""
-    from voucher.applications.validation import _decimal, _text
-
     permissions.can_manage_dossier(actor, organisation).enforce()
     if Application.objects.filter(
         organisation=organisation,

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from voucher.applications import permissions, selectors, services
+from voucher.applications import decisions, permissions, selectors, services
 from voucher.applications.choices import (
     PRODUCT_KINDS,
     PROVIDER_KINDS,
@@ -34,7 +34,6 @@ from voucher.applications.models import Application, Material
 from voucher.core import clock
 from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
-from voucher.reviews import permissions as review_permissions
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -213,7 +212,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "excel_form": ExcelImportForm(),
             "checks": list(application.checks.all()),
             "transactions": list(application.price_transactions.all()),
-            "can_decide": review_permissions.can_decide(user, application).allowed,
+            "can_decide": decisions.can_decide(user, application).allowed,
             "has_excel": any(m.kind == MaterialKind.FORM_EXCEL for m in product_files),
             "actions": ApplicationAction,
         },
@@ -238,13 +237,11 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    # Decisions go through the review service: conflict of interest, assignment, decision history (V2).
-    from voucher.reviews.services import review_decide
-
+    # Decisions go through the review desk: conflict of interest, assignment, decision history (V2).
     application = _application(request, pk)
-    review_permissions.can_decide(request.user, application).enforce()  # before the submitted values
+    decisions.can_decide(request.user, application).enforce()  # before the submitted values
     try:
-        review_decide(
+        decisions.application_decide(
             actor=request.user,
             application=application,
             action=request.POST.get("action", ""),

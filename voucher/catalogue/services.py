@@ -21,6 +21,7 @@ from voucher.catalogue.transitions import product_transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
+from voucher.standing import sanction_refusal
 
 AUDITED = ["status", "vouchers_total", "vouchers_left", "on_sale_at", "withdrawn_reason", "name"]
 MAX_VOUCHERS = 100000
@@ -174,8 +175,6 @@ def product_suspend(*, actor: Any, product: Product, reason: str) -> Product:
 @transaction.atomic
 def product_resume(*, actor: Any, product: Product, reason: str) -> Product:
     """恢复交易: the Bureau puts a suspended product back on sale, unless its provider is still banned (M5)."""
-    from voucher.enforcement.selectors import sanction_refusal
-
     permissions.is_admin(actor).enforce()
     reason = (reason or "").strip()
     if not reason:

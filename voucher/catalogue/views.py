@@ -14,7 +14,8 @@ from voucher.catalogue import permissions, selectors, services
 from voucher.catalogue.choices import CatalogueSort, ProductStatus
 from voucher.catalogue.forms import CatalogueFilterForm, OnSaleForm
 from voucher.catalogue.models import Product
-from voucher.contracts.selectors import product_ratings
+from voucher.catalogue.pages import product_sections
+from voucher.core.htmx import is_htmx, render_page_or_partial
 from voucher.programmes.models import Direction, Field
 from voucher.programmes.selectors import programme_current
 
@@ -22,7 +23,8 @@ PAGE_SIZE = 20
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    """服务产品目录: no login; filter by field and direction, search, sort, 20 a page (fixed query count)."""
+    """服务产品目录: no login; filter by field and direction, search, sort, 20 a page (fixed query count).
+    The filter form and the page links ask by htmx for the results only, swapped in without a reload."""
     form = CatalogueFilterForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
     programme = programme_current()
@@ -34,15 +36,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         sort=values.get("sort", ""),
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    fields = list(Field.objects.filter(programme=programme)) if programme else []
-    directions = list(Direction.objects.filter(programme=programme).order_by("number")) if programme else []
+    partial = is_htmx(request)
+    # The filter form's choices are not part of the results htmx asks for.
+    choices = programme is not None and not partial
+    fields = list(Field.objects.filter(programme=programme)) if choices else []
+    directions = list(Direction.objects.filter(programme=programme).order_by("number")) if choices else []
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return render_page_or_partial(
         request,
         "catalogue/list.html",
+        "catalogue/_results.html",
         {
             "page": page,
+            "partial": partial,
             "values": values,
             "fields": fields,
             "directions": directions,
@@ -66,7 +73,7 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "product": product,
             "on_sale": product.status == ProductStatus.ON_SALE,
-            "ratings": product_ratings(product),
+            **product_sections(product),
         },
     )
 

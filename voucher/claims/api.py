@@ -19,6 +19,7 @@ from voucher.claims.permissions import (
     can_review_queue,
     can_view_claim,
     is_staff_reviewer,
+    reviewer_conflict,
 )
 from voucher.claims.prechecks import invoice_reading
 from voucher.claims.risk import risk_flags
@@ -386,8 +387,6 @@ def decide(request: HttpRequest, number: str, payload: ClaimDecisionIn) -> Any:
 def credit(request: HttpRequest, number: str) -> Any:
     claim = _claim(request, number)
     can_review_queue(request.user).enforce()
-    from voucher.claims.permissions import reviewer_conflict
-
     reviewer_conflict(request.user, claim).enforce()
     services.claim_credit_check(actor=request.user, claim=claim)
     return _detail(request, claim)

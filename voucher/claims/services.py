@@ -65,6 +65,8 @@ from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditCheck, QuotaAccount
 from voucher.enterprises.services import quota_release_commitment
+from voucher.programmes.models import ProgrammeYear
+from voucher.standing import sanction_refusal
 
 CLAIM_AUDIT_FIELDS = [
     "status",
@@ -261,27 +263,23 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
         receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
         errors.raise_any()
         before = snapshot(locked, CLAIM_AUDIT_FIELDS)
-        locked.invoice_number = number
-        locked.invoice_number_normalised = normalised
-        locked.invoice_date = data.invoice_date
-        locked.invoice_amount = invoice_amount
-        locked.receipt_date = data.receipt_date
-        locked.receipt_amount = receipt_amount
-        locked.receipt_reference = reference
+        values = {
+            "invoice_number": number,
+            "invoice_number_normalised": normalised,
+            "invoice_date": data.invoice_date,
+            "invoice_amount": invoice_amount,
+            "receipt_date": data.receipt_date,
+            "receipt_amount": receipt_amount,
+            "receipt_reference": reference,
+        }
+        if all(getattr(locked, name) == value for name, value in values.items()):
+            _record_corrections(actor, locked)  # a reading that arrived since is still compared
+            return locked  # saved unchanged: the claim and its revision stay as they were
+        for name, value in values.items():
+            setattr(locked, name, value)
         try:
             with transaction.atomic():
-                _touch(
-                    locked,
-                    [
-                        "invoice_number",
-                        "invoice_number_normalised",
-                        "invoice_date",
-                        "invoice_amount",
-                        "receipt_date",
-                        "receipt_amount",
-                        "receipt_reference",
-                    ],
-                )
+                _touch(locked, list(values))
         except IntegrityError:
             # Another claim took the number between our check and the write.
             raise refuse(
@@ -596,8 +594,6 @@ def claim_submit(*, actor: Any, claim: Claim, confirmed: bool, revision: int | N
         new_status = transition(locked.status, ClaimAction.SUBMIT)
         _check_window(locked.contract)
         # M5: no claim is accepted while the provider or the ordering enterprise is banned.
-        from voucher.enforcement.selectors import sanction_refusal
-
         for party in (locked.provider_id, locked.enterprise_id):
             if not (banned := sanction_refusal(organisation_id=party, on=clock.today())):
                 raise refuse("sanctioned", banned.reason)
@@ -727,8 +723,6 @@ def claim_waive(*, actor: Any, contract: Contract, statement: str, file: Any = N
 
 def _overdue_contracts(today: dt.date) -> QuerySet[Contract]:
     """Contracts whose claim period has ended with no claim filed (no claim, a draft or a returned claim)."""
-    from voucher.programmes.models import ProgrammeYear
-
     overdue = Q(pk__in=[])
     for programme in ProgrammeYear.objects.all():
         cutoff = periods.earliest_event(today, weeks=programme.claim_weeks_after_use)

@@ -7,4 +7,4 @@ class ContractsConfig(AppConfig):
     verbose_name = "服务合同与评价"
 
     def ready(self) -> None:
-        from voucher.contracts import cards  # noqa: F401  (registers workbench cards and navigation)
+        from voucher.contracts import cards, pages  # noqa: F401  (registers workbench cards, navigation, page sections)

@@ -1,4 +1,4 @@
-"""Showing an audit event readably: field names in Chinese, choice values by their label (SPEC M3)."""
+"""Showing an audit event readably: field names in Chinese, values as people read them (SPEC M3)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from voucher.core.models import AuditEvent
+from voucher.core.readable import readable_field_value
 
 ABSENT = "—"
 
@@ -45,17 +46,9 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
 
 
 def _text(value: Any, field: models.Field | None) -> str:
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if field is not None and field.choices and not isinstance(value, dict | list):
-        labels = {str(k): str(v) for k, v in field.flatchoices}
-        if str(value) in labels:
-            return f"{labels[str(value)]}（{value}）"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    return readable_field_value(value, field)
 
 
 def audit_changes(event: AuditEvent) -> list[Change]:
@@ -67,7 +60,7 @@ def audit_changes(event: AuditEvent) -> list[Change]:
     rows = []
     for name in names:
         field = _field(model, name)
-        label = f"{field.verbose_name}（{name}）" if field is not None else name
+        label = str(field.verbose_name) if field is not None else name
         rows.append(
             Change(
                 name=name,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.roles import Role
 
 
 def can_view_audit_log(user: Any) -> Decision:

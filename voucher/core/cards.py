@@ -7,11 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.models import Notification
 from voucher.core.navigation import register_nav
+from voucher.core.roles import Role
 from voucher.core.workbench import Card, register
 from voucher.core.workdays import scheduled_years
 

@@ -12,10 +12,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from voucher.core.frontpage import front_page_context
 from voucher.core.models import Notification
 from voucher.core.notifications import notification_mark_all_read, notification_mark_read
 from voucher.core.workbench import build_workbench
-from voucher.programmes.selectors import directions_with_rules, programme_current
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the programme is, its directions and key dates."""
-    programme = programme_current()
-    directions = directions_with_rules(programme) if programme else []
-    return render(request, "core/home.html", {"programme": programme, "directions": directions})
+    return render(request, "core/home.html", front_page_context())
 
 
 @login_required

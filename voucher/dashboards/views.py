@@ -1,8 +1,7 @@
-"""Dashboard pages: every figure set of a programme year with SVG charts and tables, and Excel exports."""
+"""Dashboard pages: a programme year's figures as charts (drawn by ECharts from JSON) and tables; Excel exports."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -10,40 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from voucher.core.audit import audit_record
-from voucher.dashboards import charts, selectors, tables
+from voucher.dashboards import chart_data, selectors, tables
 from voucher.dashboards.forms import FilterForm
 from voucher.dashboards.permissions import can_view_dashboard
-from voucher.dashboards.selectors import BUCKET_LABELS, BUCKETS, Budget, Filters
+from voucher.dashboards.selectors import Filters
 
 PROVIDERS_ON_PAGE = 20
-PROVIDERS_IN_CHART = 10
-
-
-def _bucket_series(rows: list[selectors.BudgetRow]) -> list[tuple[str, list[Any]]]:
-    return [(BUCKET_LABELS[b], [getattr(r, b) for r in rows]) for b in BUCKETS]
-
-
-def budget_charts(figures: Budget) -> dict[str, Any]:
-    """The four budget charts of the page."""
-
-    def bars(chart_id: str, title: str, rows: list[selectors.BudgetRow]) -> Any:
-        shown = [r for r in rows if not r.empty] or rows
-        return charts.bar_chart(
-            chart_id=chart_id, title=title, categories=[r.label for r in shown], series=_bucket_series(shown)
-        )
-
-    return {
-        "field": bars("chart-field", "预算执行（按领域）", figures.by_field),
-        "direction": bars("chart-direction", "预算执行（按方向）", figures.by_direction),
-        "district": bars("chart-district", "预算执行（按企业登记区）", figures.by_district),
-        "series": charts.line_chart(
-            chart_id="chart-series",
-            title="预算执行（各期期末）",
-            labels=[r.label for r in figures.series],
-            axis_labels=[r.label if len(r.key) == 7 else r.key[5:] for r in figures.series],
-            series=_bucket_series(figures.series),
-        ),
-    }
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, Filters | None]:
@@ -63,39 +34,12 @@ def index(request: HttpRequest) -> HttpResponse:
     status_rows = selectors.claims_by_status(filters)
     age_rows = selectors.claims_by_age(filters)
     providers = selectors.provider_ranking(filters, sort)
-    top = providers[:PROVIDERS_IN_CHART]
     query = filters.as_query()
     context = {
         "form": form,
         "filters": filters,
         "figures": figures,
-        "charts": {
-            **budget_charts(figures),
-            "status": charts.bar_chart(
-                chart_id="chart-status",
-                title="兑券申请（按状态，笔）",
-                categories=[r.label for r in status_rows],
-                series=[("笔数", [r.count for r in status_rows])],
-            ),
-            "age": charts.bar_chart(
-                chart_id="chart-age",
-                title="待处理兑券申请（按提交天数，笔）",
-                categories=[r.label for r in age_rows],
-                series=[
-                    ("待审核", [r.submitted for r in age_rows]),
-                    ("退回补充材料", [r.returned for r in age_rows]),
-                ],
-            ),
-            "providers": charts.bar_chart(
-                chart_id="chart-providers",
-                title=f"服务商排名（前{PROVIDERS_IN_CHART}名，按{selectors.RANKINGS[sort]}）",
-                categories=[r.name for r in top],
-                series=[
-                    ("核定兑付（元）", [r.approved for r in top]),
-                    ("合同金额（元）", [r.contract_amount for r in top]),
-                ],
-            ),
-        },
+        "charts": chart_data.dashboard_charts(figures, status_rows, age_rows, providers, sort),
         "tables": {
             **tables.budget_tables(figures),
             "vouchers": tables.vouchers_table(selectors.vouchers_by_product(filters)),

@@ -20,6 +20,7 @@ from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.core import clock
 from voucher.demo.codes import make_uscc
+from voucher.demo.seed import DEMO_PASSWORD
 from voucher.enforcement import services
 from voucher.enforcement.choices import FindingOutcome
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck
@@ -39,8 +40,6 @@ def _user(username: str) -> User | None:
 
 
 def _banned_enterprise(admin: User) -> Organisation:
-    from voucher.demo.seed import DEMO_PASSWORD
-
     organisation = Organisation.objects.filter(name=BANNED_NAME).first()
     if organisation is None:
         organisation = organisation_create(

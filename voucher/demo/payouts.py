@@ -57,9 +57,11 @@ def _payees() -> None:
         )
 
 
-def _claims_approved_on(moment: dt.datetime, needed: int) -> list[Claim]:
-    """Orders placed 16 days before ``moment`` for the demo enterprises, contracted, claimed and approved
-    on ``moment`` by the reviewer."""
+def _claims_approved_on(
+    moment: dt.datetime, needed: int, *, key: str = "demo-payout-order", enterprises: list[str] = ENTERPRISES
+) -> list[Claim]:
+    """Orders placed 16 days before ``moment`` for the demo ``enterprises``, contracted, claimed and approved
+    on ``moment`` by the reviewer (``key`` starts the orders' idempotency keys)."""
     programme = programme_current()
     reviewer = User.objects.filter(username="reviewer1").first()
     made: list[Claim] = []
@@ -67,7 +69,7 @@ def _claims_approved_on(moment: dt.datetime, needed: int) -> list[Claim]:
         return made
     placed_at = moment - dt.timedelta(days=16)
     for round_ in range(3):
-        for username in ENTERPRISES:
+        for username in enterprises:
             if len(made) >= needed:
                 return made
             user = User.objects.filter(username=username).select_related("organisation").first()
@@ -91,7 +93,7 @@ def _claims_approved_on(moment: dt.datetime, needed: int) -> list[Claim]:
                         order = order_services.order_place(
                             actor=user,
                             product=product,
-                            idempotency_key=f"demo-payout-order-{username}-{round_}",
+                            idempotency_key=f"{key}-{username}-{round_}",
                             contact_name=user.display_name or "联系人",
                             contact_mobile=user.mobile or "13800138000",
                             note="演示订单（兑付）",

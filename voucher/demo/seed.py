@@ -131,6 +131,7 @@ DEMO_STEPS = [
     "voucher.demo.claims.seed_claims",
     "voucher.demo.payouts.seed_payouts",
     "voucher.demo.enforcement.seed_enforcement",
+    "voucher.demo.year.seed_year_states",
 ]
 
 

@@ -20,6 +20,7 @@ from voucher.enforcement import permissions, services
 from voucher.enforcement.models import Clawback, Sanction, SanctionCase, SpotCheck, SpotCheckItem
 from voucher.enforcement.selectors import (
     clawbacks_visible_to,
+    inspectors,
     sanction_in_force,
     sanctions_visible_to,
     spot_check_verify,
@@ -522,8 +523,6 @@ def spot_check_verify_api(request: HttpRequest, check_id: int) -> Any:
 def spot_check_assign(request: HttpRequest, check_id: int, payload: SpotCheckAssignIn) -> Any:
     check = _check(request, check_id)
     permissions.can_assign_inspectors(request.user, check).enforce()
-    from voucher.enforcement.selectors import inspectors
-
     inspector = inspectors().filter(pk=payload.inspector_id).first()
     if inspector is None:
         raise ValidationError(

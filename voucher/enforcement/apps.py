@@ -8,3 +8,7 @@ class EnforcementConfig(AppConfig):
 
     def ready(self) -> None:
         from voucher.enforcement import cards  # noqa: F401  (registers workbench cards and navigation)
+        from voucher.enforcement.standing import SanctionRegister
+        from voucher.standing import install_register
+
+        install_register(SanctionRegister())

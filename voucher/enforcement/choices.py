@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from voucher.contracts.choices import ContractStatus
+from voucher.orders.choices import OrderStatus
+
 
 class ViolationKind(models.TextChoices):
     TRANSFER = "transfer", "转让、倒卖服务券和已采购产品"
@@ -58,6 +61,13 @@ ACTIVE_CLAWBACK_STATUSES = (ClawbackStatus.OPEN, ClawbackStatus.PARTLY_REPAID)
 class SpotCheckTarget(models.TextChoices):
     ORDERS = "orders", "订单"
     CONTRACTS = "contracts", "合同"
+
+
+# The statuses a spot check's population can be narrowed to, by what it samples.
+POPULATION_STATUSES: dict[str, list[tuple[str, str]]] = {
+    SpotCheckTarget.ORDERS: list(OrderStatus.choices),
+    SpotCheckTarget.CONTRACTS: list(ContractStatus.choices),
+}
 
 
 class SpotCheckStatus(models.TextChoices):

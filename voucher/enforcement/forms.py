@@ -7,9 +7,11 @@ from django import forms
 from voucher.core.fields import BoundedDateField
 from voucher.core.forms import PlatformForm, date_widget
 from voucher.enforcement.choices import (
+    POPULATION_STATUSES,
     PROVIDER_REASONS,
     ClawbackReason,
     FindingOutcome,
+    SpotCheckStatus,
     SpotCheckTarget,
     ViolationKind,
 )
@@ -94,11 +96,15 @@ class SpotCheckForm(PlatformForm):
     title = forms.CharField(label="抽查名称", max_length=100, required=False)
     target = forms.ChoiceField(label="抽查对象", choices=SpotCheckTarget.choices)
     direction = forms.ChoiceField(label="服务方向", required=False)
-    status = forms.CharField(
+    status = forms.ChoiceField(
         label="状态（可选）",
-        max_length=20,
         required=False,
-        help_text="如 accepted（已接单）、completed（服务已完成）",
+        choices=[
+            ("", "全部状态"),
+            ("订单状态", POPULATION_STATUSES[SpotCheckTarget.ORDERS]),
+            ("合同状态", POPULATION_STATUSES[SpotCheckTarget.CONTRACTS]),
+        ],
+        help_text="订单状态用于抽查订单，合同状态用于抽查合同",
     )
     size = forms.IntegerField(label="抽样数量", min_value=1, required=False)
     percent = forms.DecimalField(
@@ -113,6 +119,17 @@ class SpotCheckForm(PlatformForm):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["direction"].choices = [("", "全部方向"), *(directions or [])]  # type: ignore[attr-defined]
+
+
+class SpotCheckFilterForm(PlatformForm):
+    """The spot-check list's filters, chosen by their Chinese names (检查中 / 已完成, 订单 / 合同)."""
+
+    status = forms.ChoiceField(
+        label="抽查状态", required=False, choices=[("", "全部"), *SpotCheckStatus.choices]
+    )
+    target = forms.ChoiceField(
+        label="抽查对象", required=False, choices=[("", "全部"), *SpotCheckTarget.choices]
+    )
 
 
 class AssignForm(PlatformForm):

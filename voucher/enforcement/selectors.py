@@ -17,6 +17,7 @@ from voucher.core.permissions import ALLOWED, Decision, deny
 from voucher.enforcement import sampling
 from voucher.enforcement.choices import SpotCheckStatus
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck, SpotCheckItem
+from voucher.enforcement.services import eligible_population
 
 
 def sanction_in_force(*, organisation_id: int, on: dt.date) -> Sanction | None:
@@ -139,8 +140,6 @@ class Verification:
 def spot_check_verify(check: SpotCheck) -> Verification:
     """Re-derive the sample from the stored seed and population, and compare the population the stored
     filters select today with the stored one."""
-    from voucher.enforcement.services import eligible_population
-
     stored = [int(i) for i in check.population_ids]
     current = eligible_population(check.programme, check.target, dict(check.filters))
     try:

@@ -48,6 +48,7 @@ from voucher.core.notifications import notify
 from voucher.core.uploads import JPEG, PDF, PNG, display_file_name, inspect_upload
 from voucher.enforcement import permissions, sampling
 from voucher.enforcement.choices import (
+    POPULATION_STATUSES,
     PROVIDER_REASONS,
     ClawbackAction,
     ClawbackOrigin,
@@ -600,6 +601,28 @@ def clawback_waive(*, actor: Any, clawback: Clawback, reason: str) -> Clawback:
 # --- spot checks (M2) --------------------------------------------------------------------------------
 
 
+def population_status(target: str, given: str) -> str:
+    """The status code for ``given`` — a code or its Chinese label (``服务已完成``, or just ``已完成``).
+
+    Raises a :class:`ValidationError` on ``status`` naming the statuses of ``target`` when none matches.
+    """
+    given = (given or "").strip()
+    if not given:
+        return ""
+    choices = POPULATION_STATUSES.get(target, [])
+    for code, label in choices:
+        if given in (code, label):
+            return code
+    partial = [code for code, label in choices if given in label]
+    if len(partial) == 1:
+        return partial[0]
+    allowed = "、".join(label for _, label in choices)
+    what = SpotCheckTarget(target).label if target in SpotCheckTarget.values else "订单或合同"
+    raise ValidationError(
+        {"status": ValidationError(f"{what}的状态只能是：{allowed}。", code="invalid_status")}
+    )
+
+
 def eligible_population(programme: ProgrammeYear, target: str, filters: dict[str, str]) -> list[int]:
     """The sorted ids (orders or contracts) the filters select today."""
     direction = filters.get("direction") or ""
@@ -646,6 +669,11 @@ def spot_check_draw(
     seed = (seed or "").strip()
     if len(seed) > 128:
         errors.add("seed", "too_long", "随机种子不能超过 128 个字符。")
+    if target in SpotCheckTarget.values:
+        try:
+            status = population_status(target, status)
+        except ValidationError as exc:
+            errors.add("status", "invalid_status", exc.message_dict["status"][0])
     errors.raise_any()
     filters = {k: v for k, v in {"direction": direction, "status": status}.items() if v}
     population = eligible_population(programme, target, filters)

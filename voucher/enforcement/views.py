@@ -33,6 +33,7 @@ from voucher.enforcement.forms import (
     ReportForm,
     ResumeForm,
     SanctionForm,
+    SpotCheckFilterForm,
     SpotCheckForm,
     WaiveForm,
     split_numbers,
@@ -466,10 +467,20 @@ def clawback_evidence(request: HttpRequest, pk: int) -> FileResponse:
 def spot_check_list(request: HttpRequest) -> HttpResponse:
     permissions.can_view_spot_checks(request.user).enforce()
     rows = spot_checks_visible_to(request.user)
+    filters = SpotCheckFilterForm(request.GET)
+    if filters.is_valid():
+        chosen = {k: v for k, v in filters.cleaned_data.items() if v}
+        rows = rows.filter(**chosen)
+    else:
+        rows = rows.none()
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "enforcement/spot_checks.html",
         {
+            "filters": filters,
+            "query": query.urlencode(),
             "page": _page(request, rows),
             "tasks": inspection_tasks(request.user).count(),
             "can_draw": permissions.can_draw_spot_check(request.user),

@@ -25,6 +25,7 @@ from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import CreditListEntry, CreditListImport, IndustryCode
 from voucher.enterprises.permissions import (
     can_act_for_enterprise,
+    can_manage_credit_list,
     can_run_credit_check,
     can_view_enterprise,
 )
@@ -437,8 +438,6 @@ def add_credit_entry(request: HttpRequest, payload: CreditEntryIn) -> Any:
 
 @router.post("/credit-list/{entry_id}/deactivate", response=CreditEntryOut, summary="移出信用名单（管理员）")
 def deactivate_credit_entry(request: HttpRequest, entry_id: int) -> Any:
-    from voucher.enterprises.permissions import can_manage_credit_list
-
     can_manage_credit_list(request.user).enforce()
     return services.credit_list_entry_deactivate(
         actor=request.user, entry=get_object_or_404(CreditListEntry, pk=entry_id)
@@ -464,8 +463,6 @@ def list_imports(request: HttpRequest) -> Any:
     "/credit-list/imports/{import_id}/apply", response=list[CreditEntryOut], summary="确认导入有效行"
 )
 def apply_import(request: HttpRequest, import_id: int) -> Any:
-    from voucher.enterprises.permissions import can_manage_credit_list
-
     can_manage_credit_list(request.user).enforce()
     return services.credit_list_import_apply(
         actor=request.user, batch=get_object_or_404(CreditListImport, pk=import_id)

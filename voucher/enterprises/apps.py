@@ -7,4 +7,4 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "企业认证与额度"
 
     def ready(self) -> None:
-        from voucher.enterprises import cards  # noqa: F401  (registers workbench cards and navigation)
+        from voucher.enterprises import cards, receivers  # noqa: F401  (registers workbench cards, navigation, receivers)

@@ -23,6 +23,7 @@ from voucher.core.notifications import notify
 from voucher.enterprises.choices import CreditContext, CreditListKind, CreditOutcome
 from voucher.enterprises.models import CreditCheck, CreditListEntry
 from voucher.enterprises.permissions import can_run_credit_check
+from voucher.programmes.selectors import programme_current
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +87,6 @@ def get_checker() -> CreditChecker:
 
 
 def _lookback_years() -> int:
-    from voucher.programmes.selectors import programme_current
-
     programme = programme_current()
     return programme.credit_lookback_years if programme else DEFAULT_LOOKBACK_YEARS
 

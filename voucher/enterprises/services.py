@@ -17,7 +17,7 @@ from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.money import format_cny, to_money
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, display_file_name, inspect_upload
+from voucher.core.uploads import JPEG, PDF, PNG, check_sheet_size, display_file_name, inspect_upload
 from voucher.enterprises import uscc as uscc_rules
 from voucher.enterprises.choices import (
     AuthStatus,
@@ -807,13 +807,9 @@ def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) ->
     from voucher.enterprises.imports import parse_credit_list
 
     can_manage_credit_list(actor).enforce()
-    from voucher.core.uploads import display_file_name
-
     file_name = display_file_name(file_name, limit=200)
     if file_name.lower().endswith(".xlsx"):
         # Zip bombs and oversized sheets are refused before openpyxl opens the file; nothing is stored.
-        from voucher.core.uploads import check_sheet_size
-
         check_sheet_size(content, name=file_name, field="file")
     rows, errors = parse_credit_list(file_name, content)
     batch = CreditListImport.objects.create(

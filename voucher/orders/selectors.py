@@ -17,7 +17,6 @@ from voucher.accounts.models import Organisation
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.models import MoneyField
-from voucher.enforcement.models import Sanction
 from voucher.enterprises.models import (
     CreditCheck,
     CreditListEntry,
@@ -29,6 +28,7 @@ from voucher.enterprises.models import (
 from voucher.orders.models import Order
 from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import Requirement
+from voucher.standing import barred_sql
 
 
 def orders_visible_to(user: Any) -> QuerySet[Order]:
@@ -91,9 +91,8 @@ def _facts_sql() -> str:
     """One statement for :func:`order_facts`, portable between SQLite and PostgreSQL."""
     org, auth = _table(Organisation), _table(EnterpriseAuthentication)
     cls, industry, credit = _table(SizeClassification), _table(IndustryCode), _table(CreditCheck)
-    account, sanction = _table(QuotaAccount), _table(Sanction)
+    account = _table(QuotaAccount)
     listed, rule, order = _table(CreditListEntry), _table(Requirement), _table(Order)
-    in_force = "x.lifted_at IS NULL AND x.starts_on <= %(day)s AND x.ends_on >= %(day)s"
     return f"""
         SELECT o.*,
             a.id AS auth_id, a.status AS auth_status, a.reason AS auth_reason,
@@ -105,10 +104,8 @@ def _facts_sql() -> str:
             c.reason AS credit_reason,
             CASE WHEN c.checked_at >= %(day_start)s THEN 1 ELSE 0 END AS credit_checked_today,
             q.id AS account_id, q.available AS account_available,
-            CASE WHEN EXISTS (SELECT 1 FROM {sanction} x WHERE x.organisation_id = o.id AND {in_force})
-                THEN 1 ELSE 0 END AS sanctioned,
-            CASE WHEN EXISTS (SELECT 1 FROM {sanction} x WHERE x.organisation_id = %(provider)s AND {in_force})
-                THEN 1 ELSE 0 END AS provider_sanctioned,
+            CASE WHEN {barred_sql("o.id")} THEN 1 ELSE 0 END AS sanctioned,
+            CASE WHEN {barred_sql("%(provider)s")} THEN 1 ELSE 0 END AS provider_sanctioned,
             CASE WHEN EXISTS (SELECT 1 FROM {listed} e WHERE e.uscc = o.uscc AND e.active = %(yes)s)
                 THEN 1 ELSE 0 END AS credit_listed,
             CASE WHEN EXISTS (SELECT 1 FROM {rule} r WHERE r.direction_id = %(direction)s AND r.kind = %(kind)s)

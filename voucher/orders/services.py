@@ -36,7 +36,6 @@ from voucher.core.money import format_cny, share
 from voucher.core.notifications import notify
 from voucher.core.validators import validate_mainland_mobile
 from voucher.core.workdays import ScheduleMissing, add_working_days
-from voucher.enforcement.selectors import sanction_refusal
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import QuotaAccount
@@ -50,6 +49,7 @@ from voucher.orders.permissions import can_cancel_order, can_decide_order, can_p
 from voucher.orders.selectors import OrderFacts, order_facts
 from voucher.orders.transitions import IllegalTransition, transition
 from voucher.programmes.models import ProgrammeYear
+from voucher.standing import sanction_refusal
 
 logger = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from voucher.core.api_schema import BoundedDate
 from voucher.payouts import permissions, selectors, services
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
 from voucher.payouts.views import export_response
+from voucher.programmes.selectors import programme_current
 
 router = Router(tags=["payouts"])
 
@@ -229,8 +230,6 @@ def _admin_batch(request: HttpRequest, pk: int) -> PayoutBatch:
 
 
 def _filters(request: HttpRequest, payload: FiltersIn) -> selectors.BatchFilters:
-    from voucher.programmes.selectors import programme_current
-
     programme_id = payload.programme_id
     if programme_id is None:
         current = programme_current()

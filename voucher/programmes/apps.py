@@ -7,4 +7,4 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "年度政策"
 
     def ready(self) -> None:
-        from voucher.programmes import cards  # noqa: F401  (registers workbench cards)
+        from voucher.programmes import cards, front  # noqa: F401  (registers workbench cards and the front page)

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
+from voucher.core.roles import Role
 from voucher.core.workbench import Card, register
 from voucher.programmes.selectors import programme_current
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.roles import Role
 
 
 def can_manage_programme(user: Any) -> Decision:

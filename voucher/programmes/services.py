@@ -13,6 +13,7 @@ from voucher.core.audit import audit_record, snapshot
 from voucher.programmes import permissions
 from voucher.programmes.choices import YearStatus
 from voucher.programmes.models import Direction, DirectionSubtype, Field, ProgrammeYear, Requirement
+from voucher.programmes.signals import programme_copied
 
 DATE_FIELDS = [f.name for f in ProgrammeYear._meta.concrete_fields if f.get_internal_type() == "DateField"]
 
@@ -78,13 +79,8 @@ def programme_year_copy(*, actor: Any, source: ProgrammeYear, year: int) -> Prog
                 description=req.description,
                 params=req.params,
             )
-    # Quota tiers (E6) are year data kept by the enterprises app; a new year starts with the same tiers.
-    from voucher.enterprises.models import QuotaTier
-
-    for tier in QuotaTier.objects.filter(programme=source):
-        QuotaTier.objects.create(
-            programme=copy, code=tier.code, name=tier.name, cap=tier.cap, is_default=tier.is_default
-        )
+    # Year data kept by the stages above (quota tiers, E6) is copied by their receivers.
+    programme_copied.send(sender=ProgrammeYear, source=source, copy=copy)
     audit_record(
         actor=actor,
         action="programme.copied",

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from voucher.accounts.models import User
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
+from voucher.applications.permissions import is_provider, is_reviewer_or_admin
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.api_schema import BoundedDate, ErrorOut
@@ -290,8 +291,6 @@ def decide(request: HttpRequest, pk: int, payload: ReviewDecisionIn) -> Any:
     "/applications/{int:pk}/decisions", response=list[DecisionOut], summary="审核记录（服务商可查看本单位的）"
 )
 def decisions(request: HttpRequest, pk: int) -> Any:
-    from voucher.applications.permissions import is_provider, is_reviewer_or_admin
-
     if not (is_provider(request.user) or is_reviewer_or_admin(request.user)):
         raise PermissionDenied("此功能仅限服务商、评审机构和市经信局使用。")
     application = get_object_or_404(Application, pk=pk)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from voucher.accounts.choices import Role
+from voucher.accounts.models import User
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
@@ -81,8 +82,6 @@ def decisions_for(application: Application) -> QuerySet[ReviewDecision]:
 
 
 def reviewers_available(application: Application) -> QuerySet[Any]:
-    from voucher.accounts.models import User
-
     items = User.objects.filter(role=Role.REVIEWER, is_active=True).select_related("organisation")
     return items.exclude(organisation_id=application.organisation_id).order_by("username")
 

@@ -2,16 +2,9 @@
 
 from django.db import models
 
+from voucher.core.choices import Channel, DeliveryStatus
 
-class Channel(models.TextChoices):
-    EMAIL = "email", "电子邮件"
-    SMS = "sms", "短信"
-
-
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "待发送"
-    SENT = "sent", "已发送"
-    FAILED = "failed", "发送失败"
+__all__ = ["Channel", "DeliveryStatus", "JobKind", "JobStatus"]
 
 
 class JobKind(models.TextChoices):

@@ -2,6 +2,8 @@
 
 A task is published only after the transaction that wrote its row commits; a periodic task publishes
 again any row still pending a few minutes after it was due, so nothing is lost between commit and publish.
+The deliveries and notification preferences belong to the notification outbox in the kernel
+(``voucher.core.models``); they are named here too.
 """
 
 from __future__ import annotations
@@ -9,68 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from voucher.core.models import Notification
-from voucher.tasks.choices import Channel, DeliveryStatus, JobKind, JobStatus
+from voucher.core.models import Delivery, NotificationPreference
+from voucher.tasks.choices import JobKind, JobStatus
 
-
-class Delivery(models.Model):
-    """One notification sent on one outside channel (e-mail, SMS): its state, attempts and last error."""
-
-    notification = models.ForeignKey(
-        Notification, verbose_name="通知", on_delete=models.CASCADE, related_name="deliveries"
-    )
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
-    sender = models.CharField("发送程序", max_length=200)
-    address = models.CharField("地址", max_length=254)
-    status = models.CharField(
-        "状态", max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
-    last_error = models.TextField("最近一次错误", blank=True)
-    created_at = models.DateTimeField("创建时间")
-    next_attempt_at = models.DateTimeField("下次尝试时间", db_index=True)
-    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知投递"
-        verbose_name_plural = "通知投递"
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["notification", "sender"], name="delivery_once_per_sender"),
-            models.CheckConstraint(
-                condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
-            ),
-        ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
-
-    def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.address}"
-
-
-class NotificationPreference(models.Model):
-    """A user's choice for one kind of notification on one outside channel (default: receive)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="用户",
-        on_delete=models.CASCADE,
-        related_name="notification_preferences",
-    )
-    kind = models.CharField("通知类型", max_length=60)
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
-    enabled = models.BooleanField("接收", default=True)
-
-    class Meta:
-        verbose_name = "通知偏好"
-        verbose_name_plural = "通知偏好"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "channel"], name="preference_once_per_kind_channel"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.kind} {self.channel} {'接收' if self.enabled else '不接收'}"
+__all__ = ["Delivery", "Job", "NotificationPreference"]
 
 
 def job_upload_to(job: Job, filename: str) -> str:

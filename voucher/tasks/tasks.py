@@ -23,6 +23,11 @@ def deliver(delivery_id: int) -> str:
     return delivery_attempt(delivery_id)
 
 
+def publish_delivery(delivery_id: int, countdown: float | None) -> None:
+    """How the notification outbox hands a delivery to the workers (installed in ``AppConfig.ready``)."""
+    deliver.apply_async((delivery_id,), countdown=countdown)
+
+
 @shared_task(name="voucher.job_run")
 def job_run_task(job_id: int) -> str:
     """Run one long job (payment file, audit export) with progress."""

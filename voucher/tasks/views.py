@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from voucher.core.audit_selectors import audit_filters
+from voucher.core.htmx import is_htmx, render_page_or_partial
 from voucher.core.notifications import preferences_save
 from voucher.payouts import permissions as payout_permissions
 from voucher.payouts.models import PayoutBatch
@@ -87,9 +88,11 @@ def job_state(job: Job) -> dict[str, Any]:
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """后台任务: a progress bar that polls the API until the file is ready."""
+    """后台任务: the job's progress; htmx polls this view, which then answers only the progress part, every
+    second until the job is done (download offered) or failed (its reason shown)."""
     job = _job(request, pk)
-    return render(request, "tasks/job.html", {"job": job, "state": job_state(job)})
+    context = {"job": job, "state": job_state(job), "partial": is_htmx(request)}
+    return render_page_or_partial(request, "tasks/job.html", "tasks/_job_status.html", context)
 
 
 @login_required

@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from voucher.catalogue.models import Product
-from voucher.claims.invariants import ledger_mismatches, quota_mismatches
 from voucher.core import clock
 from voucher.demo.seed import seed_demo
+from voucher.enforcement.invariants import ledger_mismatches, quota_mismatches
 from voucher.enterprises.models import QuotaAccount
 
 pytestmark = pytest.mark.django_db

@@ -2,15 +2,17 @@
 
 Services call :func:`notify` inside their transaction: the inbox rows and one :class:`Delivery` row per
 outside channel the recipient can be reached on and has not switched off are part of the change. After
-commit each delivery is handed to a worker (``voucher.tasks``); a failed attempt is retried with
-exponential back-off and the row records its state, attempts and last error (transactional outbox).
+commit each delivery is handed to a worker by the publisher the task engine installs
+(:func:`install_delivery_publisher`, called in ``voucher.tasks``' ``AppConfig.ready``); a failed attempt is
+retried with exponential back-off and the row records its state, attempts and last error (transactional
+outbox).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -21,15 +23,23 @@ from django.db.models import F
 from django.utils.module_loading import import_string
 
 from voucher.core import clock
-from voucher.core.models import Notification
+from voucher.core.choices import Channel, DeliveryStatus
+from voucher.core.models import Delivery, Notification, NotificationPreference
 from voucher.core.notifications.kinds import KNOWN, MANDATORY, is_mandatory
-from voucher.tasks.choices import Channel, DeliveryStatus
-from voucher.tasks.models import Delivery, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
 # A claimed attempt that has not finished after this long (a worker died mid-send) may be taken again.
 ATTEMPT_LEASE = dt.timedelta(minutes=5)
+
+# Hands one delivery (its id, and a delay in seconds or None) to a worker; installed by the task engine.
+Publisher = Callable[[int, float | None], object]
+_publishers: list[Publisher] = []
+
+
+def install_delivery_publisher(publisher: Publisher) -> None:
+    """Make ``publisher`` the way deliveries reach the workers (the last one installed wins)."""
+    _publishers[:] = [publisher]
 
 
 def notify(
@@ -137,11 +147,9 @@ def _deliveries_create(created: list[Notification], now: dt.datetime) -> list[De
 
 def deliveries_publish(delivery_ids: list[int], *, countdown: float | None = None) -> None:
     """Hand deliveries to the workers; a broker that cannot be reached is logged, the outbox retries."""
-    from voucher.tasks.tasks import deliver  # the tasks module imports this one
-
     for delivery_id in delivery_ids:
         try:
-            deliver.apply_async((delivery_id,), countdown=countdown)
+            _publishers[0](delivery_id, countdown)
         except Exception:
             logger.exception(
                 "delivery %s could not be published; the outbox will publish it again", delivery_id

@@ -110,7 +110,7 @@ def test_m3_list_newest_first_with_before_after(client, admin_user, log):
     assert listed(client) == [log["formula"].pk, log["early"].pk, log["late"].pk]
     page = client.get(reverse("core:audit_list")).content.decode()
     assert "旧 → <strong>新</strong>" in page
-    assert "企业（enterprise） → <strong>服务商（provider）</strong>" in page  # choice labels, readable
+    assert "企业 → <strong>服务商</strong>" in page  # choice labels, readable
 
 
 def test_m3_filters(client, admin_user, log, role_users):
@@ -276,8 +276,8 @@ def test_m3_api_detail(client, admin_user, log):
     data = client.get(f"{API}/{log['early'].pk}").json()
     assert data["action"] == "user.updated"
     assert data["chain_seq"] == 2
-    assert data["changes"][0]["before"] == "企业（enterprise）"
-    assert data["changes"][0]["after"] == "服务商（provider）"
+    assert data["changes"][0]["before"] == "企业"
+    assert data["changes"][0]["after"] == "服务商"
     assert client.get(f"{API}/999999").status_code == 404
 
 

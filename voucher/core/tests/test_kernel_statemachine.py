@@ -29,7 +29,7 @@ PAIRS = [
 NOT_YET_TABLED = {
     "programmes.ProgrammeYear",
     "accounts.NameChangeRequest",
-    "tasks.Delivery",
+    "core.Delivery",
     "tasks.Job",
     "enterprises.EnterpriseAuthentication",
     "enterprises.CreditListImport",

@@ -45,9 +45,9 @@ def test_m4_page_shows_charts_tables_and_no_inline_script(world, admin_client, f
     response = page(admin_client)
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 7  # field, district, direction, series, status, age, providers
-    assert 'role="img"' in html and "viewBox" in html
-    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+    # field, district, direction, series, status, age, providers: a box each, its figures as JSON data
+    assert html.count("data-chart=") == 7 and html.count('type="application/json"') == 7
+    assert re.search(r"<script(?![^>]*\b(src=|type=\"application/json\"))", html) is None
     for key in TABLES:
         assert f'id="table-{key}"' in html
         assert f"table={key}" in html

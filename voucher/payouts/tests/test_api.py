@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
-from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
 from voucher.core.models import AuditEvent
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.enterprises.models import QuotaAccount
 from voucher.payouts import services
 from voucher.payouts.choices import BatchStatus, ItemStatus

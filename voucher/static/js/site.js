@@ -4,6 +4,10 @@
 // .error-summary after a failed save: focus moves to it; its links move focus to the field.
 // <textarea data-select-on-focus>: select all on focus.
 document.addEventListener("submit", function (event) {
+  // Already handled by a script (htmx sends the form itself and swaps part of the page): nothing to guard.
+  if (event.defaultPrevented) {
+    return;
+  }
   var form = event.target;
   var message = form.getAttribute && form.getAttribute("data-confirm");
   if (message && !window.confirm(message)) {
@@ -109,3 +113,15 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   poll();
 })();
+// <details data-preview> with <iframe data-src> / <img data-src>: the file is loaded only when the details are
+// opened, so a page listing several PDFs loads none of them until the person asks for one.
+document.addEventListener("toggle", function (event) {
+  var details = event.target;
+  if (!details.open || !details.hasAttribute || !details.hasAttribute("data-preview")) {
+    return;
+  }
+  details.querySelectorAll("[data-src]").forEach(function (frame) {
+    frame.setAttribute("src", frame.getAttribute("data-src"));
+    frame.removeAttribute("data-src");
+  });
+}, true);

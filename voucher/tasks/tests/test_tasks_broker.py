@@ -29,11 +29,11 @@ from django.db import connection, transaction
 from kombu import Connection, Queue
 
 from config.celery import app as celery_app
-from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
 from voucher.core.audit_chain import audit_verify
 from voucher.core.models import AuditEvent
 from voucher.core.notifications import notify
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.orders import services as order_services
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from voucher.claims.invariants import ledger_mismatches
 from voucher.core import clock
 from voucher.core.models import AuditEvent
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.payouts.choices import BatchStatus
 from voucher.payouts.models import PayoutBatch
 from voucher.tasks import services
@@ -70,7 +70,7 @@ def test_tasks_payment_file_request_answers_at_once_and_the_job_runs_after(
     assert PayoutBatch.objects.get(pk=approved.pk).export_count == 0  # nothing ran in the request
     assert len(callbacks) == 1
     page = client.get(reverse("tasks:job_detail", args=[job.pk])).content.decode()
-    assert "排队中" in page and "data-job-poll" in page
+    assert "排队中" in page and 'hx-trigger="every 1s"' in page
 
     assert services.job_run(job.pk) == JobStatus.DONE
     assert services.job_run(job.pk) == JobStatus.DONE  # a second delivery of the message changes nothing

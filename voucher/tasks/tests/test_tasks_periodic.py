@@ -14,13 +14,13 @@ from django.db import connection
 
 from voucher.accounts.choices import Role
 from voucher.catalogue.models import Product
-from voucher.claims.invariants import ledger_mismatches
 from voucher.claims.models import Claim
 from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.core.audit_chain import audit_verify
 from voucher.core.models import AuditEvent, HolidayScheduleYear, Notification
 from voucher.core.notifications import notify
+from voucher.enforcement.invariants import ledger_mismatches
 from voucher.orders import services as order_services
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order

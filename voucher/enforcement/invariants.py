@@ -4,7 +4,8 @@ add up. Used by ``manage.py ledger_check``, the tests and the benchmarks.
 
 The rule: an order's subsidy estimate is reserved until its contract is recorded; the contract's
 deduction is committed until its claim is decided; an approved claim keeps its approved payout committed
-until a payout batch marks it paid, when it moves to paid (R6, R7)."""
+until a payout batch marks it paid, when it moves to paid (R6, R7). They span every stage up to the
+clawbacks, so they live in the oversight stage, the highest one they read."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from voucher.claims.invariants import ledger_mismatches
+from voucher.enforcement.invariants import ledger_mismatches
 
 
 class Command(BaseCommand):
