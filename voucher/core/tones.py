@@ -130,7 +130,7 @@ STATUS_TONES: dict[str, dict[str, str]] = {
         "issue": "warning",
         "violation": "danger",
     },
-    "voucher.tasks.choices.DeliveryStatus": {"pending": "info", "sent": "success", "failed": "danger"},
+    "voucher.core.choices.DeliveryStatus": {"pending": "info", "sent": "success", "failed": "danger"},
     "voucher.tasks.choices.JobStatus": {"pending": "info", "done": "success", "failed": "danger"},
 }
 
