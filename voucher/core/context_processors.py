@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from voucher.core.models import Notification
-from voucher.core.navigation import nav_items
+from voucher.core.navigation import nav_groups, nav_items, tab_bar
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -20,4 +20,10 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         nav = nav_items(user)
     else:
         nav = [("服务产品目录", reverse("catalogue:list")), ("产品公示", reverse("reviews:public_notices"))]
-    return {"platform_name": "北京市中小企业服务券平台", "unread_notifications": unread, "nav_items": nav}
+    return {
+        "platform_name": "北京市中小企业服务券平台",
+        "unread_notifications": unread,
+        "nav_items": nav,
+        "nav_groups": nav_groups(nav),
+        "site_tabs": tab_bar(user),
+    }

@@ -69,6 +69,24 @@ document.addEventListener("focusin", function (event) {
     event.target.select();
   }
 });
+// Every table scrolls inside its own box on a narrow screen, never the page; the box takes keyboard focus
+// so that it can be scrolled without a mouse.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("main table").forEach(function (table) {
+    var overflow = window.getComputedStyle(table.parentNode).overflowX;
+    if (table.closest(".table-responsive") || overflow === "auto" || overflow === "scroll") {
+      return;
+    }
+    var box = document.createElement("div");
+    box.className = "table-responsive";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    var caption = table.querySelector("caption");
+    box.setAttribute("aria-label", caption ? caption.textContent.trim() : "表格");
+    table.parentNode.insertBefore(box, table);
+    box.appendChild(table);
+  });
+});
 // <section data-job-poll="/api/v1/tasks/jobs/1">: poll a background job every second until it ends.
 (function () {
   var box = document.querySelector("[data-job-poll]");
