@@ -3,10 +3,13 @@ returns to the earlier results) and a job's progress page updates itself until t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from voucher.core import clock
+from voucher.demo.codes import make_uscc
 from voucher.tasks.choices import JobKind, JobStatus
 from voucher.tasks.models import Job
 from voucher.testing.browser import assert_labelled_and_fits, login
@@ -62,3 +65,18 @@ def test_design_job_page_follows_the_job_until_the_file_is_ready(live_server, de
     expect(desktop.get_by_role("alert")).to_contain_text("导出失败：筛选条件无效", timeout=5000)
     assert desktop.evaluate("() => window.samePage") is True
     assert desktop.locator("#job-status[hx-trigger]").count() == 0  # polling stopped
+
+
+def test_design_signup_checks_the_credit_code_as_the_field_is_left(live_server, programme_2025, phone):
+    phone.goto(f"{live_server.url}/enterprise/signup/")
+    phone.evaluate("() => { window.samePage = true; }")
+    code = phone.get_by_label("统一社会信用代码")
+    code.fill(make_uscc(4322, division="310115"))
+    code.press("Tab")
+    expect(phone.locator("main")).to_contain_text("不是北京市的登记机关")
+    expect(phone.get_by_label("统一社会信用代码")).to_have_class(re.compile("is-invalid"))
+
+    phone.get_by_label("统一社会信用代码").fill(make_uscc(4321, division="110302"))
+    phone.get_by_label("统一社会信用代码").press("Tab")
+    expect(phone.locator("main")).not_to_contain_text("不是北京市的登记机关")
+    assert phone.evaluate("() => window.samePage") is True  # checked without a reload

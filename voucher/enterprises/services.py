@@ -70,6 +70,23 @@ def _field_error(field: str, exc: uscc_rules.UsccRefused) -> ValidationError:
 # --- authentication (E1, E2) ------------------------------------------------------------------
 
 
+def uscc_registrable(uscc: str) -> uscc_rules.UsccInfo:
+    """The credit code a new enterprise may register with (E1, E2), or a ``ValidationError`` at ``uscc``.
+
+    Malformed codes, non-enterprise or non-Beijing units and codes already registered are refused with
+    their reason; nothing is read but the code's own digits and whether an organisation holds it.
+    """
+    try:
+        info = uscc_rules.check_eligible(uscc, **_eligibility_flags(programme_current()))
+    except uscc_rules.UsccRefused as exc:
+        raise _field_error("uscc", exc) from exc
+    if Organisation.objects.filter(uscc=info.code).exists():
+        raise ValidationError(
+            {"uscc": ValidationError("该统一社会信用代码已注册，请直接登录。", code="uscc_taken")}
+        )
+    return info
+
+
 @transaction.atomic
 def enterprise_register(
     *,
@@ -86,14 +103,7 @@ def enterprise_register(
     A code that is malformed or belongs to a non-enterprise / non-Beijing unit is refused at the field
     with its reason and nothing is created.
     """
-    try:
-        info = uscc_rules.check_eligible(uscc, **_eligibility_flags(programme_current()))
-    except uscc_rules.UsccRefused as exc:
-        raise _field_error("uscc", exc) from exc
-    if Organisation.objects.filter(uscc=info.code).exists():
-        raise ValidationError(
-            {"uscc": ValidationError("该统一社会信用代码已注册，请直接登录。", code="uscc_taken")}
-        )
+    info = uscc_registrable(uscc)
     if User.objects.filter(username=username).exists():
         raise ValidationError(
             {"username": ValidationError("该用户名已被使用，请换一个。", code="username_taken")}

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from voucher.accounts.models import Organisation
+from voucher.core.htmx import inline_field_check
 from voucher.enterprises import services
 from voucher.enterprises.forms import (
     AuthenticateForm,
@@ -90,6 +91,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("enterprises:wizard")
     form = SignupForm(request.POST or None)
+    checked = inline_field_check(request, form, {"uscc": services.uscc_registrable})
+    if checked is not None:
+        return checked
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -108,7 +112,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="voucher.accounts.backends.PasswordBackend")
             messages.success(request, "注册成功，企业认证已通过。请继续完成企业划型认证。")
             return redirect("enterprises:classify")
-    return render(request, "enterprises/signup.html", {"form": form})
+    return render(request, "enterprises/signup.html", {"form": form, "inline_validation": True})
 
 
 @login_required
