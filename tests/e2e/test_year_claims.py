@@ -167,6 +167,14 @@ def test_provider_claims_and_reviewer_approves_a_reduced_payout(live_server, des
     assert "银行回单.pdf" in slots and "合并自 回单第1页.png、回单第2页.png、回单第3页.png" in slots
     assert "未上传" not in page.locator("main table tr", has_text="服务合同").inner_text()
 
+    # Back at step 1, the uploaded invoice has been read: its fields are shown above the form.
+    page.goto(f"{base}/claims/{number}/data/")
+    reading = page.locator("main .reading")
+    reading.wait_for()
+    assert "PDF 文字层" in reading.inner_text() and "开票日期" in reading.inner_text()
+    screenshot(page, "provider-claim-invoice-reading")
+    page.goto(f"{base}/claims/{number}/materials/")
+
     # Step 3: the pre-checks, every one passed on the real PDFs.
     page.get_by_role("link", name="下一步：自动预检").click()
     page.wait_for_url(f"{base}/claims/{number}/checks/")
