@@ -83,15 +83,10 @@ def start_pages() -> tuple[list[str], set[str]]:
 
 
 def view_name(path: str) -> str | None:
-    from django.urls import Resolver404, resolve
+    """The view of a page the bench times, or None (see ``NOT_PAGES``)."""
+    from voucher.testing.pages import page_name
 
-    try:
-        match = resolve(urlsplit(path).path)
-    except Resolver404:
-        return None
-    if set(match.namespaces) & NOT_PAGES:
-        return None
-    return match.view_name
+    return page_name(path, skip=NOT_PAGES)
 
 
 def time_role(

@@ -23,8 +23,6 @@ from django import forms
 from django.apps import apps
 from django.db import models
 from django.test import Client
-from django.urls import URLResolver, get_resolver, resolve
-from django.urls.exceptions import Resolver404
 
 import voucher
 from voucher.accounts.models import Organisation, User
@@ -36,11 +34,10 @@ from voucher.demo.seed import seed_demo
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES
 from voucher.enforcement.models import Clawback
 from voucher.programmes.models import ProgrammeYear
-from voucher.testing.pages import PageForm, read_page
+from voucher.testing.pages import PageForm, page_name, plain_pages, read_page
 
 pytestmark = pytest.mark.django_db
 
-NOT_PAGES = {"admin", "api"}
 PAGES_PER_VIEW = 2
 # One user of each role of the demo, and a second provider and enterprise (different stages of the year).
 WALKERS = ["admin", "reviewer1", "provider_ai", "provider_green", "ent_food", "ent_soft"]
@@ -137,32 +134,6 @@ def _changes(before: dict, after: dict) -> list[str]:
     return out
 
 
-def _page_name(path: str) -> str | None:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return None
-    if set(match.namespaces) & NOT_PAGES:
-        return None
-    return match.view_name
-
-
-def _plain_pages() -> list[str]:
-    """Every page of the URL conf that takes no argument."""
-    out: list[str] = []
-
-    def visit(resolver: URLResolver, prefix: str, namespaces: set[str]) -> None:
-        for pattern in resolver.url_patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                visit(pattern, route, namespaces | {pattern.namespace or ""})
-            elif "<" not in route and "^" not in route and not namespaces & NOT_PAGES:
-                out.append("/" + route)
-
-    visit(get_resolver(), "", set())
-    return out
-
-
 # Pages whose save re-runs a check against outside records (the credit screening of E4), which is their point.
 CHECKS = {"enterprises:authenticate", "enterprises:classify"}
 
@@ -172,12 +143,7 @@ def _is_record_form(form: PageForm, page: str) -> bool:
 
     A page that creates something (``…/new/…``) is an action: submitting it as shown makes the record.
     """
-    if (
-        form.method != "post"
-        or form.action not in {"", page}
-        or "/new/" in page
-        or _page_name(page) in CHECKS
-    ):
+    if form.method != "post" or form.action not in {"", page} or "/new/" in page or page_name(page) in CHECKS:
         return False
     filled = [
         i
@@ -199,7 +165,7 @@ def _walk(client: Client, start: list[str]) -> tuple[list[str], list[str], int]:
     submitted = 0
     while queue:
         path = queue.popleft()
-        name = _page_name(path)
+        name = page_name(path)
         if path in seen or name is None or per_view.get(name, 0) >= PAGES_PER_VIEW:
             continue
         seen.add(path)
@@ -302,7 +268,7 @@ def test_pages_walk_every_page_and_submit_every_form_unchanged():
     for username in WALKERS:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        d, c, s = _walk(client, _plain_pages())
+        d, c, s = _walk(client, plain_pages())
         dropped += [f"{username} {x}" for x in d]
         changed += [f"{username} {x}" for x in c]
         submitted += s

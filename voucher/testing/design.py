@@ -9,42 +9,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.test import Client
-from django.urls import URLResolver, get_resolver, resolve
-from django.urls.exceptions import Resolver404
 
 from voucher.testing.browser import SCREENSHOTS
-from voucher.testing.pages import read_page
+from voucher.testing.pages import page_name, plain_pages, read_page
 
 AXE = Path(__file__).resolve().parents[2] / "tests" / "e2e" / "vendor" / "axe-core" / "axe.min.js"
-NOT_PAGES = {"admin", "api"}
 TAP = 44  # px, WCAG 2.5.5 (AAA) and both platforms' guidelines for touch targets
-
-
-def page_name(path: str) -> str | None:
-    """The view name of a page of the platform, or None for the admin, the API and unknown paths."""
-    try:
-        match = resolve(urlsplit(path).path)
-    except Resolver404:
-        return None
-    if set(match.namespaces) & NOT_PAGES:
-        return None
-    return match.view_name
-
-
-def plain_pages() -> list[str]:
-    """Every page of the URL conf that takes no argument."""
-    out: list[str] = []
-
-    def visit(resolver: URLResolver, prefix: str, namespaces: set[str]) -> None:
-        for pattern in resolver.url_patterns:
-            route = prefix + str(pattern.pattern)
-            if isinstance(pattern, URLResolver):
-                visit(pattern, route, namespaces | {pattern.namespace or ""})
-            elif "<" not in route and "^" not in route and not namespaces & NOT_PAGES:
-                out.append("/" + route)
-
-    visit(get_resolver(), "", set())
-    return out
 
 
 def role_pages(client: Client, limit: int = 60) -> dict[str, str]:

@@ -7,8 +7,44 @@ A browser drops a value an input cannot show (``2026/12/03`` in ``<input type="d
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+# URL namespaces that are not pages people read: the admin site and the JSON API.
+NOT_PAGES = frozenset({"admin", "api"})
+
+
+def page_name(path: str, skip: Collection[str] = NOT_PAGES) -> str | None:
+    """The view name of a page of the platform, or None for paths in ``skip``'s namespaces and unknown paths."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    if set(match.namespaces) & set(skip):
+        return None
+    return match.view_name
+
+
+def plain_pages(skip: Collection[str] = NOT_PAGES) -> list[str]:
+    """Every page of the URL conf that takes no argument (outside ``skip``'s namespaces)."""
+    out: list[str] = []
+
+    def visit(resolver: URLResolver, prefix: str, namespaces: set[str]) -> None:
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                visit(pattern, route, namespaces | {pattern.namespace or ""})
+            elif "<" not in route and "^" not in route and not namespaces & set(skip):
+                out.append("/" + route)
+
+    visit(get_resolver(), "", set())
+    return out
+
 
 # What Chromium accepts as the value of each input type; anything else is shown and submitted blank.
 VALID_VALUE = {
