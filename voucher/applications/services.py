@@ -644,17 +644,14 @@ def material_delete(*, actor: Any, material: Material) -> None:
     _remove(actor=actor, material=material, action="material.deleted")
 
 
-@transaction.atomic
-def application_import_excel(*, actor: Any, application: Application, file: File) -> Application:
-    """Fill the form from an uploaded Excel (P6) and keep the file as the form's Excel version.
+def application_excel_inspect(file: File, default_name: str = "") -> str:
+    """Refuse, at the ``excel`` field, an upload that is not an .xlsx within the size and sheet limits (P6).
 
-    The workbook is checked completely first; any problem is reported at its cell and nothing changes.
+    Returns the file name to show. Reading the cells is left to :func:`application_import_excel`.
     """
-    from voucher.applications.excel import MAX_COLUMNS, MAX_ROWS, ExcelProblems, read_form
+    from voucher.applications.excel import MAX_COLUMNS, MAX_ROWS
 
-    application = _locked(application)
-    permissions.can_edit_application(actor, application).enforce()
-    name = display_file_name(getattr(file, "name", "") or "")
+    name = display_file_name(getattr(file, "name", "") or "") or default_name
     inspect_upload(
         file,
         allowed=["xlsx"],
@@ -664,6 +661,20 @@ def application_import_excel(*, actor: Any, application: Application, file: File
         max_rows=MAX_ROWS,
         max_columns=MAX_COLUMNS,
     )
+    return name
+
+
+@transaction.atomic
+def application_import_excel(*, actor: Any, application: Application, file: File) -> Application:
+    """Fill the form from an uploaded Excel (P6) and keep the file as the form's Excel version.
+
+    The workbook is checked completely first; any problem is reported at its cell and nothing changes.
+    """
+    from voucher.applications.excel import ExcelProblems, read_form
+
+    application = _locked(application)
+    permissions.can_edit_application(actor, application).enforce()
+    application_excel_inspect(file)
     file.seek(0)
     try:
         raw = read_form(file.read(), application=application)

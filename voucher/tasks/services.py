@@ -47,7 +47,6 @@ from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import AuditFilters, audit_filters
 from voucher.core.backup import BackupError, backup_create
 from voucher.core.notifications import notify
-from voucher.core.uploads import display_file_name
 from voucher.core.workdays import ScheduleMissing, scheduled_years
 from voucher.dashboards import exports as dashboard_exports
 from voucher.dashboards.permissions import can_view_dashboard
@@ -201,21 +200,10 @@ def application_import_job_start(*, actor: Any, application: Application, file: 
     The file's type and its sheets' size (``MAX_ROWS`` × ``MAX_COLUMNS``) are checked here, so a wrong
     file is refused at the field at once; the cells are read by the worker, all or nothing.
     """
-    from voucher.applications.excel import MAX_COLUMNS, MAX_ROWS
-    from voucher.applications.services import max_upload_bytes
-    from voucher.core.uploads import inspect_upload
+    from voucher.applications.services import application_excel_inspect
 
     application_permissions.can_edit_application(actor, application).enforce()
-    name = display_file_name(getattr(file, "name", "") or "") or "申请表.xlsx"
-    inspect_upload(
-        file,
-        allowed=["xlsx"],
-        max_bytes=max_upload_bytes(),
-        name=name,
-        field="excel",
-        max_rows=MAX_ROWS,
-        max_columns=MAX_COLUMNS,
-    )
+    name = application_excel_inspect(file, "申请表.xlsx")
     return _job_create(
         actor=actor,
         kind=JobKind.APPLICATION_IMPORT,
