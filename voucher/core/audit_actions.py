@@ -64,6 +64,7 @@ ACTION_NAMES: dict[str, str] = {
     "claim.material_replaced": "兑券材料已替换",
     "claim.material_withdrawn": "兑券材料已撤回",
     "claim.invoice_read": "发票已识别",
+    "claim.prechecked": "兑券申请已完成自动预检",
     "claim.invoice_reading_corrected": "发票识别结果已更正",
     "claim.edit": "兑券材料已修改",
     "claim.submit": "兑券申请已提交",
@@ -150,6 +151,7 @@ ACTION_NAMES: dict[str, str] = {
     "audit_log.exported": "审计日志已导出",
     "audit_log.verify_failed": "审计日志校验未通过",
     "dashboard.exported": "统计报表已导出",
+    "backup.created": "数据备份已生成",
 }
 
 # Admin edits: ``<model_name>.<verb>`` → the model's Chinese name followed by the verb.
@@ -206,6 +208,7 @@ KIND_NAMES: dict[str, str] = {
     "otp": "动态口令",
     "audit_log": "审计日志",
     "dashboard": "统计报表",
+    "backup": "数据备份",
 }
 
 
