@@ -37,6 +37,7 @@ CLIPPED_CELLS = """() => {
         const style = getComputedStyle(wrap);
         const scrolls = ['auto', 'scroll'].includes(style.overflowX);
         const box = wrap.getBoundingClientRect();
+        if (box.width === 0) continue;  // a table inside a closed <details> is not shown at all
         for (const cell of wrap.querySelectorAll('th, td')) {
             const r = cell.getBoundingClientRect();
             if (r.width === 0) continue;
