@@ -14,7 +14,6 @@ import re
 import signal
 import subprocess
 import sys
-import uuid
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +29,8 @@ from voucher.contracts import services as contract_services
 from voucher.contracts.models import Contract
 from voucher.core.models import AuditEvent
 from voucher.enterprises.models import CreditCheck, QuotaAccount, QuotaLedgerEntry
-from voucher.orders import services as order_services
 from voucher.orders.models import Order
+from voucher.testing.builders import place_order
 from voucher.testing.claims import claim, contract, filled, on_claim_day, submitted  # noqa: F401
 from voucher.testing.contracts import (
     order,  # noqa: F401
@@ -117,22 +116,10 @@ CONTRACT_INSERT = rf'^INSERT INTO "{table(Contract)}"'
 def test_o3_o5_a_database_error_while_placing_an_order_leaves_nothing(buyer, product, step):  # noqa: F811
     before = state()
     with database_error_on(step), pytest.raises(OperationalError):
-        order_services.order_place(
-            actor=buyer,
-            product=product,
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
+        place_order(buyer, product)
     assert not changes(before, state())
     # And the same order goes through afterwards: nothing was left locked or half-counted.
-    order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
+    place_order(buyer, product)
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
 
@@ -268,13 +255,7 @@ def test_o3_a_worker_killed_mid_transaction_leaves_nothing_half_done(buyer, prod
     assert not changes(before, state())
     assert not Order.objects.exists()
     # The locks died with the transaction: the same enterprise orders the same product straight away.
-    placed = order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
+    placed = place_order(buyer, product)
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
     assert QuotaLedgerEntry.objects.filter(reference=placed.number).count() == 1
@@ -312,13 +293,7 @@ def test_o6_r5_sweepers_in_two_processes_release_exactly_once(contract, buyer, p
 
     product = make_product(programme_2025, provider=provider)  # noqa: F811
     with clock.frozen_at(ORDER_DAY):
-        overdue = order_services.order_place(
-            actor=buyer,
-            product=product,
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
+        overdue = place_order(buyer, product)
     vouchers = Product.objects.get(pk=product.pk).vouchers_left
     start = time.time() + 4
     sweepers = [

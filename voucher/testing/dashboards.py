@@ -25,7 +25,7 @@ from voucher.demo.codes import make_uscc
 from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.orders import services as order_services
 from voucher.orders.models import Order
-from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product, place_order
 from voucher.testing.claims import fill
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
@@ -53,16 +53,6 @@ def make_enterprise(programme: Any, division: str) -> Any:
     """An eligible enterprise user whose credit code is registered in ``division``."""
     organisation = OrganisationFactory(enterprise=True, uscc=make_uscc(next(_serial), division=division))
     return make_eligible(UserFactory(organisation=organisation), programme)
-
-
-def place_order(buyer: Any, product: Product) -> Order:
-    return order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
 
 
 def _contract(buyer: Any, provider: Any, product: Product, *, total: str, deduction: str) -> Any:
