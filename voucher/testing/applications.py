@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,6 +42,28 @@ def pdf_file(name: str = "材料.pdf", text: str = "doc") -> SimpleUploadedFile:
 
 def png_file(name: str = "截图.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, tiny_png(), content_type="image/png")
+
+
+def upload_materials(
+    user: Any,
+    programme: Any,
+    kinds: Sequence[str],
+    *,
+    organisation: Any = None,
+    application: Application | None = None,
+    make_file: Callable[[str], Any] | None = None,
+) -> None:
+    """Upload one file into each slot of ``kinds`` through the service: the provider's own slots, or the
+    ``application``'s; ``make_file(kind)`` gives the file (default: a small PDF named after the slot)."""
+    for kind in kinds:
+        services.material_upload(
+            actor=user,
+            organisation=organisation or (application.organisation if application else user.organisation),
+            programme=programme,
+            kind=kind,
+            file=make_file(kind) if make_file else pdf_file(f"{kind}.pdf"),
+            application=application,
+        )
 
 
 def valid_data(organisation: Any, **overrides: Any) -> dict[str, Any]:
@@ -99,52 +122,36 @@ def prepare_provider(
                 "qualifications": qualifications or [],
             },
         )
-        for kind in PROVIDER_REQUIRED:
-            services.material_upload(
-                actor=user,
-                organisation=organisation,
-                programme=programme,
-                kind=kind,
-                file=pdf_file(f"{kind}.pdf"),
-            )
+        upload_materials(user, programme, PROVIDER_REQUIRED, organisation=organisation)
         if qualification_file if qualification_file is not None else bool(qualifications):
-            services.material_upload(
-                actor=user,
+            upload_materials(
+                user,
+                programme,
+                [MaterialKind.QUALIFICATIONS],
                 organisation=organisation,
-                programme=programme,
-                kind=MaterialKind.QUALIFICATIONS,
-                file=pdf_file("资质证书.pdf"),
+                make_file=lambda _kind: pdf_file("资质证书.pdf"),
             )
 
 
 def attach_product_files(user: Any, application: Application) -> None:
+    programme = application.programme
     with frozen_at(IN_WINDOW):
-        for kind in PRODUCT_REQUIRED:
-            services.material_upload(
-                actor=user,
-                organisation=application.organisation,
-                programme=application.programme,
-                kind=kind,
-                file=pdf_file(f"{kind}.pdf"),
-                application=application,
-            )
+        upload_materials(user, programme, PRODUCT_REQUIRED, application=application)
         if (application.high_growth_count or 0) > 0:
-            services.material_upload(
-                actor=user,
-                organisation=application.organisation,
-                programme=application.programme,
-                kind=MaterialKind.HIGH_GROWTH_LIST,
-                file=pdf_file("名单.pdf"),
+            upload_materials(
+                user,
+                programme,
+                [MaterialKind.HIGH_GROWTH_LIST],
                 application=application,
+                make_file=lambda _kind: pdf_file("名单.pdf"),
             )
         workbook = SimpleUploadedFile("申请表.xlsx", build_template(application))
-        services.material_upload(
-            actor=user,
-            organisation=application.organisation,
-            programme=application.programme,
-            kind=MaterialKind.FORM_EXCEL,
-            file=workbook,
+        upload_materials(
+            user,
+            programme,
+            [MaterialKind.FORM_EXCEL],
             application=application,
+            make_file=lambda _kind: workbook,
         )
 
 
