@@ -12,27 +12,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from voucher.applications import services
-from voucher.applications.choices import MaterialKind
+from voucher.applications.choices import SLOTS, MaterialKind, MaterialScope
 from voucher.applications.excel import FORM_SHEET, build_template
 from voucher.applications.models import Application
 from voucher.applications.samples import tiny_pdf, tiny_png
 from voucher.core.clock import frozen_at
 
 IN_WINDOW = dt.date(2025, 5, 6)  # inside 2025-04-28 … 2025-05-16
-PROVIDER_REQUIRED = [
-    MaterialKind.LICENCE,
-    MaterialKind.PREMISES,
-    MaterialKind.CREDIT_REPORT,
-    MaterialKind.SOCIAL_INSURANCE,
-    MaterialKind.FINANCIALS,
-    MaterialKind.SME_CONTRACTS,
-]
+# The slots submission needs (SPEC P5): the provider's own, and the product's besides the Excel form.
+PROVIDER_REQUIRED = [s.kind for s in SLOTS.values() if s.required and s.scope == MaterialScope.PROVIDER]
 PRODUCT_REQUIRED = [
-    MaterialKind.FORM_SCAN,
-    MaterialKind.PRICE_PROOF,
-    MaterialKind.REVENUE_METHOD,
-    MaterialKind.CLIENT_LIST,
-    MaterialKind.IP_PROOF,
+    s.kind
+    for s in SLOTS.values()
+    if s.required and s.scope != MaterialScope.PROVIDER and s.kind != MaterialKind.FORM_EXCEL
 ]
 
 
@@ -51,17 +43,18 @@ def upload_materials(
     *,
     organisation: Any = None,
     application: Application | None = None,
+    name: str | None = None,
     make_file: Callable[[str], Any] | None = None,
 ) -> None:
     """Upload one file into each slot of ``kinds`` through the service: the provider's own slots, or the
-    ``application``'s; ``make_file(kind)`` gives the file (default: a small PDF named after the slot)."""
+    ``application``'s; ``make_file(kind)`` gives the file (default: a small PDF called ``name`` or after the slot)."""
     for kind in kinds:
         services.material_upload(
             actor=user,
             organisation=organisation or (application.organisation if application else user.organisation),
             programme=programme,
             kind=kind,
-            file=make_file(kind) if make_file else pdf_file(f"{kind}.pdf"),
+            file=make_file(kind) if make_file else pdf_file(name or f"{kind}.pdf"),
             application=application,
         )
 
@@ -125,11 +118,7 @@ def prepare_provider(
         upload_materials(user, programme, PROVIDER_REQUIRED, organisation=organisation)
         if qualification_file if qualification_file is not None else bool(qualifications):
             upload_materials(
-                user,
-                programme,
-                [MaterialKind.QUALIFICATIONS],
-                organisation=organisation,
-                make_file=lambda _kind: pdf_file("资质证书.pdf"),
+                user, programme, [MaterialKind.QUALIFICATIONS], organisation=organisation, name="资质证书.pdf"
             )
 
 
@@ -139,11 +128,7 @@ def attach_product_files(user: Any, application: Application) -> None:
         upload_materials(user, programme, PRODUCT_REQUIRED, application=application)
         if (application.high_growth_count or 0) > 0:
             upload_materials(
-                user,
-                programme,
-                [MaterialKind.HIGH_GROWTH_LIST],
-                application=application,
-                make_file=lambda _kind: pdf_file("名单.pdf"),
+                user, programme, [MaterialKind.HIGH_GROWTH_LIST], application=application, name="名单.pdf"
             )
         workbook = SimpleUploadedFile("申请表.xlsx", build_template(application))
         upload_materials(
