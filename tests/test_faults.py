@@ -14,9 +14,11 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -99,6 +101,16 @@ def database_error_on(pattern: str):
     assert seen, f"no statement matched {pattern!r}: the fault was never injected"
 
 
+def fails_cleanly_then_succeeds(step: str, act: Callable[[], Any]) -> tuple[dict, Any]:
+    """``act()`` with a database error injected at ``step`` raises and changes nothing; then, run again without
+    the fault, it succeeds. Returns the state before and the second result."""
+    before = state()
+    with database_error_on(step), pytest.raises(OperationalError):
+        act()
+    assert not changes(before, state())
+    return before, act()
+
+
 VOUCHER_UPDATE = rf'^UPDATE "{table(Product)}" SET "vouchers_left"'  # noqa: S608
 LEDGER_INSERT = rf'^INSERT INTO "{table(QuotaLedgerEntry)}"'
 ACCOUNT_UPDATE = rf'^UPDATE "{table(QuotaAccount)}"'
@@ -114,12 +126,8 @@ CONTRACT_INSERT = rf'^INSERT INTO "{table(Contract)}"'
     ids=["order-row", "ledger-move", "account-update", "audit-write", "voucher-update"],
 )
 def test_o3_o5_a_database_error_while_placing_an_order_leaves_nothing(buyer, product, step):  # noqa: F811
-    before = state()
-    with database_error_on(step), pytest.raises(OperationalError):
-        place_order(buyer, product)
-    assert not changes(before, state())
     # And the same order goes through afterwards: nothing was left locked or half-counted.
-    place_order(buyer, product)
+    before, _ = fails_cleanly_then_succeeds(step, lambda: place_order(buyer, product))
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
 
@@ -131,12 +139,11 @@ def test_o3_o5_a_database_error_while_placing_an_order_leaves_nothing(buyer, pro
     ids=["contract-row", "ledger-move", "account-update", "audit-write"],
 )
 def test_c1_a_database_error_while_recording_a_contract_leaves_nothing(order, provider, step):  # noqa: F811
-    before = state()
-    with database_error_on(step), pytest.raises(OperationalError):
-        contract_services.contract_record(actor=provider, order=order, terms=terms(number="HT-FAULT-1"))
-    assert not changes(before, state())
-    recorded = contract_services.contract_record(
-        actor=provider, order=order, terms=terms(number="HT-FAULT-1")
+    _, recorded = fails_cleanly_then_succeeds(
+        step,
+        lambda: contract_services.contract_record(
+            actor=provider, order=order, terms=terms(number="HT-FAULT-1")
+        ),
     )
     assert recorded.deduction == Decimal("30000.00")
 
@@ -152,15 +159,12 @@ CLAIM_UPDATE = r'^UPDATE "claims_claim" SET .*"status"'
     ids=["ledger-move", "account-update", "claim-update", "decision-row", "audit-write"],
 )
 def test_r6_a_database_error_while_approving_a_claim_leaves_nothing(submitted, reviewer_user, step):  # noqa: F811
-    before = state()
     # A reduced payout, so the approval moves the ledger (the cut goes back to the enterprise).
-    with database_error_on(step), pytest.raises(OperationalError):
-        claim_services.claim_decide(
+    _, approved = fails_cleanly_then_succeeds(
+        step,
+        lambda: claim_services.claim_decide(
             actor=reviewer_user, claim=submitted, action="approve", payout="25000.00", reason="发票金额不符"
-        )
-    assert not changes(before, state())
-    approved = claim_services.claim_decide(
-        actor=reviewer_user, claim=submitted, action="approve", payout="25000.00", reason="发票金额不符"
+        ),
     )
     assert approved.approved_payout == Decimal("25000.00")
 
