@@ -82,6 +82,12 @@ def _submitted(contract: Any, provider: Any) -> Claim:
     return claim_services.claim_submit(actor=provider, claim=claim, confirmed=True)
 
 
+def _approved(reviewer: Any, claim: Claim, payout: str, *, reason: str = "") -> Claim:
+    return claim_services.claim_decide(
+        actor=reviewer, claim=claim, action=ClaimAction.APPROVE, payout=payout, reason=reason
+    )
+
+
 def build_dashboard_world(programme: Any) -> DashboardWorld:
     """Build the world described in the module docstring on the 2025 order and claim days."""
     reviewer = UserFactory(reviewer=True)
@@ -108,21 +114,12 @@ def build_dashboard_world(programme: Any) -> DashboardWorld:
             comment="服务专业",
         )
     with clock.frozen_at(CLAIM_DAY):
-        world.claims["reduced"] = claim_services.claim_decide(
-            actor=reviewer,
-            claim=_submitted(reduced, providers[0]),
-            action=ClaimAction.APPROVE,
-            payout="25000.00",
-            reason="部分服务内容不在补贴范围",
+        world.claims["reduced"] = _approved(
+            reviewer, _submitted(reduced, providers[0]), "25000.00", reason="部分服务内容不在补贴范围"
         )
         world.claims["pending"] = _submitted(pending, providers[0])
     with clock.frozen_at(SECOND_MONTH_DAY):
-        world.claims["full"] = claim_services.claim_decide(
-            actor=reviewer,
-            claim=_submitted(full, providers[1]),
-            action=ClaimAction.APPROVE,
-            payout="18000.00",
-        )
+        world.claims["full"] = _approved(reviewer, _submitted(full, providers[1]), "18000.00")
     return world
 
 
