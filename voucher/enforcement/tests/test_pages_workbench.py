@@ -8,7 +8,6 @@ from django.test import Client
 
 from voucher.core import clock
 from voucher.enforcement import services
-
 from voucher.testing.enforcement import DAY
 
 
