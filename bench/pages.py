@@ -22,9 +22,8 @@ import os
 import re
 import sys
 import time
-from collections import deque
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,42 +99,30 @@ def time_role(
     from django.test import Client
 
     from voucher.accounts.models import User
-    from voucher.testing.pages import read_page
+    from voucher.testing.pages import crawl
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username=username))
-    seen: set[str] = set()
-    counted: dict[str, int] = {}
-    queue = deque(start)
     timings: list[tuple[float, float, str, str]] = []
-    while queue:
-        path = queue.popleft()
-        name = view_name(path)
-        if path in seen or name is None or counted.get(name, 0) >= per_view:
-            continue
-        seen.add(path)
-        best = float("inf")
+    best: dict[str, float] = {}
+
+    def fetch(path: str) -> Any:
+        best[path] = float("inf")
         response = None
         for _ in range(repeat):
             began = time.perf_counter()
             response = client.get(path)
-            best = min(best, (time.perf_counter() - began) * 1000)
+            best[path] = min(best[path], (time.perf_counter() - began) * 1000)
         assert response is not None
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        counted[name] = counted.get(name, 0) + 1
-        page = response.content.decode()
+        return response
+
+    for path, name, response, _forms in crawl(start, fetch, per_view=per_view, name_of=view_name):
         embedded = 0.0
-        for source in EMBEDDED.findall(page):
+        for source in EMBEDDED.findall(response.content.decode()):
             began = time.perf_counter()
             client.get(html.unescape(source))
             embedded += (time.perf_counter() - began) * 1000
-        timings.append((best, best + embedded, name, path))
-        _forms, links = read_page(page)
-        for link in links:
-            target = urlsplit(link)
-            if not target.netloc and target.path.startswith("/"):
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+        timings.append((best[path], best[path] + embedded, name, path))
     return timings
 
 

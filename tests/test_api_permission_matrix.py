@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,7 +52,6 @@ from voucher.demo.codes import make_uscc
 from voucher.enforcement import services as enforcement_services
 from voucher.enterprises.choices import CreditListKind
 from voucher.enterprises.services import credit_list_entry_create, credit_list_import_preview
-from voucher.orders import services as order_services
 from voucher.payouts import services as payout_services
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews import services as review_services
@@ -61,7 +59,7 @@ from voucher.testing import catalogue as catalogue_builders
 from voucher.testing import enforcement as enforcement_builders
 from voucher.testing import payouts as payout_builders
 from voucher.testing.api_world import module_world, session_cookies
-from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product, place_order
 from voucher.testing.claims import fill, image_file, pdf_file
 from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.enterprises import CSV as CREDIT_CSV
@@ -708,13 +706,7 @@ def build_world(programme: ProgrammeYear) -> World:
 
         w["product"] = product()
         w["ready_product"] = product(status=ProductStatus.READY)
-        w["placed"] = order_services.order_place(
-            actor=enterprise,
-            product=w["product"],
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
+        w["placed"] = place_order(enterprise, w["product"])
         w["accepted"] = place_and_accept(enterprise, product(), provider)
         w["recorded"] = _completed(enterprise, provider, product(), confirm=False, complete=False)
         w["confirmed"] = _completed(enterprise, provider, product(), complete=False)

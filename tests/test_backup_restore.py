@@ -65,6 +65,19 @@ def manage(*args: str, database_url: str) -> subprocess.CompletedProcess:
     )
 
 
+def restore(folder: Path, database_url: str, media_root: Path) -> None:
+    """Restore the backup in ``folder`` into the database at ``database_url`` and the files into ``media_root``."""
+    call_command(
+        "backup_restore",
+        "--source",
+        str(folder),
+        "--database-url",
+        database_url,
+        "--media-root",
+        str(media_root),
+    )
+
+
 def test_a_backup_restores_into_a_new_database_that_balances_with_its_files(
     media_root, new_database, tmp_path
 ):
@@ -83,15 +96,7 @@ def test_a_backup_restores_into_a_new_database_that_balances_with_its_files(
     assert manifest["media_files"] >= 1
 
     restored_media = tmp_path / "restored-media"
-    call_command(
-        "backup_restore",
-        "--source",
-        str(folder),
-        "--database-url",
-        new_database,
-        "--media-root",
-        str(restored_media),
-    )
+    restore(folder, new_database, restored_media)
     assert (restored_media / material.file.name).read_bytes() == original
 
     # The restored database, checked by another process that knows only its URL.
@@ -116,15 +121,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(media_root, new
         handle.write(b"tampered")
     target = tmp_path / "restored-media"
     with pytest.raises(CommandError, match="SHA-256"):
-        call_command(
-            "backup_restore",
-            "--source",
-            str(folder),
-            "--database-url",
-            new_database,
-            "--media-root",
-            str(target),
-        )
+        restore(folder, new_database, target)
     assert not target.exists()
 
 
@@ -134,12 +131,4 @@ def test_restoring_over_the_running_database_is_refused(media_root, tmp_path):
     config = connection.settings_dict
     current = _pg_url(config["NAME"]) if connection.vendor == "postgresql" else f"sqlite:///{config['NAME']}"
     with pytest.raises(CommandError, match="正在使用"):
-        call_command(
-            "backup_restore",
-            "--source",
-            str(folder),
-            "--database-url",
-            current,
-            "--media-root",
-            str(tmp_path / "m"),
-        )
+        restore(folder, current, tmp_path / "m")

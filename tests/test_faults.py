@@ -14,10 +14,11 @@ import re
 import signal
 import subprocess
 import sys
-import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -30,8 +31,8 @@ from voucher.contracts import services as contract_services
 from voucher.contracts.models import Contract
 from voucher.core.models import AuditEvent
 from voucher.enterprises.models import CreditCheck, QuotaAccount, QuotaLedgerEntry
-from voucher.orders import services as order_services
 from voucher.orders.models import Order
+from voucher.testing.builders import place_order
 from voucher.testing.claims import claim, contract, filled, on_claim_day, submitted  # noqa: F401
 from voucher.testing.contracts import (
     order,  # noqa: F401
@@ -100,6 +101,16 @@ def database_error_on(pattern: str):
     assert seen, f"no statement matched {pattern!r}: the fault was never injected"
 
 
+def fails_cleanly_then_succeeds(step: str, act: Callable[[], Any]) -> tuple[dict, Any]:
+    """``act()`` with a database error injected at ``step`` raises and changes nothing; then, run again without
+    the fault, it succeeds. Returns the state before and the second result."""
+    before = state()
+    with database_error_on(step), pytest.raises(OperationalError):
+        act()
+    assert not changes(before, state())
+    return before, act()
+
+
 VOUCHER_UPDATE = rf'^UPDATE "{table(Product)}" SET "vouchers_left"'  # noqa: S608
 LEDGER_INSERT = rf'^INSERT INTO "{table(QuotaLedgerEntry)}"'
 ACCOUNT_UPDATE = rf'^UPDATE "{table(QuotaAccount)}"'
@@ -115,24 +126,8 @@ CONTRACT_INSERT = rf'^INSERT INTO "{table(Contract)}"'
     ids=["order-row", "ledger-move", "account-update", "audit-write", "voucher-update"],
 )
 def test_o3_o5_a_database_error_while_placing_an_order_leaves_nothing(buyer, product, step):  # noqa: F811
-    before = state()
-    with database_error_on(step), pytest.raises(OperationalError):
-        order_services.order_place(
-            actor=buyer,
-            product=product,
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
-    assert not changes(before, state())
     # And the same order goes through afterwards: nothing was left locked or half-counted.
-    order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
+    before, _ = fails_cleanly_then_succeeds(step, lambda: place_order(buyer, product))
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
 
@@ -144,12 +139,11 @@ def test_o3_o5_a_database_error_while_placing_an_order_leaves_nothing(buyer, pro
     ids=["contract-row", "ledger-move", "account-update", "audit-write"],
 )
 def test_c1_a_database_error_while_recording_a_contract_leaves_nothing(order, provider, step):  # noqa: F811
-    before = state()
-    with database_error_on(step), pytest.raises(OperationalError):
-        contract_services.contract_record(actor=provider, order=order, terms=terms(number="HT-FAULT-1"))
-    assert not changes(before, state())
-    recorded = contract_services.contract_record(
-        actor=provider, order=order, terms=terms(number="HT-FAULT-1")
+    _, recorded = fails_cleanly_then_succeeds(
+        step,
+        lambda: contract_services.contract_record(
+            actor=provider, order=order, terms=terms(number="HT-FAULT-1")
+        ),
     )
     assert recorded.deduction == Decimal("30000.00")
 
@@ -165,15 +159,12 @@ CLAIM_UPDATE = r'^UPDATE "claims_claim" SET .*"status"'
     ids=["ledger-move", "account-update", "claim-update", "decision-row", "audit-write"],
 )
 def test_r6_a_database_error_while_approving_a_claim_leaves_nothing(submitted, reviewer_user, step):  # noqa: F811
-    before = state()
     # A reduced payout, so the approval moves the ledger (the cut goes back to the enterprise).
-    with database_error_on(step), pytest.raises(OperationalError):
-        claim_services.claim_decide(
+    _, approved = fails_cleanly_then_succeeds(
+        step,
+        lambda: claim_services.claim_decide(
             actor=reviewer_user, claim=submitted, action="approve", payout="25000.00", reason="发票金额不符"
-        )
-    assert not changes(before, state())
-    approved = claim_services.claim_decide(
-        actor=reviewer_user, claim=submitted, action="approve", payout="25000.00", reason="发票金额不符"
+        ),
     )
     assert approved.approved_payout == Decimal("25000.00")
 
@@ -268,13 +259,7 @@ def test_o3_a_worker_killed_mid_transaction_leaves_nothing_half_done(buyer, prod
     assert not changes(before, state())
     assert not Order.objects.exists()
     # The locks died with the transaction: the same enterprise orders the same product straight away.
-    placed = order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
+    placed = place_order(buyer, product)
     product.refresh_from_db()
     assert product.vouchers_left == before["vouchers"][-1][1] - 1
     assert QuotaLedgerEntry.objects.filter(reference=placed.number).count() == 1
@@ -312,13 +297,7 @@ def test_o6_r5_sweepers_in_two_processes_release_exactly_once(contract, buyer, p
 
     product = make_product(programme_2025, provider=provider)  # noqa: F811
     with clock.frozen_at(ORDER_DAY):
-        overdue = order_services.order_place(
-            actor=buyer,
-            product=product,
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
+        overdue = place_order(buyer, product)
     vouchers = Product.objects.get(pk=product.pk).vouchers_left
     start = time.time() + 4
     sweepers = [

@@ -14,9 +14,7 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections import deque
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django import forms
@@ -34,7 +32,7 @@ from voucher.demo.seed import seed_demo
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES
 from voucher.enforcement.models import Clawback
 from voucher.programmes.models import ProgrammeYear
-from voucher.testing.pages import PageForm, page_name, plain_pages, read_page
+from voucher.testing.pages import PageForm, crawl, page_name, plain_pages, read_page
 
 pytestmark = pytest.mark.django_db
 
@@ -157,27 +155,10 @@ def _is_record_form(form: PageForm, page: str) -> bool:
 
 def _walk(client: Client, start: list[str]) -> tuple[list[str], list[str], int]:
     """Follow every link of the role's pages; return what a browser dropped and what an unchanged save changed."""
-    seen: set[str] = set()
-    per_view: dict[str, int] = {}
-    queue = deque(start)
     dropped: list[str] = []
     changed: list[str] = []
     submitted = 0
-    while queue:
-        path = queue.popleft()
-        name = page_name(path)
-        if path in seen or name is None or per_view.get(name, 0) >= PAGES_PER_VIEW:
-            continue
-        seen.add(path)
-        response = client.get(path)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        per_view[name] = per_view.get(name, 0) + 1
-        page_forms, links = read_page(response.content.decode())
-        for link in links:
-            target = urlsplit(link)
-            if not target.netloc and target.path.startswith("/"):
-                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+    for path, _view, _response, page_forms in crawl(start, client.get, per_view=PAGES_PER_VIEW):
         for form in page_forms:
             dropped += [f"{path} {n} ({kind}): {value!r}" for n, kind, value in form.dropped]
             if form.has_file or not _is_record_form(form, path):

@@ -37,13 +37,12 @@ from voucher.enterprises.choices import CreditListKind
 from voucher.enterprises.models import CreditListEntry
 from voucher.enterprises.services import credit_list_entry_create, credit_list_import_preview
 from voucher.orders.models import Order
-from voucher.orders.services import order_place
 from voucher.reviews.models import Notice, Objection, ReviewAssignment
 from voucher.reviews.services import notice_publish, objection_file, review_assign
 from voucher.tasks.choices import JobKind
 from voucher.tasks.models import Job
 from voucher.testing.applications import as_upload, filled_workbook
-from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product, place_order
 from voucher.testing.catalogue import application as application_row
 from voucher.testing.enterprises import CSV as CREDIT_CSV
 from voucher.testing.factories import UserFactory
@@ -527,13 +526,7 @@ def context(role_users, programme_2025, settings, tmp_path) -> Iterator[Context]
         ready_product = make_product(
             programme_2025, provider=role_users["provider"], status=ProductStatus.READY
         )
-        order = order_place(
-            actor=role_users["enterprise"],
-            product=product,
-            idempotency_key="matrix-order-0001",
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
+        order = place_order(role_users["enterprise"], product, idempotency_key="matrix-order-0001")
         # After the builder's rows, so the draft's own sequence number stays clear of theirs.
         draft = application_services.application_create(actor=provider, programme=programme_2025)
         draft_file, provider_file = (

@@ -270,6 +270,17 @@ def test_trust_5_any_start_of_the_working_day_calendar_is_an_answer_never_a_serv
         assert response.status_code == 422 and response.json()["code"] == "date_out_of_range"
 
 
+def _record_contract_with_total(client, provider, order, buyer, amount):  # noqa: F811
+    """The provider records the order's contract through the API with ``total_amount`` as given."""
+    client.force_login(provider)
+    body = {**CONTRACT, "service_end": "2026-12-31", "counterparty_uscc": buyer.organisation.uscc}
+    return client.post(
+        f"/api/v1/contracts/orders/{order.number}",
+        {**body, "total_amount": amount},
+        content_type="application/json",
+    )
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("amount", [300000.0, 300000.5, 1e6, True])
 def test_trust_5_json_amounts_given_as_floats_are_refused_with_a_code(
@@ -279,10 +290,7 @@ def test_trust_5_json_amounts_given_as_floats_are_refused_with_a_code(
     buyer,  # noqa: F811
     amount,
 ):
-    client.force_login(provider)
-    body = {**CONTRACT, "service_end": "2026-12-31", "counterparty_uscc": buyer.organisation.uscc}
-    url = f"/api/v1/contracts/orders/{order.number}"
-    refused = client.post(url, {**body, "total_amount": amount}, content_type="application/json")
+    refused = _record_contract_with_total(client, provider, order, buyer, amount)
     assert refused.status_code == 422
     assert refused.json()["code"] == "money_float"
     assert "不能使用浮点数" in refused.json()["fields"]["payload.total_amount"][0]
@@ -297,13 +305,7 @@ def test_trust_5_json_amounts_as_decimal_strings_or_integers_are_accepted(
     buyer,  # noqa: F811
     amount,
 ):
-    client.force_login(provider)
-    body = {**CONTRACT, "service_end": "2026-12-31", "counterparty_uscc": buyer.organisation.uscc}
-    created = client.post(
-        f"/api/v1/contracts/orders/{order.number}",
-        {**body, "total_amount": amount},
-        content_type="application/json",
-    )
+    created = _record_contract_with_total(client, provider, order, buyer, amount)
     assert created.status_code == 201, created.content
     assert created.json()["total_amount"] == "300000.00"
 

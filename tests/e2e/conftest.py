@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,20 +52,26 @@ def accept_confirmations(page) -> None:
     page.on("dialog", lambda dialog: dialog.accept())
 
 
+@contextmanager
+def page_of_size(browser, width: int, height: int) -> Iterator[object]:
+    """A new page of ``width``×``height`` in Chinese that accepts confirmations; its context is closed after."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    accept_confirmations(page)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def phone(browser):
     """A phone-sized page (390×844, like a current iPhone) in Chinese."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    accept_confirmations(page)
-    yield page
-    context.close()
+    with page_of_size(browser, 390, 844) as page:
+        yield page
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    accept_confirmations(page)
-    yield page
-    context.close()
+    with page_of_size(browser, 1280, 900) as page:
+        yield page

@@ -5,33 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from voucher.applications import services
-from voucher.applications.choices import MaterialKind
+from voucher.applications.choices import SLOTS, MaterialKind, MaterialScope
 from voucher.applications.excel import FORM_SHEET, build_template
 from voucher.applications.models import Application
 from voucher.applications.samples import tiny_pdf, tiny_png
 from voucher.core.clock import frozen_at
 
 IN_WINDOW = dt.date(2025, 5, 6)  # inside 2025-04-28 … 2025-05-16
-PROVIDER_REQUIRED = [
-    MaterialKind.LICENCE,
-    MaterialKind.PREMISES,
-    MaterialKind.CREDIT_REPORT,
-    MaterialKind.SOCIAL_INSURANCE,
-    MaterialKind.FINANCIALS,
-    MaterialKind.SME_CONTRACTS,
-]
+# The slots submission needs (SPEC P5): the provider's own, and the product's besides the Excel form.
+PROVIDER_REQUIRED = [s.kind for s in SLOTS.values() if s.required and s.scope == MaterialScope.PROVIDER]
 PRODUCT_REQUIRED = [
-    MaterialKind.FORM_SCAN,
-    MaterialKind.PRICE_PROOF,
-    MaterialKind.REVENUE_METHOD,
-    MaterialKind.CLIENT_LIST,
-    MaterialKind.IP_PROOF,
+    s.kind
+    for s in SLOTS.values()
+    if s.required and s.scope != MaterialScope.PROVIDER and s.kind != MaterialKind.FORM_EXCEL
 ]
 
 
@@ -41,6 +34,29 @@ def pdf_file(name: str = "材料.pdf", text: str = "doc") -> SimpleUploadedFile:
 
 def png_file(name: str = "截图.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, tiny_png(), content_type="image/png")
+
+
+def upload_materials(
+    user: Any,
+    programme: Any,
+    kinds: Sequence[str],
+    *,
+    organisation: Any = None,
+    application: Application | None = None,
+    name: str | None = None,
+    make_file: Callable[[str], Any] | None = None,
+) -> None:
+    """Upload one file into each slot of ``kinds`` through the service: the provider's own slots, or the
+    ``application``'s; ``make_file(kind)`` gives the file (default: a small PDF called ``name`` or after the slot)."""
+    for kind in kinds:
+        services.material_upload(
+            actor=user,
+            organisation=organisation or (application.organisation if application else user.organisation),
+            programme=programme,
+            kind=kind,
+            file=make_file(kind) if make_file else pdf_file(name or f"{kind}.pdf"),
+            application=application,
+        )
 
 
 def valid_data(organisation: Any, **overrides: Any) -> dict[str, Any]:
@@ -99,52 +115,28 @@ def prepare_provider(
                 "qualifications": qualifications or [],
             },
         )
-        for kind in PROVIDER_REQUIRED:
-            services.material_upload(
-                actor=user,
-                organisation=organisation,
-                programme=programme,
-                kind=kind,
-                file=pdf_file(f"{kind}.pdf"),
-            )
+        upload_materials(user, programme, PROVIDER_REQUIRED, organisation=organisation)
         if qualification_file if qualification_file is not None else bool(qualifications):
-            services.material_upload(
-                actor=user,
-                organisation=organisation,
-                programme=programme,
-                kind=MaterialKind.QUALIFICATIONS,
-                file=pdf_file("资质证书.pdf"),
+            upload_materials(
+                user, programme, [MaterialKind.QUALIFICATIONS], organisation=organisation, name="资质证书.pdf"
             )
 
 
 def attach_product_files(user: Any, application: Application) -> None:
+    programme = application.programme
     with frozen_at(IN_WINDOW):
-        for kind in PRODUCT_REQUIRED:
-            services.material_upload(
-                actor=user,
-                organisation=application.organisation,
-                programme=application.programme,
-                kind=kind,
-                file=pdf_file(f"{kind}.pdf"),
-                application=application,
-            )
+        upload_materials(user, programme, PRODUCT_REQUIRED, application=application)
         if (application.high_growth_count or 0) > 0:
-            services.material_upload(
-                actor=user,
-                organisation=application.organisation,
-                programme=application.programme,
-                kind=MaterialKind.HIGH_GROWTH_LIST,
-                file=pdf_file("名单.pdf"),
-                application=application,
+            upload_materials(
+                user, programme, [MaterialKind.HIGH_GROWTH_LIST], application=application, name="名单.pdf"
             )
         workbook = SimpleUploadedFile("申请表.xlsx", build_template(application))
-        services.material_upload(
-            actor=user,
-            organisation=application.organisation,
-            programme=application.programme,
-            kind=MaterialKind.FORM_EXCEL,
-            file=workbook,
+        upload_materials(
+            user,
+            programme,
+            [MaterialKind.FORM_EXCEL],
             application=application,
+            make_file=lambda _kind: workbook,
         )
 
 

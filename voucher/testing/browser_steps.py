@@ -23,6 +23,7 @@ from voucher.demo.codes import make_uscc
 from voucher.demo.seed import seed_people
 from voucher.programmes.selectors import programme_current
 from voucher.programmes.services import programme_year_update
+from voucher.testing.applications import PROVIDER_REQUIRED, upload_materials
 from voucher.testing.browser import (
     assert_error_next_to,
     assert_labelled_and_fits,
@@ -35,14 +36,6 @@ from voucher.testing.browser import (
 from voucher.testing.files import make_pdf
 from voucher.testing.invoices import Sample, invoice_pdf
 
-PROVIDER_FILES = [
-    ApplicationMaterial.LICENCE,
-    ApplicationMaterial.PREMISES,
-    ApplicationMaterial.CREDIT_REPORT,
-    ApplicationMaterial.SOCIAL_INSURANCE,
-    ApplicationMaterial.FINANCIALS,
-    ApplicationMaterial.SME_CONTRACTS,
-]
 PRODUCT_FILES = [
     (ApplicationMaterial.FORM_SCAN, "申请表盖章扫描件.pdf"),
     (ApplicationMaterial.PRICE_PROOF, "价格证明.pdf"),
@@ -112,14 +105,13 @@ def prepare_provider_dossier(username: str) -> None:
             ],
         },
     )
-    for kind in PROVIDER_FILES:
-        application_services.material_upload(
-            actor=user,
-            organisation=organisation,
-            programme=programme,
-            kind=kind,
-            file=SimpleUploadedFile(f"{kind}.pdf", tiny_pdf(kind)),
-        )
+    upload_materials(
+        user,
+        programme,
+        PROVIDER_REQUIRED,
+        organisation=organisation,
+        make_file=lambda kind: SimpleUploadedFile(f"{kind}.pdf", tiny_pdf(kind)),
+    )
 
 
 def price_lines(today: dt.date, count: int) -> str:

@@ -1,4 +1,5 @@
-"""Builders of ready-made situations, shared by tests and benchmarks: an eligible enterprise, a product on sale.
+"""Builders of ready-made situations, shared by tests and benchmarks: an eligible enterprise, a product on sale,
+an order placed through the ordering service.
 
 They go through the enterprise services; the product stands in for the review and notice steps, which
 tests of ordering do not need to repeat.
@@ -7,6 +8,7 @@ tests of ordering do not need to repeat.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +20,8 @@ from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.enterprises.services import enterprise_authenticate, enterprise_classify
+from voucher.orders import services as order_services
+from voucher.orders.models import Order
 from voucher.testing.factories import UserFactory
 
 # A Tuesday inside the 2025 ordering period.
@@ -85,4 +89,15 @@ def make_product(
         vouchers_total=vouchers,
         vouchers_left=vouchers if status == ProductStatus.ON_SALE else 0,
         on_sale_at=clock.now() - dt.timedelta(days=1),
+    )
+
+
+def place_order(buyer: Any, product: Product, *, idempotency_key: str | None = None) -> Order:
+    """``buyer`` orders ``product`` through the ordering service, with the usual contact details."""
+    return order_services.order_place(
+        actor=buyer,
+        product=product,
+        idempotency_key=idempotency_key or uuid.uuid4().hex,
+        contact_name="王经理",
+        contact_mobile="13912345678",
     )

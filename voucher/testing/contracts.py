@@ -13,20 +13,13 @@ import pytest
 
 from voucher.contracts import services
 from voucher.orders import services as order_services
-from voucher.testing.builders import ORDER_DAY
+from voucher.testing.builders import ORDER_DAY, place_order
 
 DAY = ORDER_DAY.date()
 
 
 def place_and_accept(enterprise_user: Any, item: Any, provider_user: Any) -> Any:
-    order = order_services.order_place(
-        actor=enterprise_user,
-        product=item,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
-    return order_services.order_accept(actor=provider_user, order=order)
+    return order_services.order_accept(actor=provider_user, order=place_order(enterprise_user, item))
 
 
 def terms(

@@ -25,7 +25,7 @@ from voucher.demo.codes import make_uscc
 from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
 from voucher.orders import services as order_services
 from voucher.orders.models import Order
-from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.builders import ORDER_DAY, make_eligible, make_product, place_order
 from voucher.testing.claims import fill
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
@@ -55,16 +55,6 @@ def make_enterprise(programme: Any, division: str) -> Any:
     return make_eligible(UserFactory(organisation=organisation), programme)
 
 
-def place_order(buyer: Any, product: Product) -> Order:
-    return order_services.order_place(
-        actor=buyer,
-        product=product,
-        idempotency_key=uuid.uuid4().hex,
-        contact_name="王经理",
-        contact_mobile="13912345678",
-    )
-
-
 def _contract(buyer: Any, provider: Any, product: Product, *, total: str, deduction: str) -> Any:
     order = order_services.order_accept(actor=provider, order=place_order(buyer, product))
     day = clock.today()
@@ -90,6 +80,12 @@ def _submitted(contract: Any, provider: Any) -> Claim:
     claim = claim_services.claim_start(actor=provider, contract=contract)
     claim = fill(claim, provider)
     return claim_services.claim_submit(actor=provider, claim=claim, confirmed=True)
+
+
+def _approved(reviewer: Any, claim: Claim, payout: str, *, reason: str = "") -> Claim:
+    return claim_services.claim_decide(
+        actor=reviewer, claim=claim, action=ClaimAction.APPROVE, payout=payout, reason=reason
+    )
 
 
 def build_dashboard_world(programme: Any) -> DashboardWorld:
@@ -118,21 +114,12 @@ def build_dashboard_world(programme: Any) -> DashboardWorld:
             comment="服务专业",
         )
     with clock.frozen_at(CLAIM_DAY):
-        world.claims["reduced"] = claim_services.claim_decide(
-            actor=reviewer,
-            claim=_submitted(reduced, providers[0]),
-            action=ClaimAction.APPROVE,
-            payout="25000.00",
-            reason="部分服务内容不在补贴范围",
+        world.claims["reduced"] = _approved(
+            reviewer, _submitted(reduced, providers[0]), "25000.00", reason="部分服务内容不在补贴范围"
         )
         world.claims["pending"] = _submitted(pending, providers[0])
     with clock.frozen_at(SECOND_MONTH_DAY):
-        world.claims["full"] = claim_services.claim_decide(
-            actor=reviewer,
-            claim=_submitted(full, providers[1]),
-            action=ClaimAction.APPROVE,
-            payout="18000.00",
-        )
+        world.claims["full"] = _approved(reviewer, _submitted(full, providers[1]), "18000.00")
     return world
 
 

@@ -7,9 +7,11 @@ A browser drops a value an input cannot show (``2026/12/03`` in ``<input type="d
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections import deque
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.urls import URLResolver, get_resolver, resolve
@@ -186,3 +188,37 @@ def read_page(html: str) -> tuple[list[PageForm], list[str]]:
     parser = _PageParser()
     parser.feed(html)
     return parser.forms, parser.links
+
+
+def crawl(
+    start: list[str],
+    fetch: Callable[[str], Any],
+    *,
+    per_view: int,
+    name_of: Callable[[str], str | None] = page_name,
+) -> Iterator[tuple[str, str, Any, list[PageForm]]]:
+    """Follow the links of the pages reachable from ``start``, as a person clicking through would.
+
+    Each path is fetched once with ``fetch(path)`` (a response), and at most ``per_view`` pages of each view
+    (``name_of(path)``; ``None``: not a page, skipped). Yields ``(path, view, response, forms)`` for every page
+    answered with 200 and HTML, then queues the links of that page on this site.
+    """
+    seen: set[str] = set()
+    counted: dict[str, int] = {}
+    queue = deque(start)
+    while queue:
+        path = queue.popleft()
+        name = name_of(path)
+        if path in seen or name is None or counted.get(name, 0) >= per_view:
+            continue
+        seen.add(path)
+        response = fetch(path)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        counted[name] = counted.get(name, 0) + 1
+        forms, links = read_page(response.content.decode())
+        yield path, name, response, forms
+        for link in links:
+            target = urlsplit(link)
+            if not target.netloc and target.path.startswith("/"):
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))

@@ -9,7 +9,6 @@ payout left committed), so the ledger check holds.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +19,11 @@ from voucher.contracts import services as contract_services
 from voucher.core import clock
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.services import quota_release_commitment
-from voucher.orders import services as order_services
 from voucher.payouts import services
 from voucher.payouts.models import PayoutBatch
 from voucher.payouts.selectors import BatchFilters
 from voucher.testing.builders import ORDER_DAY, make_eligible, make_product
+from voucher.testing.contracts import place_and_accept, terms
 from voucher.testing.factories import OrganisationFactory, UserFactory
 
 # The day a batch is drawn up and published, three weeks after the order day.
@@ -46,26 +45,11 @@ def approved_claim(
     with clock.frozen_at(ORDER_DAY):
         buyer = make_eligible(UserFactory(organisation=OrganisationFactory(enterprise=True)), programme)
         product = make_product(programme, provider=provider_user, direction=direction)
-        order = order_services.order_place(
-            actor=buyer,
-            product=product,
-            idempotency_key=uuid.uuid4().hex,
-            contact_name="王经理",
-            contact_mobile="13912345678",
-        )
-        order = order_services.order_accept(actor=provider_user, order=order)
+        order = place_and_accept(buyer, product, provider_user)
         contract = contract_services.contract_record(
             actor=provider_user,
             order=order,
-            terms=contract_services.Terms(
-                number=f"HT-{uuid.uuid4().hex[:8]}",
-                total_amount=Decimal("100000.00"),
-                signed_on=ORDER_DAY.date(),
-                service_start=ORDER_DAY.date(),
-                service_end=ORDER_DAY.date() + dt.timedelta(days=30),
-                deduction=deduction,
-                own_payment=None,
-            ),
+            terms=terms(deduction=str(deduction), end=ORDER_DAY.date() + dt.timedelta(days=30)),
         )
         contract = contract_services.contract_confirm(actor=buyer, contract=contract)
     amount = payout if payout is not None else contract.deduction

@@ -8,8 +8,7 @@ from django.test import Client
 
 from voucher.core import clock
 from voucher.enforcement import services
-
-from .test_services import DAY
+from voucher.testing.enforcement import DAY
 
 
 def _workbench(user) -> str:
