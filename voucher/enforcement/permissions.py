@@ -19,13 +19,11 @@ from voucher.core.permissions import (
     can,
     deny,
     has_capability,
-    is_admin,
+    is_admin,  # the Bureau's check, from the kernel; the services call it as ``permissions.is_admin``
     logged_in,
 )
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES, SpotCheckStatus
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck, SpotCheckItem
-
-__all__ = ["is_admin"]  # the Bureau's check, shared from the kernel
 
 
 def can_manage_sanctions(user: Any) -> Decision:
