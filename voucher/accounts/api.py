@@ -10,9 +10,8 @@ from django.shortcuts import get_object_or_404
 from django_otp import login as otp_login
 from ninja import Router, Schema
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
-from voucher.accounts.permissions import has_any_role
+from voucher.accounts.permissions import can_manage_accounts
 from voucher.accounts.provisioning import provisioning
 from voucher.accounts.selectors import has_second_factor, second_factor_status
 from voucher.accounts.services import (
@@ -171,7 +170,7 @@ def otp_regenerate(request: HttpRequest, payload: RegenerateIn) -> object:
     url_name="accounts_otp_reset",
 )
 def otp_reset(request: HttpRequest, user_id: int, payload: ResetIn) -> object:
-    has_any_role(request.user, Role.ADMIN).enforce()
+    can_manage_accounts(request.user).enforce()
     target = get_object_or_404(User, pk=user_id)
     second_factor_reset(actor=request.user, user=target, reason=payload.reason)  # type: ignore[arg-type]
     return ResetOut(username=target.username, enabled=has_second_factor(target))

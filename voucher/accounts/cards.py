@@ -6,8 +6,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.accounts.selectors import second_factor_status
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 
 PROFILE_FIELDS = {
@@ -42,7 +42,7 @@ def organisation_card(user: Any) -> list[Card]:
 @register
 def second_factor_card(user: Any) -> list[Card]:
     """Reviewers and admins: whether the second factor is on."""
-    if not user.has_role(Role.REVIEWER, Role.ADMIN):
+    if not has_capability(user, "accounts.second_factor"):
         return []
     state = second_factor_status(user)
     lines = [("状态", "已开启" if state.enabled else "未开启")]

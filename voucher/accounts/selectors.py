@@ -11,15 +11,30 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
+from voucher.core.permissions import has_capability, roles_with
 
-SECOND_FACTOR_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+def active_users_with(capability: str) -> QuerySet[User]:
+    """Every active user whose role holds ``capability`` (e.g. the Bureau's admins to notify)."""
+    return User.objects.filter(role__in=roles_with(capability), is_active=True)
+
+
+def active_members(organisations: Any, capability: str) -> QuerySet[User]:
+    """The active users of ``organisations`` (one id or organisation, or several ids) whose role holds
+    ``capability`` — the people who act for the organisation and hear about its records."""
+    if isinstance(organisations, int) or hasattr(organisations, "pk"):
+        organisations = [getattr(organisations, "pk", organisations)]
+    return active_users_with(capability).filter(organisation_id__in=list(organisations))
+
+
+def _second_factor_roles() -> frozenset[str]:
+    return roles_with("accounts.second_factor")
 
 
 def is_second_factor_staff(user: Any) -> bool:
     """Reviewers, the Bureau's admins and anyone who may use the admin site."""
-    return bool(getattr(user, "is_staff", False) or getattr(user, "role", None) in SECOND_FACTOR_ROLES)
+    return bool(getattr(user, "is_staff", False) or getattr(user, "role", None) in _second_factor_roles())
 
 
 def second_factor_required() -> bool:
@@ -70,16 +85,16 @@ def second_factor_status(user: Any) -> SecondFactorStatus:
         last_used_at=device.last_used_at if device else None,
         recovery_codes_left=recovery_codes_left(user) if device else 0,
         required=second_factor_required() and is_second_factor_staff(user),
-        available=getattr(user, "role", None) in SECOND_FACTOR_ROLES,
+        available=getattr(user, "role", None) in _second_factor_roles(),
     )
 
 
 def staff_with_second_factor_state(actor: Any) -> QuerySet[User]:
     """Reviewers and admins with ``has_totp`` and ``has_recovery`` annotations, for the admins' list."""
-    if not getattr(actor, "is_authenticated", False) or not actor.has_role(Role.ADMIN):
+    if not has_capability(actor, "accounts.manage"):
         return User.objects.none()
     return (
-        User.objects.filter(role__in=SECOND_FACTOR_ROLES)
+        User.objects.filter(role__in=_second_factor_roles())
         .select_related("organisation")
         .annotate(
             has_totp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),

@@ -20,10 +20,11 @@ from voucher.accounts.choices import NameChangeStatus, Role
 from voucher.accounts.models import NameChangeRequest, Organisation, User
 from voucher.accounts.permissions import (
     can_edit_organisation,
+    can_manage_accounts,
     can_manage_second_factor,
     can_reset_second_factor,
-    has_any_role,
 )
+from voucher.accounts.selectors import active_users_with
 from voucher.accounts.signals import ADMIN_GROUP
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
@@ -130,7 +131,7 @@ def _name_change_request(*, actor: Any, organisation: Organisation, name: str) -
             actor=None, request=request, approve=verdict, reason="登记机关信息自动核验"
         )
     notify(
-        recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
+        recipients=active_users_with("accounts.manage"),
         kind="organisation.name_change_requested",
         title=f"单位名称变更待核验：{request.old_name}"[:200],
         body=f"申请将“{request.old_name}”变更为“{name}”，请核对营业执照后处理。",
@@ -146,7 +147,7 @@ def organisation_name_change_decide(
     """The Bureau (``actor``; ``None`` for the registry check) approves or refuses a pending name change;
     approved, the organisation takes the new name. Audited; the organisation's users are told."""
     if actor is not None:
-        has_any_role(actor, Role.ADMIN).enforce()
+        can_manage_accounts(actor).enforce()
     locked = NameChangeRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != NameChangeStatus.PENDING:
         raise ValidationError(ValidationError("该名称变更已处理。", code="already_decided"))

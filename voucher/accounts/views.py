@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from voucher.accounts.choices import NameChangeStatus, Role
+from voucher.accounts.choices import NameChangeStatus
 from voucher.accounts.forms import (
     LoginForm,
     OrganisationForm,
@@ -30,9 +30,9 @@ from voucher.accounts.forms import (
 from voucher.accounts.models import NameChangeRequest, User
 from voucher.accounts.permissions import (
     can_edit_organisation,
+    can_manage_accounts,
     can_manage_second_factor,
     can_reset_second_factor,
-    has_any_role,
 )
 from voucher.accounts.provisioning import provisioning
 from voucher.accounts.selectors import (
@@ -135,7 +135,7 @@ def _render_second_factor(
             "confirm_form": confirm_form or SecondFactorCodeForm(),
             "disable_form": disable_form or SecondFactorCodeForm(allow_recovery=True),
             "regenerate_form": regenerate_form or RecoveryCodesForm(),
-            "can_reset_others": has_any_role(user, Role.ADMIN).allowed,
+            "can_reset_others": can_manage_accounts(user).allowed,
         },
         status=status,
     )
@@ -224,7 +224,7 @@ def second_factor_disable_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def second_factor_users(request: HttpRequest) -> HttpResponse:
     """Admins: reviewers' and admins' second-factor state, with a reset for a lost phone."""
-    has_any_role(request.user, Role.ADMIN).enforce()
+    can_manage_accounts(request.user).enforce()
     users = staff_with_second_factor_state(request.user)
     query = (request.GET.get("q") or "").strip()
     if query:
@@ -239,7 +239,7 @@ def second_factor_users(request: HttpRequest) -> HttpResponse:
 @login_required
 def second_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse:
     """Admins: remove another user's second factor, with a reason (audited, the user is told)."""
-    has_any_role(request.user, Role.ADMIN).enforce()
+    can_manage_accounts(request.user).enforce()
     target = get_object_or_404(User, pk=user_id)
     can_reset_second_factor(request.user, target).enforce()
     form = SecondFactorResetForm(request.POST)
@@ -257,7 +257,7 @@ def second_factor_reset_view(request: HttpRequest, user_id: int) -> HttpResponse
 @login_required
 def name_changes(request: HttpRequest) -> HttpResponse:
     """Admins: pending legal-name changes of authenticated organisations, approved or refused here."""
-    has_any_role(request.user, Role.ADMIN).enforce()
+    can_manage_accounts(request.user).enforce()
     if request.method == "POST":
         change = get_object_or_404(NameChangeRequest, pk=request.POST.get("request"))
         try:

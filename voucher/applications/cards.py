@@ -6,11 +6,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.selectors import status_counts, waiting_for_review
 from voucher.core import clock
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.programmes.selectors import programme_current
 
@@ -19,7 +19,7 @@ from voucher.programmes.selectors import programme_current
 def applications_card(user: Any) -> list[Card]:
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "applications.file"):
         counts = status_counts(user)
         lines = [(s.label, str(counts[s.value])) for s in ApplicationStatus]
         programme = programme_current()
@@ -47,7 +47,7 @@ def applications_card(user: Any) -> list[Card]:
                 order=20,
             )
         ]
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "applications.review"):
         waiting = waiting_for_review()
         return [
             Card(
@@ -65,13 +65,13 @@ def applications_card(user: Any) -> list[Card]:
 def applications_nav(user: Any) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "applications.file"):
         return [
             ("我的申报", reverse("applications:list")),
             ("申报资料", reverse("applications:dossier")),
             ("附件管理", reverse("applications:attachments")),
         ]
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "applications.review"):
         return [
             ("配券产品申报", reverse("applications:list")),
             ("申报附件", reverse("applications:attachments")),

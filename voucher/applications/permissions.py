@@ -5,39 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.applications.choices import ApplicationAction, ApplicationStatus
 from voucher.applications.models import Application, Material
 from voucher.applications.transitions import EDITABLE_STATUSES, can_move
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, can, deny, has_capability, logged_in, member_of
 from voucher.programmes.models import ProgrammeYear
-
-
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False):
-        return deny("请先登录。", "not_authenticated")
-    if not user.is_active:
-        return deny("账号已停用。")
-    return ALLOWED
 
 
 def is_provider(user: Any) -> Decision:
     """A provider-role user of a provider organisation."""
-    if not (d := _logged_in(user)):
+    if not (d := logged_in(user)):
         return d
     organisation = getattr(user, "organisation", None)
-    if user.role != Role.PROVIDER or organisation is None or not organisation.is_provider:
+    if not has_capability(user, "applications.file") or organisation is None or not organisation.is_provider:
         return deny("此功能仅限服务商使用。")
     return ALLOWED
 
 
 def is_reviewer_or_admin(user: Any) -> Decision:
-    if not (d := _logged_in(user)):
-        return d
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
-        return ALLOWED
-    return deny("此功能仅限评审机构和市经信局使用。")
+    return can(user, "applications.review", "此功能仅限评审机构和市经信局使用。")
 
 
 def can_use_applications(user: Any) -> Decision:
@@ -48,13 +35,13 @@ def can_use_applications(user: Any) -> Decision:
     """
     if is_provider(user) or is_reviewer_or_admin(user):
         return ALLOWED
-    if not (d := _logged_in(user)):
+    if not (d := logged_in(user)):
         return d
     return deny("此功能仅限服务商、评审机构和市经信局使用。")
 
 
 def _is_owner(user: Any, organisation_id: int) -> bool:
-    return bool(is_provider(user)) and user.organisation_id == organisation_id
+    return bool(is_provider(user)) and member_of(user, organisation_id)
 
 
 def can_create_application(user: Any) -> Decision:
@@ -64,18 +51,18 @@ def can_create_application(user: Any) -> Decision:
 def can_manage_dossier(user: Any, organisation: Organisation) -> Decision:
     if not (d := is_provider(user)):
         return d
-    if user.organisation_id != organisation.pk:
+    if not member_of(user, organisation.pk):
         return deny("只能维护本单位的申报资料。")
     return ALLOWED
 
 
 def can_view_application(user: Any, application: Application) -> Decision:
     """The owner's provider users; reviewers and admins once it has been submitted at least once."""
-    if not (d := _logged_in(user)):
+    if not (d := logged_in(user)):
         return d
     if _is_owner(user, application.organisation_id):
         return ALLOWED
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "applications.review"):
         if application.last_submitted_at is None:
             return deny("该申报尚未提交，评审机构和主管部门不可查看。")
         return ALLOWED
@@ -84,7 +71,7 @@ def can_view_application(user: Any, application: Application) -> Decision:
 
 def can_edit_application(user: Any, application: Application) -> Decision:
     """Only the owner, and only while 待提交 or 退回修改 (P3: locked after submit)."""
-    if not (d := _logged_in(user)):
+    if not (d := logged_in(user)):
         return d
     if not _is_owner(user, application.organisation_id):
         return deny("只能修改本单位的申报。")
@@ -137,11 +124,11 @@ def can_decide_application(user: Any, application: Application) -> Decision:
 
 def can_view_material(user: Any, material: Material) -> Decision:
     """Files are readable only by the owner organisation's providers, reviewers and admins."""
-    if not (d := _logged_in(user)):
+    if not (d := logged_in(user)):
         return d
     if _is_owner(user, material.organisation_id):
         return ALLOWED
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "applications.review"):
         return ALLOWED
     return deny("无权查看该附件。")
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application, Material, ProviderDossier
+from voucher.core.permissions import has_capability
 from voucher.programmes.models import ProgrammeYear
 
 
@@ -17,9 +17,9 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     base = Application.objects.select_related("programme", "organisation", "direction", "subtype")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
-    if user.role == Role.PROVIDER and user.organisation_id:
+    if has_capability(user, "applications.file") and user.organisation_id:
         return base.filter(organisation_id=user.organisation_id)
-    if user.role in {Role.REVIEWER, Role.ADMIN}:
+    if has_capability(user, "applications.review"):
         return base.filter(last_submitted_at__isnull=False)
     return base.none()
 
@@ -29,7 +29,7 @@ def application_list(user: Any, *, status: str | None = None) -> QuerySet[Applic
     items = applications_visible_to(user)
     if status:
         items = items.filter(status=status)
-    if getattr(user, "role", None) in {Role.REVIEWER, Role.ADMIN}:
+    if has_capability(user, "applications.review"):
         return items.order_by("-priority_score", "last_submitted_at", "id")
     return items.order_by("-updated_at", "-id")
 
@@ -50,9 +50,9 @@ def materials_visible_to(user: Any, *, query: str = "") -> QuerySet[Material]:
     )
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return base.none()
-    if user.role == Role.PROVIDER and user.organisation_id:
+    if has_capability(user, "applications.file") and user.organisation_id:
         items = base.filter(organisation_id=user.organisation_id)
-    elif user.role in {Role.REVIEWER, Role.ADMIN}:
+    elif has_capability(user, "applications.review"):
         items = base.filter(Q(application__isnull=True) | Q(application__last_submitted_at__isnull=False))
     else:
         return base.none()

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.catalogue import selectors
 from voucher.catalogue.choices import ProductStatus
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 
 
@@ -17,7 +17,7 @@ from voucher.core.workbench import Card, register
 def catalogue_card(user: Any) -> list[Card]:
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "catalogue.manage"):
         ready = selectors.ready_count()
         return [
             Card(
@@ -28,7 +28,7 @@ def catalogue_card(user: Any) -> list[Card]:
                 order=16,
             )
         ]
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         products = list(selectors.products_of_provider(user)[:5])
         if not products:
             return []
@@ -57,6 +57,6 @@ def catalogue_card(user: Any) -> list[Card]:
 @register_nav
 def catalogue_nav(user: Any) -> list[tuple[str, str]]:
     items = [("服务产品目录", reverse("catalogue:list"))]
-    if getattr(user, "is_authenticated", False) and user.has_role(Role.ADMIN):
+    if has_capability(user, "catalogue.manage"):
         items.append(("产品上线", reverse("catalogue:manage")))
     return items

@@ -4,42 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.catalogue.choices import ProductAction, ProductStatus
 from voucher.catalogue.models import Product
 from voucher.catalogue.transitions import can_move
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, acts_for, can, deny, has_capability
 
 PUBLIC_STATUSES = frozenset({ProductStatus.NOTICED, ProductStatus.READY, ProductStatus.ON_SALE})
-
-
-def is_admin(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False):
-        return deny("请先登录。", "not_authenticated")
-    if not user.has_role(Role.ADMIN):
-        return deny("此功能仅限市经信局使用。")
-    return ALLOWED
 
 
 def can_view_product(user: Any, product: Product) -> Decision:
     """Noticed, ready and on-sale products are public (O1); others only to the owner and the Bureau."""
     if product.status in PUBLIC_STATUSES:
         return ALLOWED
-    if getattr(user, "is_authenticated", False):
-        if user.has_role(Role.ADMIN, Role.REVIEWER):
-            return ALLOWED
-        if user.has_role(Role.PROVIDER) and user.organisation_id == product.provider_id:
-            return ALLOWED
+    if has_capability(user, "catalogue.view_unlisted") or acts_for(
+        user, "party.provider", product.provider_id
+    ):
+        return ALLOWED
     return deny("该产品未在目录中展示。")
 
 
 def can_manage_products(user: Any) -> Decision:
     """产品上线 is the Bureau's (V4)."""
-    return is_admin(user)
+    return can(user, "catalogue.manage", "此功能仅限市经信局使用。")
 
 
 def can_put_on_sale(user: Any, product: Product) -> Decision:
-    if not (d := is_admin(user)):
+    if not (d := can_manage_products(user)):
         return d
     if not can_move(product.status, ProductAction.PUT_ON_SALE):
         if product.status == ProductStatus.NOTICED:

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import F, Q, QuerySet
 
-from voucher.accounts.choices import Role
 from voucher.catalogue.choices import CatalogueSort, ProductStatus
 from voucher.catalogue.models import Product
+from voucher.core.permissions import has_capability
 from voucher.programmes.models import ProgrammeYear
 
 SORTS: dict[str, list[Any]] = {
@@ -52,7 +52,7 @@ def catalogue_products(
 
 def products_for_management(user: Any, *, status: str = "") -> QuerySet[Product]:
     """产品上线 (admins): every product of every notice, newest first."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.ADMIN):
+    if not has_capability(user, "catalogue.manage"):
         return Product.objects.none()
     items = _base()
     if status:
@@ -61,7 +61,7 @@ def products_for_management(user: Any, *, status: str = "") -> QuerySet[Product]
 
 
 def products_of_provider(user: Any) -> QuerySet[Product]:
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.PROVIDER):
+    if not has_capability(user, "party.provider"):
         return Product.objects.none()
     return _base().filter(provider_id=user.organisation_id).order_by("-created_at", "-id")
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue import permissions
@@ -30,7 +30,7 @@ MAX_VOUCHERS = 100000
 
 def provider_users(product: Product) -> list[Any]:
     """The active provider-role members of the product's organisation."""
-    return list(product.provider.members.filter(role=Role.PROVIDER, is_active=True))
+    return list(active_members(product.provider_id, "party.provider"))
 
 
 def _locked(product: Product) -> Product:
@@ -47,7 +47,7 @@ def product_create_for_notice(*, actor: Any, application: Application) -> Produc
 
     The listing copies the application's form values; the name is the one locked at the notice (P2).
     """
-    permissions.is_admin(actor).enforce()
+    permissions.can_manage_products(actor).enforce()
     application = (
         Application.objects.select_for_update(of=("self",))
         .select_related("organisation")
@@ -80,7 +80,7 @@ def product_create_for_notice(*, actor: Any, application: Application) -> Produc
 @transaction.atomic
 def product_mark_ready(*, actor: Any, product: Product) -> Product:
     """公示期满 without an upheld objection: the product waits for its voucher quantity (待上线)."""
-    permissions.is_admin(actor).enforce()
+    permissions.can_manage_products(actor).enforce()
     product = _locked(product)
     before = snapshot(product, AUDITED)
     product.status = product_transition(product.status, ProductAction.MARK_READY)
@@ -96,7 +96,7 @@ def product_mark_ready(*, actor: Any, product: Product) -> Product:
 @transaction.atomic
 def product_withdraw(*, actor: Any, product: Product, reason: str) -> Product:
     """下架 before sale (V3: a product with an upheld objection does not go on sale)."""
-    permissions.is_admin(actor).enforce()
+    permissions.can_manage_products(actor).enforce()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写下架原因。"})
@@ -169,7 +169,7 @@ def product_put_on_sale(*, actor: Any, product: Product, quantity: Any) -> Produ
 @transaction.atomic
 def product_suspend(*, actor: Any, product: Product, reason: str) -> Product:
     """暂停交易 (M5): an on-sale product stops taking orders; its remaining vouchers are kept for a resumption."""
-    permissions.is_admin(actor).enforce()
+    permissions.can_manage_products(actor).enforce()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写暂停交易的原因。"})
@@ -179,7 +179,7 @@ def product_suspend(*, actor: Any, product: Product, reason: str) -> Product:
 @transaction.atomic
 def product_resume(*, actor: Any, product: Product, reason: str) -> Product:
     """恢复交易: the Bureau puts a suspended product back on sale, unless its provider is still banned (M5)."""
-    permissions.is_admin(actor).enforce()
+    permissions.can_manage_products(actor).enforce()
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写恢复交易的原因。"})

@@ -7,11 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.selectors import claims_visible_to, contracts_to_claim, review_queue
 from voucher.core import clock
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 
 SOON_DAYS = 7
@@ -19,7 +19,7 @@ SOON_DAYS = 7
 
 @register
 def claims_card(user: Any) -> list[Card]:
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         claimable = [c for c in contracts_to_claim(user) if c.open_now]
         visible = claims_visible_to(user)
         drafts = visible.filter(status=ClaimStatus.DRAFT).count()
@@ -43,7 +43,7 @@ def claims_card(user: Any) -> list[Card]:
                 order=18,
             )
         ]
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "claims.review"):
         waiting = review_queue(user).count()
         return [
             Card(
@@ -54,7 +54,7 @@ def claims_card(user: Any) -> list[Card]:
                 order=18,
             )
         ]
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         visible = claims_visible_to(user)
         if not visible.exists():
             return []
@@ -74,8 +74,8 @@ def claims_card(user: Any) -> list[Card]:
 
 @register_nav
 def claims_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "claims.review"):
         return [("兑券审核", reverse("claims:queue"))]
-    if user.has_role(Role.PROVIDER, Role.ENTERPRISE):
+    if has_capability(user, "party.provider") or has_capability(user, "party.enterprise"):
         return [("兑券", reverse("claims:index"))]
     return []

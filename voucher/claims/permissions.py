@@ -9,36 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.claims.choices import EDITABLE_STATUSES, ClaimStatus
 from voucher.claims.models import Claim
 from voucher.contracts.models import Contract
-from voucher.core.permissions import ALLOWED, Decision, deny
-
-
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    return ALLOWED
+from voucher.core.permissions import (
+    ALLOWED,
+    Decision,
+    acts_for,
+    can,
+    deny,
+    has_capability,
+    logged_in,
+    member_of,
+)
 
 
 def _is_provider_of(user: Any, organisation_id: int) -> bool:
-    return bool(user.has_role(Role.PROVIDER) and user.organisation_id == organisation_id)
+    return acts_for(user, "party.provider", organisation_id)
 
 
 def _is_enterprise_of(user: Any, organisation_id: int) -> bool:
-    return bool(user.has_role(Role.ENTERPRISE) and user.organisation_id == organisation_id)
+    return acts_for(user, "party.enterprise", organisation_id)
 
 
 def is_staff_reviewer(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REVIEWER, Role.ADMIN))
+    return has_capability(user, "claims.review")
 
 
 def can_view_claim(user: Any, claim: Claim) -> Decision:
     """The two parties of the order, reviewers and the Bureau."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return ALLOWED
     if _is_provider_of(user, claim.provider_id) or _is_enterprise_of(user, claim.enterprise_id):
         return ALLOWED
@@ -47,7 +49,7 @@ def can_view_claim(user: Any, claim: Claim) -> Decision:
 
 def can_file_claim(user: Any, contract: Contract) -> Decision:
     """The provider of the order prepares, submits or waives the claim."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if _is_provider_of(user, contract.provider_id):
         return ALLOWED
@@ -65,17 +67,13 @@ def can_edit_claim(user: Any, claim: Claim) -> Decision:
 
 def reviewer_conflict(user: Any, claim: Claim) -> Decision:
     """A reviewer of the provider's or the enterprise's own organisation may not review the claim."""
-    if user.organisation_id in {claim.provider_id, claim.enterprise_id}:
+    if member_of(user, claim.provider_id) or member_of(user, claim.enterprise_id):
         return deny("评审人员所在单位是该订单的当事方，需回避，不能审核该兑券申请。", "conflict_of_interest")
     return ALLOWED
 
 
 def can_review_queue(user: Any) -> Decision:
-    if not (decision := _logged_in(user)):
-        return decision
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
-        return ALLOWED
-    return deny("只有评审机构和市经信局可以审核兑券申请。", "not_reviewer")
+    return can(user, "claims.review", "只有评审机构和市经信局可以审核兑券申请。", "not_reviewer")
 
 
 def can_review_claim(user: Any, claim: Claim) -> Decision:

@@ -7,12 +7,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from voucher.accounts.choices import Role
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.claims.services import CLAIMABLE_CONTRACT_STATUSES, Window, claim_window
 from voucher.contracts.models import Contract
 from voucher.core import clock
+from voucher.core.permissions import has_capability
 
 
 def claims_visible_to(user: Any) -> QuerySet[Claim]:
@@ -22,11 +22,11 @@ def claims_visible_to(user: Any) -> QuerySet[Claim]:
     )
     if not getattr(user, "is_authenticated", False):
         return claims.none()
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return claims
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         return claims.filter(provider_id=user.organisation_id)
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         return claims.filter(enterprise_id=user.organisation_id)
     return claims.none()
 
@@ -42,7 +42,7 @@ def claim_list(user: Any, *, status: str | None = None) -> QuerySet[Claim]:
 
 def review_queue(user: Any) -> QuerySet[Claim]:
     """Submitted claims awaiting a decision, oldest first, without the reviewer's own organisation's."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.ADMIN, Role.REVIEWER):
+    if not has_capability(user, "claims.review"):
         return Claim.objects.none()
     return (
         claims_visible_to(user)
@@ -67,7 +67,7 @@ class Claimable:
 
 def contracts_to_claim(user: Any) -> list[Claimable]:
     """The provider's confirmed or completed contracts that have no claim yet, soonest deadline first."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.PROVIDER):
+    if not has_capability(user, "party.provider"):
         return []
     contracts = (
         Contract.objects.select_related("order", "product", "enterprise", "programme")

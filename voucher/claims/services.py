@@ -47,7 +47,13 @@ from voucher.claims.models import (
     PreCheck,
     normalise_invoice_number,
 )
-from voucher.claims.permissions import can_edit_claim, can_file_claim, can_review_claim, can_review_queue
+from voucher.claims.permissions import (
+    can_edit_claim,
+    can_file_claim,
+    can_review_claim,
+    can_review_queue,
+    reviewer_conflict,
+)
 from voucher.claims.prechecks import invoice_reading, is_digital_marketing, required_kinds, run_prechecks
 from voucher.claims.risk import risk_flags
 from voucher.claims.transitions import transition
@@ -807,8 +813,10 @@ def _sweep_one(contract_id: int, day: dt.date) -> Claim | None:
 
 
 def claim_credit_check(*, actor: Any, claim: Claim) -> CreditCheck:
-    """Check the enterprise's credit at claim review (E4) and keep the result on the claim."""
+    """Check the enterprise's credit at claim review (E4) and keep the result on the claim; never by a
+    reviewer of either party's organisation (conflict of interest)."""
     can_review_queue(actor).enforce()
+    reviewer_conflict(actor, claim).enforce()
     with transaction.atomic():
         locked = _lock_claim(claim)
         record = credit_check(organisation=locked.enterprise, actor=actor, context=CreditContext.CLAIM_REVIEW)

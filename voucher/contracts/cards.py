@@ -6,16 +6,16 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.contracts.choices import ContractStatus
 from voucher.contracts.selectors import contracts_visible_to, orders_awaiting_contract
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_any_capability, has_capability
 from voucher.core.workbench import Card, register
 
 
 @register
 def contracts_card(user: Any) -> list[Card]:
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         waiting = orders_awaiting_contract(user).count()
         unconfirmed = contracts_visible_to(user).filter(status=ContractStatus.RECORDED).count()
         return [
@@ -27,7 +27,7 @@ def contracts_card(user: Any) -> list[Card]:
                 order=16,
             )
         ]
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         visible = contracts_visible_to(user)
         to_confirm = visible.filter(status=ContractStatus.RECORDED).count()
         to_rate = visible.filter(completed_at__isnull=False, rating__isnull=True).count()
@@ -50,6 +50,6 @@ def contracts_card(user: Any) -> list[Card]:
 
 @register_nav
 def contracts_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER, Role.ADMIN, Role.REVIEWER):
+    if has_any_capability(user, "party.enterprise", "party.provider", "records.view_all"):
         return [("合同", reverse("contracts:index"))]
     return []

@@ -7,31 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.contracts.models import Contract, Rating
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, acts_for, deny, has_capability, logged_in
 from voucher.orders.models import Order
 
 
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    return ALLOWED
-
-
 def _is_enterprise_of(user: Any, organisation_id: int) -> bool:
-    return user.has_role(Role.ENTERPRISE) and user.organisation_id == organisation_id
+    return acts_for(user, "party.enterprise", organisation_id)
 
 
 def _is_provider_of(user: Any, organisation_id: int) -> bool:
-    return user.has_role(Role.PROVIDER) and user.organisation_id == organisation_id
+    return acts_for(user, "party.provider", organisation_id)
 
 
 def can_view_order_contract(user: Any, order: Order) -> Decision:
     """The two parties of the order and the Bureau's staff and reviewers (annex, contract)."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return ALLOWED
     if _is_enterprise_of(user, order.enterprise_id) or _is_provider_of(user, order.provider_id):
         return ALLOWED
@@ -44,7 +37,7 @@ def can_view_contract(user: Any, contract: Contract) -> Decision:
 
 def can_record_contract(user: Any, order: Order) -> Decision:
     """The provider of the ordered product records the contract (its recording is its confirmation)."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if _is_provider_of(user, order.provider_id):
         return ALLOWED
@@ -53,7 +46,7 @@ def can_record_contract(user: Any, order: Order) -> Decision:
 
 def can_amend_contract(user: Any, contract: Contract) -> Decision:
     """The provider amends its own contract until the claim is filed."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if not _is_provider_of(user, contract.provider_id):
         return deny("只有该合同的服务商可以变更合同。", "not_provider")
@@ -64,7 +57,7 @@ def can_amend_contract(user: Any, contract: Contract) -> Decision:
 
 def can_confirm_contract(user: Any, contract: Contract) -> Decision:
     """The ordering enterprise (the contract party, O8) confirms the terms and the completion."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if _is_enterprise_of(user, contract.enterprise_id):
         return ALLOWED
@@ -76,7 +69,7 @@ can_complete_contract = can_confirm_contract
 
 def can_rate(user: Any, contract: Contract) -> Decision:
     """The ordering enterprise rates the provider."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if _is_enterprise_of(user, contract.enterprise_id):
         return ALLOWED
@@ -85,7 +78,7 @@ def can_rate(user: Any, contract: Contract) -> Decision:
 
 def can_reply_rating(user: Any, rating: Rating) -> Decision:
     """The provider of the rated service replies once."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if _is_provider_of(user, rating.contract.provider_id):
         return ALLOWED

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from voucher.accounts.choices import Role
 from voucher.catalogue.models import Product
 from voucher.contracts.models import Contract, Rating
+from voucher.core.permissions import has_capability
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
 
@@ -18,11 +18,11 @@ def contracts_visible_to(user: Any) -> QuerySet[Contract]:
     contracts = Contract.objects.select_related("order", "product", "enterprise", "provider", "programme")
     if not getattr(user, "is_authenticated", False):
         return contracts.none()
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return contracts
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         return contracts.filter(enterprise_id=user.organisation_id)
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         return contracts.filter(provider_id=user.organisation_id)
     return contracts.none()
 
@@ -34,7 +34,7 @@ def contract_list(user: Any, *, status: str | None = None) -> QuerySet[Contract]
 
 def orders_awaiting_contract(user: Any) -> QuerySet[Order]:
     """Accepted orders of the provider that have no contract yet."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.PROVIDER):
+    if not has_capability(user, "party.provider"):
         return Order.objects.none()
     return Order.objects.select_related("product", "enterprise").filter(
         provider_id=user.organisation_id, status=OrderStatus.ACCEPTED, contract__isnull=True

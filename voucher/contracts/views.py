@@ -28,17 +28,10 @@ from voucher.contracts.permissions import (
 from voucher.contracts.selectors import contract_list, contracts_visible_to, orders_awaiting_contract
 from voucher.contracts.transitions import CONTRACT
 from voucher.core import clock
+from voucher.core.errors import errors_to_form, refuse
 from voucher.orders.choices import OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.selectors import orders_visible_to
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _order(request: HttpRequest, number: str) -> Order:
@@ -109,7 +102,7 @@ def contract_new(request: HttpRequest, number: str) -> HttpResponse:
                 counterparty_uscc=form.cleaned_data["counterparty_uscc"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "合同已录入，等待企业确认。")
             return redirect("contracts:detail", number=order.number)
@@ -175,7 +168,7 @@ def contract_amend(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if form.cleaned_data["counterparty_uscc"].strip().upper() != (contract.enterprise.uscc or ""):
-                raise services.refuse(
+                raise refuse(
                     "counterparty_mismatch",
                     f"合同甲方必须是下单企业“{contract.enterprise.name}”。",
                     "counterparty_uscc",
@@ -187,7 +180,7 @@ def contract_amend(request: HttpRequest, number: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "合同已变更，等待企业重新确认。")
             return redirect("contracts:detail", number=number)
@@ -238,7 +231,7 @@ def contract_complete(request: HttpRequest, number: str) -> HttpResponse:
             if form is None:
                 messages.error(request, "；".join(exc.messages))
                 return redirect("contracts:detail", number=number)
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "已确认服务完成，感谢您的评价。")
             return redirect("contracts:detail", number=number)
@@ -265,7 +258,7 @@ def rating_edit(request: HttpRequest, number: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "评价已修改。")
             return redirect("contracts:detail", number=number)

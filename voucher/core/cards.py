@@ -11,7 +11,7 @@ from voucher.core import clock
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.models import Notification
 from voucher.core.navigation import register_nav
-from voucher.core.roles import Role
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.core.workdays import scheduled_years
 
@@ -44,7 +44,7 @@ def notifications_card(user: Any) -> list[Card]:
 
 @register
 def schedule_card(user: Any) -> list[Card]:
-    if not user.has_role(Role.ADMIN):
+    if not has_capability(user, "bureau.admin"):
         return []
     gap = schedule_gap(clock.today())
     if gap is None:

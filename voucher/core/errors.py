@@ -41,3 +41,17 @@ def positive_money(errors: FieldErrors, field: str, value: Any, label: str) -> D
         errors.add(field, "amount_not_positive", f"{label}必须大于 0。")
         return None
     return amount
+
+
+def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
+    """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def errors_to_form(form: Any, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form``: each message at its field, the rest at the top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import Decision, can
 
 
 def can_view_dashboard(user: Any) -> Decision:
     """Admins (市经信局) see every figure and export every table."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN):
-        return ALLOWED
-    return deny("数据看板仅向市经信局开放。", "not_admin")
+    return can(user, "dashboards.view", "数据看板仅向市经信局开放。", "not_admin")

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
+from voucher.accounts.selectors import active_members
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.contracts import services
@@ -34,7 +34,7 @@ STATES = [("completed", 1), ("confirmed", 12), ("recorded", 18)]
 
 
 def _provider_user(order: Order) -> User | None:
-    return User.objects.filter(organisation_id=order.provider_id, role=Role.PROVIDER, is_active=True).first()
+    return active_members(order.provider_id, "party.provider").first()
 
 
 def _place_more(needed: int) -> list[Order]:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
+from voucher.accounts.selectors import active_members
 from voucher.accounts.services import organisation_create, user_create
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
@@ -92,7 +93,7 @@ def _clawback(admin: User) -> Clawback | None:
     )
     if claim is None or claim.approved_payout is None:
         return None
-    provider = User.objects.filter(organisation=claim.provider, role=Role.PROVIDER, is_active=True).first()
+    provider = active_members(claim.provider_id, "party.provider").first()
     if provider is None:
         return None
     due = (claim.approved_payout / 2).quantize(Decimal("0.01"))

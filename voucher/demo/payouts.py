@@ -13,8 +13,8 @@ import tempfile
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
+from voucher.accounts.selectors import active_members
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.claims import services as claim_services
@@ -45,7 +45,7 @@ def _payees() -> None:
     for index, organisation in enumerate(Organisation.objects.filter(is_provider=True).order_by("pk")):
         if PayeeAccount.objects.filter(organisation=organisation).exists():
             continue
-        user = User.objects.filter(organisation=organisation, role=Role.PROVIDER, is_active=True).first()
+        user = active_members(organisation, "party.provider").first()
         if user is None:
             continue
         services.payee_account_save(

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES, SpotCheckStatus
 from voucher.enforcement.models import Clawback, SpotCheck
@@ -26,7 +26,7 @@ def oversight_card(user: Any) -> list[Card]:
     if not getattr(user, "is_authenticated", False):
         return []
     cards: list[Card] = []
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER) and user.organisation_id:
+    if has_capability(user, "enforcement.view_own") and user.organisation_id:
         sanction = sanction_in_force(organisation_id=user.organisation_id, on=clock.today())
         if sanction is not None:
             cards.append(
@@ -43,7 +43,7 @@ def oversight_card(user: Any) -> list[Card]:
                 )
             )
         open_clawbacks = clawbacks_visible_to(user).filter(status__in=ACTIVE_CLAWBACK_STATUSES).count()
-        if open_clawbacks and user.has_role(Role.PROVIDER):
+        if open_clawbacks and has_capability(user, "party.provider"):
             cards.append(
                 Card(
                     title="资金追回",
@@ -63,7 +63,7 @@ def oversight_card(user: Any) -> list[Card]:
                     order=2,
                 )
             )
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         cards.append(
             Card(
                 title="监督管理",
@@ -79,7 +79,7 @@ def oversight_card(user: Any) -> list[Card]:
                 order=40,
             )
         )
-    if user.has_role(Role.REVIEWER, Role.ADMIN):
+    if has_capability(user, "enforcement.inspect"):
         tasks = inspection_tasks(user).count()
         if tasks:
             cards.append(
@@ -98,10 +98,10 @@ def oversight_card(user: Any) -> list[Card]:
 def oversight_nav(user: Any) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return [("监督管理", reverse("enforcement:index"))]
-    if user.has_role(Role.REVIEWER):
+    if has_capability(user, "enforcement.inspect"):
         return [("抽查", reverse("enforcement:spot_checks"))]
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER):
+    if has_capability(user, "enforcement.view_own"):
         return [("处理记录", reverse("enforcement:records"))]
     return []

@@ -10,27 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import (
+    ALLOWED,
+    Decision,
+    acts_for,
+    can,
+    deny,
+    has_capability,
+    is_admin,  # the Bureau's check, from the kernel; the services call it as ``permissions.is_admin``
+    logged_in,
+)
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES, SpotCheckStatus
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck, SpotCheckItem
-
-
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    return ALLOWED
-
-
-def is_admin(user: Any) -> Decision:
-    """The Bureau (市经信局) records sanctions, opens and settles clawbacks and draws spot checks."""
-    if not (decision := _logged_in(user)):
-        return decision
-    if not user.has_role(Role.ADMIN):
-        return deny("此功能仅限市经信局使用。", "not_admin")
-    return ALLOWED
 
 
 def can_manage_sanctions(user: Any) -> Decision:
@@ -39,11 +32,11 @@ def can_manage_sanctions(user: Any) -> Decision:
 
 def can_view_sanction(user: Any, sanction: Sanction) -> Decision:
     """The Bureau, and the sanctioned organisation's own members."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return ALLOWED
-    if user.organisation_id == sanction.organisation_id and user.has_role(Role.ENTERPRISE, Role.PROVIDER):
+    if acts_for(user, "enforcement.view_own", sanction.organisation_id):
         return ALLOWED
     return deny("只能查看本单位的违规处理记录。", "not_party")
 
@@ -58,39 +51,41 @@ def can_lift_sanction(user: Any, sanction: Sanction) -> Decision:
 
 def can_view_records(user: Any) -> Decision:
     """处理记录: an enterprise or provider sees its own sanctions and clawbacks."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER) and user.organisation_id:
+    if has_capability(user, "enforcement.view_own") and user.organisation_id:
         return ALLOWED
     return deny("处理记录仅供企业和服务商查看本单位记录。", "not_party")
 
 
 def can_list_clawbacks(user: Any) -> Decision:
     """The Bureau sees all clawbacks; a provider its own."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN) or (user.has_role(Role.PROVIDER) and user.organisation_id):
+    if has_capability(user, "bureau.admin") or (
+        has_capability(user, "party.provider") and user.organisation_id
+    ):
         return ALLOWED
     return deny("只有服务商和市经信局可以查看资金追回。", "wrong_role")
 
 
 def can_view_clawback(user: Any, clawback: Clawback) -> Decision:
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return ALLOWED
-    if user.has_role(Role.PROVIDER) and user.organisation_id == clawback.provider_id:
+    if acts_for(user, "party.provider", clawback.provider_id):
         return ALLOWED
-    if user.has_role(Role.ENTERPRISE) and user.organisation_id == clawback.enterprise_id:
+    if acts_for(user, "party.enterprise", clawback.enterprise_id):
         return ALLOWED
     return deny("只能查看本单位的资金追回记录。", "not_party")
 
 
 def can_report_refund(user: Any, claim: Claim | None = None) -> Decision:
     """Guide 五、4: the provider of an approved claim reports a refund or missing service itself."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if not user.has_role(Role.PROVIDER):
+    if not has_capability(user, "enforcement.report_refund"):
         return deny("只有服务商可以上报退款或未开展实质服务的情况。", "not_provider")
     if claim is None:
         return ALLOWED
@@ -120,17 +115,13 @@ def can_draw_spot_check(user: Any) -> Decision:
 
 def can_view_spot_checks(user: Any) -> Decision:
     """Admins see every spot check; reviewers those with items assigned to them."""
-    if not (decision := _logged_in(user)):
-        return decision
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
-        return ALLOWED
-    return deny("只有市经信局和评审机构的检查人员可以查看抽查。", "wrong_role")
+    return can(user, "enforcement.inspect", "只有市经信局和评审机构的检查人员可以查看抽查。", "wrong_role")
 
 
 def can_view_spot_check(user: Any, check: SpotCheck) -> Decision:
     if not (decision := can_view_spot_checks(user)):
         return decision
-    if user.has_role(Role.ADMIN) or check.items.filter(inspector=user).exists():
+    if has_capability(user, "bureau.admin") or check.items.filter(inspector=user).exists():
         return ALLOWED
     return deny("只能查看分配给本人的抽查项目。", "not_inspector")
 
@@ -149,6 +140,6 @@ def can_record_finding(user: Any, item: SpotCheckItem) -> Decision:
         return decision
     if item.spot_check.status != SpotCheckStatus.OPEN:
         return deny("抽查已完成，不能再修改检查结论。", "spot_check_closed")
-    if user.has_role(Role.ADMIN) or item.inspector_id == user.pk:
+    if has_capability(user, "bureau.admin") or item.inspector_id == user.pk:
         return ALLOWED
     return deny("只有分配的检查人可以记录该项目的检查结论。", "not_inspector")

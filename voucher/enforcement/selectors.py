@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
+from voucher.accounts.selectors import active_users_with
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, deny, has_capability
 from voucher.enforcement import sampling
 from voucher.enforcement.choices import SpotCheckStatus
 from voucher.enforcement.models import Clawback, Sanction, SpotCheck, SpotCheckItem
@@ -44,9 +44,9 @@ def sanctions_visible_to(user: Any) -> QuerySet[Sanction]:
     rows = Sanction.objects.select_related("organisation", "case", "decided_by", "lifted_by")
     if not getattr(user, "is_authenticated", False):
         return rows.none()
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return rows
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER) and user.organisation_id:
+    if has_capability(user, "enforcement.view_own") and user.organisation_id:
         return rows.filter(organisation_id=user.organisation_id)
     return rows.none()
 
@@ -60,20 +60,18 @@ def clawbacks_visible_to(user: Any) -> QuerySet[Clawback]:
     rows = Clawback.objects.select_related("claim__order", "enterprise", "provider", "case")
     if not getattr(user, "is_authenticated", False):
         return rows.none()
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return rows
-    if user.has_role(Role.PROVIDER) and user.organisation_id:
+    if has_capability(user, "party.provider") and user.organisation_id:
         return rows.filter(provider_id=user.organisation_id)
-    if user.has_role(Role.ENTERPRISE) and user.organisation_id:
+    if has_capability(user, "party.enterprise") and user.organisation_id:
         return rows.filter(enterprise_id=user.organisation_id)
     return rows.none()
 
 
 def reportable_claims(user: Any) -> QuerySet[Claim]:
     """The provider's approved claims (the ones a refund or missing service can be reported on)."""
-    if not (
-        getattr(user, "is_authenticated", False) and user.has_role(Role.PROVIDER) and user.organisation_id
-    ):
+    if not (has_capability(user, "enforcement.report_refund") and user.organisation_id):
         return Claim.objects.none()
     return (
         Claim.objects.filter(provider_id=user.organisation_id, status=ClaimStatus.APPROVED)
@@ -87,9 +85,9 @@ def spot_checks_visible_to(user: Any) -> QuerySet[SpotCheck]:
     rows = SpotCheck.objects.select_related("programme", "created_by")
     if not getattr(user, "is_authenticated", False):
         return rows.none()
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "bureau.admin"):
         return rows
-    if user.has_role(Role.REVIEWER):
+    if has_capability(user, "enforcement.inspect"):
         return rows.filter(pk__in=SpotCheckItem.objects.filter(inspector=user).values("spot_check_id"))
     return rows.none()
 
@@ -102,9 +100,7 @@ def inspection_tasks(user: Any) -> QuerySet[SpotCheckItem]:
 
 
 def inspectors() -> QuerySet[User]:
-    return User.objects.filter(role__in=[Role.REVIEWER, Role.ADMIN], is_active=True).order_by(
-        "role", "username"
-    )
+    return active_users_with("enforcement.inspect").order_by("role", "username")
 
 
 @dataclass(frozen=True)

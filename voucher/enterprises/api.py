@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.core.api_schema import BoundedDate, Money
 from voucher.enterprises import services
@@ -26,6 +25,7 @@ from voucher.enterprises.models import CreditListEntry, CreditListImport, Indust
 from voucher.enterprises.permissions import (
     can_act_for_enterprise,
     can_manage_credit_list,
+    can_read_enterprises,
     can_run_credit_check,
     can_view_enterprise,
 )
@@ -402,8 +402,7 @@ def organisations(request: HttpRequest) -> Any:
 def organisation_status(request: HttpRequest, organisation_id: int) -> Any:
     """Its own users, reviewers and the Bureau; another enterprise gets 404, as for a number that does not
     exist; a provider, whose role never reads enterprises, 403 for every number."""
-    if not request.user.has_role(Role.ENTERPRISE, Role.REVIEWER, Role.ADMIN):  # type: ignore[union-attr]
-        raise PermissionDenied("企业信息仅限企业本身、评审机构和市经信局查看。")
+    can_read_enterprises(request.user).enforce()
     organisation = get_object_or_404(Organisation, pk=organisation_id, is_enterprise=True)
     if not can_view_enterprise(request.user, organisation):
         raise Http404

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core.money import format_cny
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.enterprises.choices import ImportStatus
 from voucher.enterprises.models import CreditListEntry, CreditListImport
@@ -18,7 +18,7 @@ from voucher.programmes.selectors import programme_current
 
 @register
 def enterprise_card(user: Any) -> list[Card]:
-    if not user.has_role(Role.ENTERPRISE) or user.organisation is None:
+    if not has_capability(user, "party.enterprise") or user.organisation is None:
         return []
     status = enterprise_status(user=user, organisation=user.organisation, programme=programme_current())
     if status.account is not None:
@@ -61,7 +61,7 @@ def enterprise_card(user: Any) -> list[Card]:
 
 @register
 def credit_list_card(user: Any) -> list[Card]:
-    if not user.has_role(Role.ADMIN):
+    if not has_capability(user, "enterprises.manage"):
         return []
     pending = CreditListImport.objects.filter(status=ImportStatus.PREVIEW).count()
     return [
@@ -83,10 +83,10 @@ def credit_list_card(user: Any) -> list[Card]:
 
 @register_nav
 def enterprise_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         return [("企业认证", reverse("enterprises:wizard")), ("我的额度", reverse("enterprises:quota"))]
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "enterprises.manage"):
         return [("企业名单", reverse("enterprises:list")), ("信用名单", reverse("enterprises:credit_list"))]
-    if user.has_role(Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return [("企业名单", reverse("enterprises:list"))]
     return []

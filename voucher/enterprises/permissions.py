@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import (
+    ALLOWED,
+    Decision,
+    acts_for,
+    deny,
+    has_any_capability,
+    has_capability,
+    member_of,
+)
 
 
 def _anonymous(user: Any) -> bool:
@@ -17,11 +24,11 @@ def can_act_for_enterprise(user: Any, organisation: Organisation) -> Decision:
     """Authenticate, classify, download the pledge: the enterprise's own users (and the Bureau's admins)."""
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "enterprises.manage"):
         return ALLOWED
-    if not user.has_role(Role.ENTERPRISE):
+    if not has_capability(user, "party.enterprise"):
         return deny("此功能仅限企业用户使用。")
-    if user.organisation_id != organisation.pk:
+    if not member_of(user, organisation.pk):
         return deny("只能办理本企业的业务。")
     if not organisation.is_enterprise:
         return deny("当前单位不是企业，无法办理企业认证。")
@@ -35,14 +42,14 @@ def can_read_enterprises(user: Any) -> Decision:
     """
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ENTERPRISE, Role.REVIEWER, Role.ADMIN):
+    if has_any_capability(user, "party.enterprise", "records.view_all"):
         return ALLOWED
     return deny("企业信息仅限企业本身、评审机构和市经信局查看。")
 
 
 def can_view_enterprise(user: Any, organisation: Organisation) -> Decision:
     """Reading an enterprise's status and quota: its own users, admins and reviewers (who check claims)."""
-    if not _anonymous(user) and user.has_role(Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return ALLOWED
     return can_act_for_enterprise(user, organisation)
 
@@ -50,7 +57,7 @@ def can_view_enterprise(user: Any, organisation: Organisation) -> Decision:
 def can_manage_credit_list(user: Any) -> Decision:
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "enterprises.manage"):
         return ALLOWED
     return deny("信用名单仅限市经信局管理员维护。")
 
@@ -59,7 +66,7 @@ def can_review_classification(user: Any) -> Decision:
     """Confirming a size re-declaration that waits for its supporting statement is the Bureau's."""
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "enterprises.manage"):
         return ALLOWED
     return deny("划型变更仅限市经信局管理员确认。")
 
@@ -67,7 +74,7 @@ def can_review_classification(user: Any) -> Decision:
 def can_list_enterprises(user: Any) -> Decision:
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return ALLOWED
     return deny("企业名单仅限市经信局和评审机构查看。")
 
@@ -78,7 +85,7 @@ def can_run_credit_check(user: Any, organisation: Organisation) -> Decision:
         return ALLOWED
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN, Role.REVIEWER) or user.organisation_id == organisation.pk:
+    if has_capability(user, "enterprises.credit_check") or member_of(user, organisation.pk):
         return ALLOWED
     return deny("不能核查其他单位的信用。")
 
@@ -90,8 +97,8 @@ def can_move_quota(user: Any, organisation: Organisation) -> Decision:
         return ALLOWED
     if _anonymous(user):
         return deny("请先登录。", "not_authenticated")
-    if user.has_role(Role.ADMIN, Role.PROVIDER, Role.REVIEWER):
+    if has_capability(user, "enterprises.move_any_quota"):
         return ALLOWED
-    if user.has_role(Role.ENTERPRISE) and user.organisation_id == organisation.pk:
+    if acts_for(user, "party.enterprise", organisation.pk):
         return ALLOWED
     return deny("不能变动其他企业的额度。")

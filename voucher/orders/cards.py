@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Count
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.orders.choices import OrderStatus
 from voucher.orders.selectors import orders_visible_to
@@ -17,13 +17,13 @@ from voucher.orders.selectors import orders_visible_to
 
 @register
 def orders_card(user: Any) -> list[Card]:
-    if not user.has_role(Role.ENTERPRISE, Role.PROVIDER, Role.ADMIN):
+    if not has_capability(user, "orders.work_list"):
         return []
     counts = dict(orders_visible_to(user).values_list("status").annotate(n=Count("id")).order_by())
     placed = counts.get(OrderStatus.PLACED, 0)
     lines = [(label, str(counts.get(value, 0))) for value, label in OrderStatus.choices if counts.get(value)]
     tone = "normal"
-    if user.has_role(Role.PROVIDER) and placed:
+    if has_capability(user, "party.provider") and placed:
         due = (
             orders_visible_to(user)
             .filter(status=OrderStatus.PLACED, acceptance_deadline__lte=clock.today())
@@ -31,9 +31,11 @@ def orders_card(user: Any) -> list[Card]:
         )
         lines.insert(0, ("待接单", f"{placed} 笔（今日到期 {due} 笔）"))
         tone = "attention"
-    title = {Role.ENTERPRISE: "我的服务券订单", Role.PROVIDER: "我的服务券订单（接单）"}.get(
-        user.role, "服务券订单"
-    )
+    title = "服务券订单"
+    if has_capability(user, "party.enterprise"):
+        title = "我的服务券订单"
+    elif has_capability(user, "party.provider"):
+        title = "我的服务券订单（接单）"
     return [
         Card(
             title=title,
@@ -47,6 +49,6 @@ def orders_card(user: Any) -> list[Card]:
 
 @register_nav
 def orders_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.ENTERPRISE, Role.PROVIDER, Role.ADMIN):
+    if has_capability(user, "orders.work_list"):
         return [("订单", reverse("orders:index"))]
     return []

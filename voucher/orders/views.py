@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from voucher.accounts.choices import Role
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.errors import errors_to_form
+from voucher.core.permissions import has_capability
 from voucher.enterprises.selectors import redeclaration_warnings
 from voucher.orders import services
 from voucher.orders.choices import OrderAction, OrderStatus
@@ -25,11 +26,6 @@ from voucher.orders.models import Order
 from voucher.orders.permissions import can_place_order, can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
 from voucher.orders.transitions import ORDER
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -59,7 +55,7 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
         try:
             order = services.order_place(actor=user, product=product, seen=seen, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"订单已提交，系统订单编号 {order.number}。")
             return redirect("orders:detail", number=order.number)
@@ -108,7 +104,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     # The enterprise's size re-declarations are a risk flag for the Bureau and the provider, not for itself.
     risk = (
         []
-        if user.has_role(Role.ENTERPRISE)  # type: ignore[union-attr]
+        if has_capability(user, "party.enterprise")
         else redeclaration_warnings(organisation_id=order.enterprise_id, programme_id=order.programme_id)
     )
     return render(

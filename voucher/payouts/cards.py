@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.payouts.choices import BatchStatus, ItemStatus
 from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutObjection
@@ -18,7 +18,7 @@ from voucher.reviews.choices import ObjectionStatus
 
 @register
 def payouts_card(user: Any) -> list[Card]:
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "payouts.manage"):
         today = clock.today()
         drafts = PayoutBatch.objects.filter(status=BatchStatus.DRAFT).count()
         objections = PayoutObjection.objects.filter(status=ObjectionStatus.OPEN).count()
@@ -40,7 +40,7 @@ def payouts_card(user: Any) -> list[Card]:
                 order=19,
             )
         ]
-    if user.has_role(Role.PROVIDER, Role.ENTERPRISE):
+    if has_capability(user, "payouts.view_own"):
         items = own_payout_items(user)
         lines = [
             (
@@ -51,7 +51,7 @@ def payouts_card(user: Any) -> list[Card]:
         ]
         tone = "normal"
         if (
-            user.has_role(Role.PROVIDER)
+            has_capability(user, "party.provider")
             and not PayeeAccount.objects.filter(organisation_id=user.organisation_id).exists()
         ):
             lines.append(("收款账户", "尚未登记"))
@@ -72,8 +72,8 @@ def payouts_card(user: Any) -> list[Card]:
 
 @register_nav
 def payouts_nav(user: Any) -> list[tuple[str, str]]:
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "payouts.manage"):
         return [("兑付批次", reverse("payouts:batches"))]
-    if user.has_role(Role.PROVIDER, Role.ENTERPRISE):
+    if has_capability(user, "payouts.view_own"):
         return [("兑付", reverse("payouts:index"))]
     return []

@@ -10,27 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, acts_for, can, deny, has_capability, logged_in
 from voucher.payouts.choices import BatchStatus
 from voucher.payouts.models import PayoutBatch, PayoutObjection
 from voucher.reviews.choices import ObjectionStatus
 
 
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    return ALLOWED
-
-
 def can_manage_payouts(user: Any) -> Decision:
     """Batching, notices, objections, approval, payment files and payments are the Bureau's."""
-    if not (decision := _logged_in(user)):
-        return decision
-    if user.has_role(Role.ADMIN):
-        return ALLOWED
-    return deny("只有市经信局可以管理兑付批次。", "not_admin")
+    return can(user, "payouts.manage", "只有市经信局可以管理兑付批次。", "not_admin")
 
 
 def _batch_in(user: Any, batch: PayoutBatch, *statuses: str) -> Decision:
@@ -99,21 +88,21 @@ def can_resolve_payout_objection(user: Any, objection: PayoutObjection) -> Decis
 
 def can_view_own_payouts(user: Any) -> Decision:
     """Providers see the payouts of their claims, enterprises those of their orders."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.PROVIDER, Role.ENTERPRISE) and user.organisation_id:
+    if has_capability(user, "payouts.view_own") and user.organisation_id:
         return ALLOWED
     return deny("只有服务商和企业可以查看本单位的兑付情况。", "not_party")
 
 
 def can_edit_payee(user: Any, organisation: Organisation | None) -> Decision:
     """A provider keeps its own payee account; the Bureau may correct it."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if organisation is None or not organisation.is_provider:
         return deny("只有服务商需要登记收款账户。", "not_provider")
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "payouts.manage"):
         return ALLOWED
-    if user.has_role(Role.PROVIDER) and user.organisation_id == organisation.pk:
+    if acts_for(user, "party.provider", organisation.pk):
         return ALLOWED
     return deny("只能维护本单位的收款账户。", "not_owner")

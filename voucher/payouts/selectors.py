@@ -9,10 +9,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 
-from voucher.accounts.choices import Role
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.core import clock
+from voucher.core.permissions import has_capability
 from voucher.payouts.choices import LIVE_ITEM_STATUSES, PUBLIC_BATCH_STATUSES, ItemStatus
 from voucher.payouts.models import PayoutBatch, PayoutItem, PayoutObjection
 
@@ -107,9 +107,9 @@ def own_payout_items(user: Any) -> QuerySet[PayoutItem]:
     items = PayoutItem.objects.filter(batch__status__in=PUBLIC_BATCH_STATUSES).select_related(
         "batch", "claim__order", "claim__order__product", "provider", "enterprise"
     )
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         return items.filter(provider_id=user.organisation_id).order_by("-batch__created_at", "-id")
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         return items.filter(enterprise_id=user.organisation_id).order_by("-batch__created_at", "-id")
     return PayoutItem.objects.none()
 

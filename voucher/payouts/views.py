@@ -14,8 +14,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
+from voucher.core.permissions import has_capability
 from voucher.core.ratelimits import enforce_objection_limits
 from voucher.payouts import permissions, selectors, services
 from voucher.payouts.choices import ItemStatus
@@ -45,19 +45,19 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The Bureau goes to its batches; providers and enterprises see their payouts."""
-    if request.user.has_role(Role.ADMIN):  # type: ignore[union-attr]
+    if has_capability(request.user, "payouts.manage"):
         return redirect("payouts:batches")
     permissions.can_view_own_payouts(request.user).enforce()
     items = selectors.own_payout_items(request.user)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     user: Any = request.user
     payee = None
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         payee = PayeeAccount.objects.filter(organisation_id=user.organisation_id).first()
     return render(
         request,
         "payouts/mine.html",
-        {"page": page, "payee": payee, "is_provider": request.user.has_role(Role.PROVIDER)},  # type: ignore[union-attr]
+        {"page": page, "payee": payee, "is_provider": has_capability(request.user, "party.provider")},
     )
 
 

@@ -303,7 +303,7 @@ def decisions(request: HttpRequest, pk: int) -> Any:
     "/applications/{int:pk}/assignments", response={201: AssignmentOut}, summary="分配评审专家（市经信局）"
 )
 def assign(request: HttpRequest, pk: int, payload: ReviewAssignIn) -> Any:
-    permissions.is_admin(request.user).enforce()
+    permissions.can_manage_reviews(request.user).enforce()
     application = get_object_or_404(Application, pk=pk)
     permissions.can_assign(request.user, application).enforce()
     reviewer = get_object_or_404(User, pk=payload.reviewer_id)
@@ -312,7 +312,7 @@ def assign(request: HttpRequest, pk: int, payload: ReviewAssignIn) -> Any:
 
 @router.delete("/assignments/{int:pk}", response={204: None}, summary="取消分配（市经信局）")
 def unassign(request: HttpRequest, pk: int) -> Any:
-    permissions.is_admin(request.user).enforce()
+    permissions.can_manage_reviews(request.user).enforce()
     assignment = get_object_or_404(ReviewAssignment, pk=pk)
     services.review_unassign(actor=request.user, assignment=assignment)
     return Status(204, None)

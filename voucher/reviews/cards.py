@@ -6,9 +6,9 @@ from typing import Any
 
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus
 from voucher.core.navigation import register_nav
+from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.reviews import selectors
 
@@ -18,7 +18,7 @@ def reviews_card(user: Any) -> list[Card]:
     if not getattr(user, "is_authenticated", False):
         return []
     queue = reverse("reviews:queue")
-    if user.has_role(Role.REVIEWER):
+    if has_capability(user, "reviews.assignee"):
         mine = selectors.assigned_waiting(user).count()
         waiting = selectors.review_queue(user, status=ApplicationStatus.SUBMITTED).count()
         return [
@@ -30,7 +30,7 @@ def reviews_card(user: Any) -> list[Card]:
                 order=15,
             )
         ]
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "reviews.manage"):
         overdue = selectors.overdue_reviews().count()
         in_progress = selectors.notices_in_progress().count()
         objections = selectors.objections_open().count()
@@ -54,8 +54,8 @@ def reviews_card(user: Any) -> list[Card]:
 def reviews_nav(user: Any) -> list[tuple[str, str]]:
     if not getattr(user, "is_authenticated", False):
         return []
-    if user.has_role(Role.REVIEWER):
+    if has_capability(user, "reviews.assignee"):
         return [("评审队列", reverse("reviews:queue"))]
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "reviews.manage"):
         return [("评审队列", reverse("reviews:queue")), ("公示管理", reverse("reviews:notice_list"))]
     return [("产品公示", reverse("reviews:public_notices"))]

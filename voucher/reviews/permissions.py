@@ -9,43 +9,27 @@ import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
-from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.applications.permissions import can_decide_application, can_view_application
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, can, deny, has_capability, member_of
 from voucher.reviews.choices import ObjectionStatus
 from voucher.reviews.models import Notice, Objection, ReviewAssignment
 
 
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False):
-        return deny("请先登录。", "not_authenticated")
-    if not user.is_active:
-        return deny("账号已停用。")
-    return ALLOWED
-
-
-def is_admin(user: Any) -> Decision:
-    if not (d := _logged_in(user)):
-        return d
-    if not user.has_role(Role.ADMIN):
-        return deny("此功能仅限市经信局使用。")
-    return ALLOWED
+def can_manage_reviews(user: Any) -> Decision:
+    """Assigning reviewers, notices and objections are the Bureau's (V1, V3)."""
+    return can(user, "reviews.manage", "此功能仅限市经信局使用。")
 
 
 def can_use_queue(user: Any) -> Decision:
     """The review queue is for reviewers and the Bureau (V1)."""
-    if not (d := _logged_in(user)):
-        return d
-    if not user.has_role(Role.REVIEWER, Role.ADMIN):
-        return deny("此功能仅限评审机构和市经信局使用。")
-    return ALLOWED
+    return can(user, "applications.review", "此功能仅限评审机构和市经信局使用。")
 
 
 def conflict_of_interest(user: Any, application: Application) -> Decision:
     """Nobody reviews an application of their own organisation."""
-    if user.organisation_id is not None and user.organisation_id == application.organisation_id:
+    if member_of(user, application.organisation_id):
         return deny("不能评审本单位的申报（利益冲突）。", "conflict_of_interest")
     return ALLOWED
 
@@ -72,7 +56,7 @@ def can_decide(user: Any, application: Application, assigned: Collection[int] | 
         return d
     if not (d := can_decide_application(user, application)):
         return d
-    if user.has_role(Role.ADMIN):
+    if has_capability(user, "reviews.manage"):
         return ALLOWED
     reviewers = assigned if assigned is not None else assigned_reviewer_ids(application)
     if reviewers and user.pk not in reviewers:
@@ -82,12 +66,12 @@ def can_decide(user: Any, application: Application, assigned: Collection[int] | 
 
 def can_assign(user: Any, application: Application, reviewer: Any | None = None) -> Decision:
     """Admins assign submitted applications to reviewers of another organisation."""
-    if not (d := is_admin(user)):
+    if not (d := can_manage_reviews(user)):
         return d
     if application.status != ApplicationStatus.SUBMITTED:
         return deny(f"申报状态为“{application.get_status_display()}”，只有待审核的申报可以分配。")
     if reviewer is not None:
-        if not (reviewer.is_active and reviewer.role == Role.REVIEWER):
+        if not has_capability(reviewer, "reviews.assignee"):
             return deny(f"“{reviewer}”不是有效的评审专家账号。", "not_reviewer")
         if not (d := conflict_of_interest(reviewer, application)):
             return deny(f"“{reviewer}”与申报单位属同一单位，不能分配（利益冲突）。", d.code)
@@ -101,7 +85,7 @@ def can_view_decisions(user: Any, application: Application) -> Decision:
 
 def can_manage_notices(user: Any) -> Decision:
     """Publishing notices and resolving objections is the Bureau's (V3)."""
-    return is_admin(user)
+    return can_manage_reviews(user)
 
 
 def can_file_objection(notice: Notice, today: dt.date) -> Decision:
@@ -114,7 +98,7 @@ def can_file_objection(notice: Notice, today: dt.date) -> Decision:
 
 
 def can_resolve_objection(user: Any, objection: Objection) -> Decision:
-    if not (d := is_admin(user)):
+    if not (d := can_manage_reviews(user)):
         return d
     if objection.status != ObjectionStatus.OPEN:
         return deny(f"该异议已处理（{objection.get_status_display()}）。", "already_resolved")
@@ -123,7 +107,7 @@ def can_resolve_objection(user: Any, objection: Objection) -> Decision:
 
 def can_close_notice(user: Any, notice: Notice, today: dt.date) -> Decision:
     """After the period, with every objection resolved, the notice is closed and its products wait to go on sale."""
-    if not (d := is_admin(user)):
+    if not (d := can_manage_reviews(user)):
         return d
     if notice.closed_at is not None:
         return deny("该公示已结束处理。", "already_closed")
@@ -135,4 +119,4 @@ def can_close_notice(user: Any, notice: Notice, today: dt.date) -> Decision:
 
 
 def can_view_objection_file(user: Any) -> Decision:
-    return is_admin(user)
+    return can_manage_reviews(user)

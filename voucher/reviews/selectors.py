@@ -6,12 +6,12 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from voucher.accounts.choices import Role
-from voucher.accounts.models import User
+from voucher.accounts.selectors import active_users_with
 from voucher.applications.choices import ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
 from voucher.core import clock
+from voucher.core.permissions import has_capability
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews.choices import ObjectionStatus
 from voucher.reviews.models import Notice, NoticeItem, Objection, ReviewAssignment, ReviewDecision
@@ -35,7 +35,7 @@ def review_queue(
 
     A user never sees their own organisation's applications here (conflict of interest).
     """
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.REVIEWER, Role.ADMIN):
+    if not has_capability(user, "applications.review"):
         return Application.objects.none()
     items = (
         Application.objects.filter(last_submitted_at__isnull=False)
@@ -82,7 +82,7 @@ def decisions_for(application: Application) -> QuerySet[ReviewDecision]:
 
 
 def reviewers_available(application: Application) -> QuerySet[Any]:
-    items = User.objects.filter(role=Role.REVIEWER, is_active=True).select_related("organisation")
+    items = active_users_with("reviews.assignee").select_related("organisation")
     return items.exclude(organisation_id=application.organisation_id).order_by("username")
 
 

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from voucher.accounts.choices import Role
 from voucher.applications.choices import ApplicationStatus, MaterialKind
 from voucher.applications.excel import ExcelProblems, differences
 from voucher.applications.models import Application
@@ -20,7 +19,7 @@ from voucher.applications.permissions import can_use_applications, can_view_appl
 from voucher.applications.selectors import provider_materials
 from voucher.catalogue.models import Product
 from voucher.core import clock
-from voucher.core.permissions import Decision
+from voucher.core.permissions import Decision, has_capability
 from voucher.core.ratelimits import enforce_objection_limits
 from voucher.programmes.models import Direction
 from voucher.programmes.selectors import programme_current
@@ -66,7 +65,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     items = selectors.review_queue(user, direction=direction, status=status, mine=mine)
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     programme = programme_current()
-    is_admin = user.has_role(Role.ADMIN)  # type: ignore[union-attr]
+    is_admin = has_capability(user, "reviews.manage")
     rows = [
         {
             "application": a,
@@ -176,7 +175,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application(request, pk, permissions.is_admin(request.user))
+    application = _application(request, pk, permissions.can_manage_reviews(request.user))
     permissions.can_assign(request.user, application).enforce()
     form = AssignForm(request.POST, reviewers=selectors.reviewers_available(application))
     if form.is_valid():
@@ -197,7 +196,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def unassign(request: HttpRequest, pk: int) -> HttpResponse:
-    permissions.is_admin(request.user).enforce()
+    permissions.can_manage_reviews(request.user).enforce()
     assignment = get_object_or_404(ReviewAssignment.objects.select_related("application"), pk=pk)
     services.review_unassign(actor=request.user, assignment=assignment)
     messages.success(request, "已取消分配。")

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from voucher.accounts.choices import Role
-from voucher.core.permissions import ALLOWED, Decision, deny
+from voucher.core.permissions import ALLOWED, Decision, can, deny, has_capability, logged_in
 from voucher.tasks.models import Job
-
-
-def _logged_in(user: Any) -> Decision:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return deny("请先登录。", "not_authenticated")
-    return ALLOWED
 
 
 def can_view_deliveries(user: Any) -> Decision:
     """The Bureau's administrators (市经信局) see every outside delivery and its state."""
-    if not (decision := _logged_in(user)):
-        return decision
-    if user.has_role(Role.ADMIN):
-        return ALLOWED
-    return deny("只有市经信局管理员可以查看通知投递记录。", "not_admin")
+    return can(user, "tasks.view_deliveries", "只有市经信局管理员可以查看通知投递记录。", "not_admin")
 
 
 def can_view_job(user: Any, job: Job) -> Decision:
     """A job's progress and file are for the user who started it."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
     if job.owner_id == user.pk:
         return ALLOWED
@@ -35,13 +24,13 @@ def can_view_job(user: Any, job: Job) -> Decision:
 
 def can_manage_backups(user: Any) -> Decision:
     """Backups hold every enterprise's data: the Bureau's administrators and the platform's staff only."""
-    if not (decision := _logged_in(user)):
+    if not (decision := logged_in(user)):
         return decision
-    if user.has_role(Role.ADMIN) or user.is_staff:
+    if has_capability(user, "tasks.manage_backups") or user.is_staff:
         return ALLOWED
     return deny("只有市经信局管理员可以备份数据。", "not_admin")
 
 
 def can_set_preferences(user: Any) -> Decision:
     """Every logged-in user chooses what reaches them outside the platform."""
-    return _logged_in(user)
+    return logged_in(user)

@@ -31,8 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
-from voucher.accounts.models import User
+from voucher.accounts.selectors import active_users_with
 from voucher.applications import permissions as application_permissions
 from voucher.applications.models import Application
 from voucher.claims import files as claim_files
@@ -46,6 +45,7 @@ from voucher.core.audit_export import audit_log_export
 from voucher.core.audit_permissions import can_view_audit_log
 from voucher.core.audit_selectors import AuditFilters, audit_filters
 from voucher.core.backup import BackupError, backup_create
+from voucher.core.errors import refuse
 from voucher.core.notifications import notify
 from voucher.core.workdays import ScheduleMissing, scheduled_years
 from voucher.dashboards import exports as dashboard_exports
@@ -221,8 +221,6 @@ def claim_merge_job_start(
 
     The number of files, the order and each file's size are checked here; the content when merging.
     """
-    from voucher.claims.services import refuse
-
     can_edit_claim(actor, claim).enforce()
     files = [f for f in files if f]
     if len(files) < 2:
@@ -433,7 +431,7 @@ def jobs_redispatch() -> int:
 
 
 def _admins() -> Any:
-    return User.objects.filter(role=Role.ADMIN, is_active=True)
+    return active_users_with("audit.view")
 
 
 def audit_verify_nightly() -> bool:
