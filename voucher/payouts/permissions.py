@@ -14,8 +14,9 @@ from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.core.permissions import ALLOWED, Decision, deny
 from voucher.payouts.choices import BatchStatus
-from voucher.payouts.models import PayoutBatch, PayoutObjection
+from voucher.payouts.models import PayoutBatch
 from voucher.reviews.choices import ObjectionStatus
+from voucher.reviews.models import Objection
 
 
 def _logged_in(user: Any) -> Decision:
@@ -89,7 +90,7 @@ def can_file_payout_objection(batch: PayoutBatch, today: dt.date) -> Decision:
     return ALLOWED
 
 
-def can_resolve_payout_objection(user: Any, objection: PayoutObjection) -> Decision:
+def can_resolve_payout_objection(user: Any, objection: Objection) -> Decision:
     if not (decision := can_manage_payouts(user)):
         return decision
     if objection.status != ObjectionStatus.OPEN:
