@@ -589,7 +589,7 @@ def payout_objection_file(
 @transaction.atomic
 def payout_objection_resolve(*, actor: Any, objection: Objection, action: str, resolution: str) -> Objection:
     """Decide an objection to a batch under notice (the batch is locked first); see :func:`_payout_decided`."""
-    if objection.batch_id is None:
+    if objection.batch is None:
         raise refuse("not_payout_objection", "该异议不是兑付公示异议。")
     _lock(objection.batch)
     return objections.objection_decide(

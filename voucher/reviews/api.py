@@ -188,7 +188,7 @@ class ReviewObjectionOut(Schema):
 
     @staticmethod
     def resolve_product_name(obj: Objection) -> str:
-        return obj.product.name
+        return obj.product.name if obj.product else ""
 
     @staticmethod
     def resolve_has_file(obj: Objection) -> bool:
