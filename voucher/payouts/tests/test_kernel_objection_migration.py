@@ -20,7 +20,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_kernel_objection_migration_moves_payout_objections_back_and_forth(noticed, admin_user):
     first, second = list(noticed.items.order_by("id"))[:2]
     with clock.frozen_at(noticed.notice_starts_on):
