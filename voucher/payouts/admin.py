@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from voucher.claims.admin import ReadOnlyAdmin
-from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem
 
 
 @admin.register(PayoutBatch)
@@ -20,12 +20,6 @@ class PayoutItemAdmin(ReadOnlyAdmin):
     list_display = ["batch", "claim", "provider", "amount", "status", "paid_on", "payment_reference"]
     list_filter = ["status"]
     search_fields = ["claim__order__number", "payment_reference"]
-
-
-@admin.register(PayoutObjection)
-class PayoutObjectionAdmin(ReadOnlyAdmin):
-    list_display = ["batch", "name", "status", "filed_at"]
-    list_filter = ["status"]
 
 
 @admin.register(PayeeAccount)

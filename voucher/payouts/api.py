@@ -15,9 +15,10 @@ from ninja.files import UploadedFile
 from voucher.core import clock
 from voucher.core.api_schema import BoundedDate
 from voucher.payouts import permissions, selectors, services
-from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem
 from voucher.payouts.views import export_response
 from voucher.programmes.selectors import programme_current
+from voucher.reviews.models import Objection
 
 router = Router(tags=["payouts"])
 
@@ -180,8 +181,8 @@ class PayoutObjectionOut(Schema):
     item_ids: list[int]
 
     @staticmethod
-    def resolve_item_ids(obj: PayoutObjection) -> list[int]:
-        return [i.pk for i in obj.items.all()]
+    def resolve_item_ids(obj: Objection) -> list[int]:
+        return [i.pk for i in obj.payout_items.all()]
 
 
 class PublicObjectionOut(Schema):
@@ -305,7 +306,7 @@ def objections(request: HttpRequest, pk: int) -> Any:
 @router.post("/objections/{int:pk}/resolve", response=PayoutObjectionOut, summary="处理兑付公示异议")
 def resolve(request: HttpRequest, pk: int, payload: ResolveIn) -> Any:
     permissions.can_manage_payouts(request.user).enforce()
-    objection = get_object_or_404(PayoutObjection, pk=pk)
+    objection = get_object_or_404(selectors.payout_objections(), pk=pk)
     return services.payout_objection_resolve(
         actor=request.user, objection=objection, action=payload.action, resolution=payload.resolution
     )

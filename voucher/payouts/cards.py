@@ -11,9 +11,10 @@ from voucher.core.navigation import register_nav
 from voucher.core.permissions import has_capability
 from voucher.core.workbench import Card, register
 from voucher.payouts.choices import BatchStatus, ItemStatus
-from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutObjection
+from voucher.payouts.models import PayeeAccount, PayoutBatch
 from voucher.payouts.selectors import own_payout_items
 from voucher.reviews.choices import ObjectionStatus
+from voucher.reviews.models import Objection
 
 
 @register
@@ -21,7 +22,7 @@ def payouts_card(user: Any) -> list[Card]:
     if has_capability(user, "payouts.manage"):
         today = clock.today()
         drafts = PayoutBatch.objects.filter(status=BatchStatus.DRAFT).count()
-        objections = PayoutObjection.objects.filter(status=ObjectionStatus.OPEN).count()
+        objections = Objection.objects.filter(batch__isnull=False, status=ObjectionStatus.OPEN).count()
         to_approve = PayoutBatch.objects.filter(status=BatchStatus.NOTICED, notice_ends_on__lt=today).count()
         to_pay = PayoutBatch.objects.filter(
             status__in=[BatchStatus.APPROVED, BatchStatus.EXPORTED, BatchStatus.PARTLY_PAID]

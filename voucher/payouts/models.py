@@ -1,4 +1,8 @@
-"""Payout batches (R7): public notice, objections, payment file, marking paid; the providers' payee accounts."""
+"""Payout batches (R7): public notice, payment file, marking paid; the providers' payee accounts.
+
+Objections to a batch under notice are the shared :class:`voucher.reviews.models.Objection`; the items an
+objection concerns are ``PayoutItem.objections``.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from voucher.core.models import MoneyField
 from voucher.core.uploads import opaque_upload_name
 from voucher.payouts.choices import BatchStatus, ItemStatus
 from voucher.programmes.models import ProgrammeYear
-from voucher.reviews.choices import ObjectionStatus
+from voucher.reviews.models import Objection
 
 
 def mask_account_number(number: str) -> str:
@@ -179,6 +183,9 @@ class PayoutItem(models.Model):
     payee_branch_name = models.CharField("开户网点（公示时）", max_length=200, blank=True)
     payee_account_number = models.CharField("银行账号（公示时）", max_length=40, blank=True)
     payee_captured_at = models.DateTimeField("收款账户锁定时间", null=True, blank=True)
+    objections = models.ManyToManyField(
+        Objection, verbose_name="涉及本明细的公示异议", related_name="payout_items", blank=True
+    )
 
     class Meta:
         verbose_name = "兑付明细"
@@ -203,69 +210,6 @@ class PayoutItem(models.Model):
         return f"{self.batch.number} · {self.claim.order.number}"
 
 
-def objection_path(instance: PayoutObjection, filename: str) -> str:
-    """Stored under an opaque name; the original name stays on the row."""
-    return opaque_upload_name(f"payout-objections/{instance.batch_id}", filename)
-
-
-class PayoutObjection(models.Model):
-    """An objection to a batch under notice, filed by anyone, naming the item(s) it concerns.
-
-    While open it blocks those items; upheld removes them from the batch, dismissed unblocks them.
-    """
-
-    batch = models.ForeignKey(
-        PayoutBatch, verbose_name="兑付批次", on_delete=models.PROTECT, related_name="objections"
-    )
-    items = models.ManyToManyField(PayoutItem, verbose_name="异议涉及的兑付明细", related_name="objections")
-    name = models.CharField("异议人姓名/单位", max_length=100)
-    contact = models.CharField("联系方式", max_length=100)
-    text = models.TextField("异议内容")
-    file = models.FileField("证明材料", upload_to=objection_path, max_length=300, blank=True)
-    file_name = models.CharField("文件名称", max_length=255, blank=True)
-    file_content_type = models.CharField("文件类型", max_length=100, blank=True)
-    file_sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交账号（如已登录）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    filed_at = models.DateTimeField("提交时间")
-    status = models.CharField(
-        "处理状态",
-        max_length=10,
-        choices=ObjectionStatus.choices,
-        default=ObjectionStatus.OPEN,
-        db_index=True,
-    )
-    resolution = models.TextField("处理意见", blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="处理人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "兑付公示异议"
-        verbose_name_plural = "兑付公示异议"
-        ordering = ["-filed_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in ObjectionStatus]),
-                name="payout_objection_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="open") | ~Q(resolution=""),
-                name="payout_objection_resolution_when_resolved",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.batch.number} · {self.name}"
+def objection_path(instance: object, filename: str) -> str:
+    """The upload path of the former payout-objection table, kept because its first migration names it."""
+    return opaque_upload_name(f"payout-objections/{getattr(instance, 'batch_id', '')}", filename)

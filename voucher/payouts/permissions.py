@@ -13,8 +13,9 @@ from typing import Any
 from voucher.accounts.models import Organisation
 from voucher.core.permissions import ALLOWED, Decision, acts_for, can, deny, has_capability, logged_in
 from voucher.payouts.choices import BatchStatus
-from voucher.payouts.models import PayoutBatch, PayoutObjection
+from voucher.payouts.models import PayoutBatch
 from voucher.reviews.choices import ObjectionStatus
+from voucher.reviews.models import Objection
 
 
 def can_manage_payouts(user: Any) -> Decision:
@@ -78,7 +79,7 @@ def can_file_payout_objection(batch: PayoutBatch, today: dt.date) -> Decision:
     return ALLOWED
 
 
-def can_resolve_payout_objection(user: Any, objection: PayoutObjection) -> Decision:
+def can_resolve_payout_objection(user: Any, objection: Objection) -> Decision:
     if not (decision := can_manage_payouts(user)):
         return decision
     if objection.status != ObjectionStatus.OPEN:

@@ -14,7 +14,8 @@ from voucher.claims.models import Claim
 from voucher.core import clock
 from voucher.core.permissions import has_capability
 from voucher.payouts.choices import LIVE_ITEM_STATUSES, PUBLIC_BATCH_STATUSES, ItemStatus
-from voucher.payouts.models import PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.models import PayoutBatch, PayoutItem
+from voucher.reviews.models import Objection
 
 ZERO = Decimal("0.00")
 
@@ -86,8 +87,15 @@ def batch_items(batch: PayoutBatch) -> QuerySet[PayoutItem]:
     )
 
 
-def batch_objections(batch: PayoutBatch) -> QuerySet[PayoutObjection]:
-    return PayoutObjection.objects.filter(batch=batch).prefetch_related("items", "items__claim__order")
+def batch_objections(batch: PayoutBatch) -> QuerySet[Objection]:
+    return Objection.objects.filter(batch=batch).prefetch_related(
+        "payout_items", "payout_items__claim__order"
+    )
+
+
+def payout_objections() -> QuerySet[Objection]:
+    """Objections to payout batches (the shared model also holds product-notice objections)."""
+    return Objection.objects.filter(batch__isnull=False)
 
 
 def batches_public() -> QuerySet[PayoutBatch]:

@@ -16,7 +16,6 @@ from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -40,13 +39,14 @@ from voucher.payouts.choices import (
     ItemStatus,
 )
 from voucher.payouts.export import ExportResult, write_payment_file
-from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem
 from voucher.payouts.selectors import BatchFilters, batchable_claims, live_totals
 from voucher.payouts.transitions import ITEM, transition
 from voucher.programmes.models import ProgrammeYear
-from voucher.reviews.choices import ObjectionAction, ObjectionStatus
-from voucher.reviews.services import objection_fields_check
-from voucher.reviews.transitions import objection_transition
+from voucher.reviews import objections
+from voucher.reviews.choices import ObjectionStatus
+from voucher.reviews.models import Objection
+from voucher.reviews.objections import ObjectionKind
 
 BATCH_AUDIT_FIELDS = [
     "status",
@@ -484,106 +484,34 @@ def payout_batch_publish(*, actor: Any, batch: PayoutBatch, starts_on: dt.date |
 # --- objections -------------------------------------------------------------------------------------
 
 
-def payout_objection_file(
-    *,
-    actor: Any,
-    batch: PayoutBatch,
-    item_ids: Iterable[int],
-    name: str,
-    contact: str,
-    text: str,
-    file: File | None = None,
-) -> PayoutObjection:
-    """Anyone objects, during the notice period, to one or more items of a batch; the items are blocked
-    until the objection is resolved, and the Bureau is told. A file is checked by its content."""
-    with transaction.atomic():
-        locked = _lock(batch)
-        permissions.can_file_payout_objection(locked, clock.today()).enforce()
-        errors: dict[str, list[str]] = {}
-        wanted = {int(i) for i in item_ids}
-        items = list(
-            PayoutItem.objects.select_for_update()
-            .filter(batch=locked, pk__in=wanted, status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED])
-            .select_related("claim__order")
-        )
-        if not wanted:
-            errors["items"] = ["请选择异议涉及的兑付明细。"]
-        elif len(items) != len(wanted):
-            errors["items"] = ["请选择本批次公示中的兑付明细。"]
-        values, inspected, file_name = objection_fields_check(
-            errors, name=name, contact=contact, text=text, file=file
-        )
-        if errors:
-            raise ValidationError(errors)
-        is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        objection = PayoutObjection(
-            batch=locked, filed_by=actor if is_user else None, filed_at=clock.now(), **values
-        )
-        stored = ""
-        if file is not None and inspected is not None:
-            objection.file_name = file_name
-            objection.file_content_type = inspected.content_type
-            objection.file_sha256 = inspected.sha256
-            file.seek(0)
-            objection.file.save(file_name, file, save=False)
-            stored = objection.file.name or ""
-        try:
-            objection.save()
-            objection.items.set(items)
-            ITEM.move_rows(PayoutItem.objects.filter(pk__in=[i.pk for i in items]), ItemAction.BLOCK)
-            audit_record(
-                actor=actor if is_user else None,
-                action="payout_objection.filed",
-                obj=objection,
-                after={
-                    **snapshot(objection, ["batch_id", "name", "contact", "file_name", "file_sha256"]),
-                    "orders": [i.claim.order.number for i in items],
-                },
-            )
-            notify(
-                recipients=_admins(),
-                kind="payout_objection.filed",
-                title=f"兑付公示异议：{locked.number}",
-                body=values["text"][:200],
-                url=batch_url(locked),
-            )
-        except Exception:
-            if stored:
-                default_storage.delete(stored)
-            raise
-        return objection
+def _payout_filed(items: list[PayoutItem]) -> Callable[[Objection], dict[str, Any]]:
+    def filed(objection: Objection) -> dict[str, Any]:
+        objection.payout_items.set(items)
+        ITEM.move_rows(PayoutItem.objects.filter(pk__in=[i.pk for i in items]), ItemAction.BLOCK)
+        return {"orders": [i.claim.order.number for i in items]}
+
+    return filed
 
 
-@transaction.atomic
-def payout_objection_resolve(
-    *, actor: Any, objection: PayoutObjection, action: str, resolution: str
-) -> PayoutObjection:
+def _payout_check(objection: Objection) -> None:
+    batch = objection.batch
+    if batch is not None and batch.status != BatchStatus.NOTICED:
+        raise refuse("wrong_status", f"兑付批次当前状态为“{batch.get_status_display()}”，不能处理异议。")
+
+
+def _payout_decided(actor: Any, objection: Objection, text: str) -> dict[str, Any]:
     """Upheld: the items leave the batch (their claims can be dealt with through review and batched
     again); dismissed: the items are unblocked unless another open objection still concerns them."""
-    batch = _lock(objection.batch)
-    locked = PayoutObjection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
-    permissions.can_resolve_payout_objection(actor, locked).enforce()
-    if action not in ObjectionAction.values:
-        raise refuse("invalid_action", "请选择异议成立或不成立。", "action")
-    text = (resolution or "").strip()
-    if not text:
-        raise refuse("required", "请填写处理意见。", "resolution")
-    if batch.status != BatchStatus.NOTICED:
-        raise refuse("wrong_status", f"兑付批次当前状态为“{batch.get_status_display()}”，不能处理异议。")
-    before = snapshot(locked, ["status", "resolution"])
-    locked.status = objection_transition(locked.status, action)
-    locked.resolution = text[:REASON_MAX]
-    locked.resolved_by = actor
-    locked.resolved_at = clock.now()
-    locked.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
+    batch = objection.batch
+    assert batch is not None
     items = list(
-        PayoutItem.objects.select_for_update().filter(objections=locked).select_related("claim__order")
+        PayoutItem.objects.select_for_update().filter(objections=objection).select_related("claim__order")
     )
-    if locked.status == ObjectionStatus.UPHELD:
+    if objection.status == ObjectionStatus.UPHELD:
         for item in items:
             if ITEM.can_move(item.status, ItemAction.REMOVE):
                 ITEM.move(item, ItemAction.REMOVE)
-                item.removed_at = locked.resolved_at
+                item.removed_at = objection.resolved_at
                 item.removed_reason = f"公示异议成立：{text}"[:REASON_MAX]
                 item.save(update_fields=["status", "removed_at", "removed_reason"])
         _recount(batch)
@@ -604,15 +532,75 @@ def payout_objection_resolve(
             PayoutItem.objects.filter(pk__in=[i.pk for i in items if i.pk not in still_open]),
             ItemAction.UNBLOCK,
         )
-    audit_record(
-        actor=actor,
-        action=f"payout_objection.{locked.status}",
-        obj=locked,
-        before=before,
-        after={**snapshot(locked, ["status", "resolution"]), "orders": [i.claim.order.number for i in items]},
-        note=text,
+    return {"orders": [i.claim.order.number for i in items]}
+
+
+PAYOUT = ObjectionKind(
+    audit="payout_objection",
+    notify_kind="payout_objection.filed",
+    title=lambda o: f"兑付公示异议：{o.batch.number if o.batch else ''}",
+    url=lambda o: f"/payouts/batches/{o.batch_id}/",
+    filed_fields=("batch_id", "name", "contact", "file_name", "file_sha256"),
+    can_decide=permissions.can_resolve_payout_objection,
+    related=("batch",),
+    resolution_max=REASON_MAX,
+)
+
+
+@transaction.atomic
+def payout_objection_file(
+    *,
+    actor: Any,
+    batch: PayoutBatch,
+    item_ids: Iterable[int],
+    name: str,
+    contact: str,
+    text: str,
+    file: File | None = None,
+) -> Objection:
+    """Anyone objects, during the notice period, to one or more items of a batch; the items are blocked
+    until the objection is resolved, and the Bureau is told. A file is checked by its content."""
+    locked = _lock(batch)
+    permissions.can_file_payout_objection(locked, clock.today()).enforce()
+    errors: dict[str, list[str]] = {}
+    wanted = {int(i) for i in item_ids}
+    items = list(
+        PayoutItem.objects.select_for_update()
+        .filter(batch=locked, pk__in=wanted, status__in=[ItemStatus.PENDING, ItemStatus.BLOCKED])
+        .select_related("claim__order")
     )
-    return locked
+    if not wanted:
+        errors["items"] = ["请选择异议涉及的兑付明细。"]
+    elif len(items) != len(wanted):
+        errors["items"] = ["请选择本批次公示中的兑付明细。"]
+    return objections.objection_file(
+        kind=PAYOUT,
+        actor=actor,
+        target={"batch": locked},
+        name=name,
+        contact=contact,
+        text=text,
+        file=file,
+        errors=errors,
+        on_filed=_payout_filed(items),
+    )
+
+
+@transaction.atomic
+def payout_objection_resolve(*, actor: Any, objection: Objection, action: str, resolution: str) -> Objection:
+    """Decide an objection to a batch under notice (the batch is locked first); see :func:`_payout_decided`."""
+    if objection.batch is None:
+        raise refuse("not_payout_objection", "该异议不是兑付公示异议。")
+    _lock(objection.batch)
+    return objections.objection_decide(
+        kind=PAYOUT,
+        actor=actor,
+        objection=objection,
+        action=action,
+        resolution=resolution,
+        check=_payout_check,
+        on_decided=_payout_decided,
+    )
 
 
 # --- disbursement -----------------------------------------------------------------------------------

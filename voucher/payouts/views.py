@@ -30,7 +30,7 @@ from voucher.payouts.forms import (
     ResolutionForm,
     apply_errors,
 )
-from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem, PayoutObjection
+from voucher.payouts.models import PayeeAccount, PayoutBatch, PayoutItem
 from voucher.programmes.selectors import programme_current
 from voucher.reviews.views import objection_file_response
 
@@ -296,7 +296,7 @@ def item_paid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.can_manage_payouts(request.user).enforce()
-    objection = get_object_or_404(PayoutObjection, pk=pk)
+    objection = get_object_or_404(selectors.payout_objections(), pk=pk)
     permissions.can_resolve_payout_objection(request.user, objection).enforce()
     form = ResolutionForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
@@ -319,7 +319,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_file(request: HttpRequest, pk: int) -> FileResponse:
     permissions.can_manage_payouts(request.user).enforce()
-    return objection_file_response(get_object_or_404(PayoutObjection, pk=pk))
+    return objection_file_response(get_object_or_404(selectors.payout_objections(), pk=pk))
 
 
 @login_required

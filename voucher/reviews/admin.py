@@ -49,6 +49,6 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
-    list_display = ["product", "name", "status", "filed_at", "resolved_at"]
+    list_display = ["product", "batch", "name", "status", "filed_at", "resolved_at"]
     list_filter = ["status"]
-    search_fields = ["name", "contact", "text", "product__name"]
+    search_fields = ["name", "contact", "text", "product__name", "batch__number"]

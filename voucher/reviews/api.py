@@ -188,7 +188,7 @@ class ReviewObjectionOut(Schema):
 
     @staticmethod
     def resolve_product_name(obj: Objection) -> str:
-        return obj.product.name
+        return obj.product.name if obj.product else ""
 
     @staticmethod
     def resolve_has_file(obj: Objection) -> bool:
@@ -363,7 +363,7 @@ def objections(request: HttpRequest, pk: int) -> Any:
 )
 def resolve(request: HttpRequest, pk: int, payload: ResolutionIn) -> Any:
     permissions.can_manage_notices(request.user).enforce()
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = get_object_or_404(selectors.product_objections(), pk=pk)
     return services.objection_resolve(
         actor=request.user, objection=objection, action=payload.action, resolution=payload.resolution
     )

@@ -11,6 +11,7 @@ from django.db import models
 from voucher.applications.choices import ApplicationAction, ApplicationStatus
 from voucher.applications.models import Application
 from voucher.catalogue.models import Product
+from voucher.core.uploads import opaque_upload_name
 from voucher.programmes.models import ProgrammeYear
 from voucher.reviews.choices import NoticePhase, ObjectionStatus
 
@@ -137,18 +138,46 @@ class NoticeItem(models.Model):
 
 
 def objection_path(instance: Objection, filename: str) -> str:
+    """Product-notice evidence under ``objections/<notice>/``, payout-notice evidence under an opaque name in
+    ``payout-objections/<batch>/``; the original name stays on the row."""
+    if instance.batch_id is not None:
+        return opaque_upload_name(f"payout-objections/{instance.batch_id}", filename)
     extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
     return f"objections/{instance.notice_id}/{uuid.uuid4().hex}{extension}"
 
 
 class Objection(models.Model):
-    """An objection filed by anyone (no login needed) during a notice period, about one product."""
+    """An objection filed by anyone (no login needed) during a public notice period (SPEC V3, R7).
+
+    One model for both notice kinds: a product notice (``notice`` and the ``product`` objected to) or a
+    payout batch under notice (``batch``; the payout items it concerns are ``payout_items``). Exactly one
+    notice kind is set, which the database checks.
+    """
 
     notice = models.ForeignKey(
-        Notice, verbose_name="公示", on_delete=models.PROTECT, related_name="objections"
+        Notice,
+        verbose_name="公示",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
     )
     product = models.ForeignKey(
-        Product, verbose_name="产品", on_delete=models.PROTECT, related_name="objections"
+        Product,
+        verbose_name="产品",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    # The payout batch lives in a higher layer; it is named by label so this app never imports it.
+    batch = models.ForeignKey(
+        "payouts.PayoutBatch",
+        verbose_name="兑付批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
     )
     name = models.CharField("异议人姓名/单位", max_length=100)
     contact = models.CharField("联系方式", max_length=100)
@@ -197,7 +226,19 @@ class Objection(models.Model):
                 condition=models.Q(status="open") | ~models.Q(resolution=""),
                 name="objection_resolution_text_when_resolved",
             ),
+            models.CheckConstraint(
+                condition=models.Q(notice__isnull=False, product__isnull=False, batch__isnull=True)
+                | models.Q(notice__isnull=True, product__isnull=True, batch__isnull=False),
+                name="objection_exactly_one_notice_kind",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.batch_id is not None:
+            return f"{self.batch} · {self.name}"
         return f"{self.product} · {self.name}"
+
+    @property
+    def kind(self) -> str:
+        """``product`` for a product notice, ``payout`` for a payout batch notice."""
+        return "payout" if self.batch_id is not None else "product"

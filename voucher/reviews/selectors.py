@@ -116,8 +116,15 @@ def notice_objections(notice: Notice) -> QuerySet[Objection]:
     return notice.objections.select_related("product", "resolved_by")
 
 
+def product_objections() -> QuerySet[Objection]:
+    """Objections to product notices (the shared model also holds payout-batch objections)."""
+    return Objection.objects.filter(notice__isnull=False)
+
+
 def objections_open() -> QuerySet[Objection]:
-    return Objection.objects.filter(status=ObjectionStatus.OPEN).select_related("notice", "product")
+    return Objection.objects.filter(notice__isnull=False, status=ObjectionStatus.OPEN).select_related(
+        "notice", "product"
+    )
 
 
 def notices_in_progress() -> QuerySet[Notice]:

@@ -10,13 +10,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.core.files.storage import default_storage
 from django.db import transaction
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
 from voucher.applications import services as application_services
 from voucher.applications.choices import ApplicationAction, ApplicationStatus
@@ -28,19 +25,18 @@ from voucher.catalogue.models import Product
 from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.notifications import notify
-from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, display_file_name, inspect_upload
 from voucher.programmes.models import ProgrammeYear
-from voucher.reviews import permissions
-from voucher.reviews.choices import ObjectionAction, ObjectionStatus
+from voucher.reviews import objections, permissions
+from voucher.reviews.choices import ObjectionStatus
 from voucher.reviews.models import Notice, NoticeItem, Objection, ReviewAssignment, ReviewDecision
-from voucher.reviews.transitions import objection_transition
+from voucher.reviews.objections import ObjectionKind
+from voucher.reviews.objections import objection_fields_check as objection_fields_check
 
 DECISIONS: dict[str, Callable[..., Application]] = {
     ApplicationAction.APPROVE: application_services.application_approve,
     ApplicationAction.RETURN: application_services.application_return,
     ApplicationAction.REJECT: application_services.application_reject,
 }
-OBJECTION_FILE_KINDS = (PDF, PNG, JPEG)
 
 
 def _locked_application(application: Application) -> Application:
@@ -49,10 +45,6 @@ def _locked_application(application: Application) -> Application:
         .select_related("programme", "organisation")
         .get(pk=application.pk)
     )
-
-
-def _admins() -> list[User]:
-    return list(User.objects.filter(role=Role.ADMIN, is_active=True))
 
 
 @transaction.atomic
@@ -210,34 +202,29 @@ def notice_publish(
     return notice
 
 
-def _max_upload_bytes() -> int:
-    return int(getattr(settings, "VOUCHER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+def _product_decided(actor: Any, objection: Objection, resolution: str) -> dict[str, Any]:
+    """Upheld: the product is withdrawn and never goes on sale."""
+    product = objection.product
+    if (
+        product is not None
+        and objection.status == ObjectionStatus.UPHELD
+        and product.status != ProductStatus.WITHDRAWN
+    ):
+        catalogue_services.product_withdraw(
+            actor=actor, product=product, reason=f"公示异议成立：{resolution}"
+        )
+    return {}
 
 
-def objection_fields_check(
-    errors: dict[str, list[str]], *, name: str, contact: str, text: str, file: File | None
-) -> tuple[dict[str, str], InspectedFile | None, str]:
-    """The objector's name, contact and text (trimmed) and the optional evidence file checked by its
-    content; problems are added to ``errors`` by field. Shared by product and payout notices."""
-    values = {"name": (name or "").strip(), "contact": (contact or "").strip(), "text": (text or "").strip()}
-    labels = {"name": "姓名或单位", "contact": "联系方式", "text": "异议内容"}
-    limits = {"name": 100, "contact": 100, "text": 5000}
-    for key, value in values.items():
-        if not value:
-            errors[key] = [f"请填写{labels[key]}。"]
-        elif len(value) > limits[key]:
-            errors[key] = [f"{labels[key]}不能超过{limits[key]}字。"]
-    inspected = None
-    file_name = ""
-    if file is not None:
-        file_name = display_file_name(getattr(file, "name", "") or "")
-        try:
-            inspected = inspect_upload(
-                file, allowed=OBJECTION_FILE_KINDS, max_bytes=_max_upload_bytes(), name=file_name
-            )
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    return values, inspected, file_name
+PRODUCT = ObjectionKind(
+    audit="objection",
+    notify_kind="objection.filed",
+    title=lambda o: f"公示异议：{o.product.name if o.product else ''}",
+    url=lambda o: f"/reviews/notices/{o.notice_id}/",
+    filed_fields=("notice_id", "product_id", "name", "contact", "file_name", "file_sha256"),
+    can_decide=permissions.can_resolve_objection,
+    related=("product", "notice"),
+)
 
 
 @transaction.atomic
@@ -260,85 +247,28 @@ def objection_file(
     errors: dict[str, list[str]] = {}
     if not NoticeItem.objects.filter(notice=notice, product=product).exists():
         errors["product"] = ["请选择本次公示中的产品。"]
-    values, inspected, file_name = objection_fields_check(
-        errors, name=name, contact=contact, text=text, file=file
+    return objections.objection_file(
+        kind=PRODUCT,
+        actor=actor,
+        target={"notice": notice, "product": product},
+        name=name,
+        contact=contact,
+        text=text,
+        file=file,
+        errors=errors,
     )
-    if errors:
-        raise ValidationError(errors)
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    objection = Objection(
-        notice=notice,
-        product=product,
-        filed_by=actor if is_user else None,
-        filed_at=clock.now(),
-        **values,
-    )
-    stored = ""
-    if file is not None and inspected is not None:
-        objection.file_name = file_name
-        objection.file_content_type = inspected.content_type
-        objection.file_sha256 = inspected.sha256
-        file.seek(0)
-        objection.file.save(file_name, file, save=False)
-        stored = objection.file.name or ""
-    try:
-        objection.save()
-        audit_record(
-            actor=actor if is_user else None,
-            action="objection.filed",
-            obj=objection,
-            after=snapshot(
-                objection, ["notice_id", "product_id", "name", "contact", "file_name", "file_sha256"]
-            ),
-        )
-        notify(
-            recipients=_admins(),
-            kind="objection.filed",
-            title=f"公示异议：{product.name}",
-            body=values["text"][:200],
-            url=f"/reviews/notices/{notice.pk}/",
-        )
-    except Exception:
-        if stored:
-            default_storage.delete(stored)
-        raise
-    return objection
 
 
-@transaction.atomic
 def objection_resolve(*, actor: Any, objection: Objection, action: str, resolution: str) -> Objection:
     """Record the admin's resolution (V3). Upheld: the product is withdrawn and never goes on sale."""
-    objection = (
-        Objection.objects.select_for_update(of=("self",))
-        .select_related("product", "notice")
-        .get(pk=objection.pk)
-    )
-    permissions.can_resolve_objection(actor, objection).enforce()
-    if action not in ObjectionAction.values:
-        raise ValidationError({"action": "请选择异议成立或不成立。"})
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise ValidationError({"resolution": "请填写处理意见。"})
-    before = snapshot(objection, ["status", "resolution"])
-    objection.status = objection_transition(objection.status, action)
-    objection.resolution = resolution
-    objection.resolved_by = actor
-    objection.resolved_at = clock.now()
-    objection.save(update_fields=["status", "resolution", "resolved_by", "resolved_at"])
-    audit_record(
+    return objections.objection_decide(
+        kind=PRODUCT,
         actor=actor,
-        action=f"objection.{objection.status}",
-        obj=objection,
-        before=before,
-        after=snapshot(objection, ["status", "resolution"]),
-        note=resolution,
+        objection=objection,
+        action=action,
+        resolution=resolution,
+        on_decided=_product_decided,
     )
-    product = objection.product
-    if objection.status == ObjectionStatus.UPHELD and product.status != ProductStatus.WITHDRAWN:
-        catalogue_services.product_withdraw(
-            actor=actor, product=product, reason=f"公示异议成立：{resolution}"
-        )
-    return objection
 
 
 @transaction.atomic

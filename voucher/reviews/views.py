@@ -33,7 +33,7 @@ from voucher.reviews.forms import (
     ResolutionForm,
     apply_errors,
 )
-from voucher.reviews.models import Notice, Objection, ReviewAssignment
+from voucher.reviews.models import Notice, ReviewAssignment
 
 
 def _application(request: HttpRequest, pk: int, role: Decision) -> Application:
@@ -314,7 +314,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.can_manage_notices(request.user).enforce()
-    objection = get_object_or_404(Objection, pk=pk)
+    objection = get_object_or_404(selectors.product_objections(), pk=pk)
     permissions.can_resolve_objection(request.user, objection).enforce()
     form = ResolutionForm(request.POST, prefix=f"o{objection.pk}")
     if form.is_valid():
@@ -338,7 +338,7 @@ def objection_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def objection_file(request: HttpRequest, pk: int) -> FileResponse:
     permissions.can_view_objection_file(request.user).enforce()
-    return objection_file_response(get_object_or_404(Objection, pk=pk))
+    return objection_file_response(get_object_or_404(selectors.product_objections(), pk=pk))
 
 
 def objection_file_response(objection: Any) -> FileResponse:

@@ -31,10 +31,13 @@ SKIPPED_PARTS = {"tests", "testing", "migrations"}
 # f-string action patterns (as written in the source) → the values their placeholder takes.
 DYNAMIC: dict[str, Iterable[str]] = {
     "f'order.{new_status}'": OrderStatus.values,
-    "f'objection.{objection.status}'": ObjectionStatus.values,
+    # The shared objection service: one prefix per notice kind (product notice, payout batch notice).
+    "f'{kind.audit}.filed'": ["objection.filed", "payout_objection.filed"],
+    "f'{kind.audit}.{locked.status}'": [
+        f"{kind}.{status}" for kind in ("objection", "payout_objection") for status in ObjectionStatus.values
+    ],
     "f'claim.{action}'": ClaimAction.values,
     "f'quota.{kind}'": LedgerKind.values,
-    "f'payout_objection.{locked.status}'": ObjectionStatus.values,
     "f'product.{verb}'": ["suspended", "resumed"],
     "f'organisation.name_change_{locked.status}'": NameChangeStatus.values,
     "f'application.{action}'": ApplicationAction.values,
@@ -100,8 +103,9 @@ def _codes_of(module: str, value: ast.expr, *, forwarded: bool) -> tuple[set[str
             return set(), []
         if pattern not in DYNAMIC:
             return set(), [f"{module}: new action pattern {pattern}; list it in DYNAMIC"]
-        prefix_and_rest = [p for p in value.values if isinstance(p, ast.Constant)]
-        prefix = str(prefix_and_rest[0].value) if prefix_and_rest else ""
+        # The leading text, if any; a pattern that starts with a placeholder lists whole codes.
+        first = value.values[0] if value.values else None
+        prefix = str(first.value) if isinstance(first, ast.Constant) else ""
         return {f"{prefix}{v}" for v in DYNAMIC[pattern]}, []
     if isinstance(value, ast.Name) and value.id == "action" and not forwarded:
         return set(), []  # a forwarder's own parameter: its callers are read instead

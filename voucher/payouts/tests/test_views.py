@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from voucher.core import clock
 from voucher.payouts.choices import BatchStatus, ItemStatus
-from voucher.payouts.models import PayoutBatch, PayoutObjection
+from voucher.payouts.models import PayoutBatch
+from voucher.reviews.models import Objection
 from voucher.testing.payouts import PUBLISH_DAY
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_public_notice_lists_items_without_bank_details_and_takes_an_objection(n
             {"items": [item.pk], "name": "张三", "contact": "13900000000", "text": "服务未实际提供"},
         )
     assert posted.status_code == 302
-    objection = PayoutObjection.objects.get()
+    objection = Objection.objects.get(batch__isnull=False)
     item.refresh_from_db()
     assert item.status == ItemStatus.BLOCKED
     admin = login(admin_user)
