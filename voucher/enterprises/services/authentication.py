@@ -105,21 +105,8 @@ def enterprise_register(
     return user
 
 
-@transaction.atomic
-def enterprise_authenticate(
-    *,
-    actor: Any,
-    organisation: Organisation,
-    uscc: str,
-    name: str | None = None,
-    registered_address: str | None = None,
-) -> EnterpriseAuthentication:
-    """Confirm the organisation's credit code and details and decide E1/E2 (企业认证).
-
-    A malformed code raises a field error; an eligibility refusal is stored with its reason and returned.
-    """
-    can_act_for_enterprise(actor, organisation).enforce()
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+def _confirm_uscc(actor: Any, locked: Organisation, uscc: str) -> uscc_rules.UsccInfo:
+    """Decode the code; it must match the one registered, or is recorded now if none was."""
     try:
         info = uscc_rules.decode(uscc)
     except uscc_rules.UsccRefused as exc:
@@ -143,6 +130,13 @@ def enterprise_authenticate(
         audit_record(
             actor=actor, action="organisation.uscc_set", obj=locked, before=before, after={"uscc": info.code}
         )
+    return info
+
+
+def _update_details(
+    actor: Any, locked: Organisation, *, name: str | None, registered_address: str | None
+) -> Organisation:
+    """Save the name and registered address where given and changed."""
     changes = {
         k: v.strip()
         for k, v in {"name": name, "registered_address": registered_address}.items()
@@ -151,7 +145,11 @@ def enterprise_authenticate(
     changes = {k: v for k, v in changes.items() if v != getattr(locked, k)}
     if changes:
         locked = organisation_update(actor=actor, organisation=locked, **changes)
+    return locked
 
+
+def _authentication_values(actor: Any, info: uscc_rules.UsccInfo) -> dict[str, Any]:
+    """The decoded code's details and the E1/E2 verdict for the current year's eligibility rules."""
     values: dict[str, Any] = {
         "uscc": info.code,
         "authority_name": info.authority_name,
@@ -172,6 +170,27 @@ def enterprise_authenticate(
             reason=f"统一社会信用代码有效：{info.authority_name}登记的{info.type_name}，"
             f"登记管理机关 {info.division_code} {info.division_name}。",
         )
+    return values
+
+
+@transaction.atomic
+def enterprise_authenticate(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    uscc: str,
+    name: str | None = None,
+    registered_address: str | None = None,
+) -> EnterpriseAuthentication:
+    """Confirm the organisation's credit code and details and decide E1/E2 (企业认证).
+
+    A malformed code raises a field error; an eligibility refusal is stored with its reason and returned.
+    """
+    can_act_for_enterprise(actor, organisation).enforce()
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    info = _confirm_uscc(actor, locked, uscc)
+    locked = _update_details(actor, locked, name=name, registered_address=registered_address)
+    values = _authentication_values(actor, info)
     existing = EnterpriseAuthentication.objects.select_for_update().filter(organisation=locked).first()
     before_auth = snapshot(existing) if existing else None
     auth, _ = EnterpriseAuthentication.objects.update_or_create(organisation=locked, defaults=values)

@@ -28,6 +28,7 @@ from voucher.enterprises.choices import (
 )
 from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import (
+    CreditCheck,
     EnterpriseAuthentication,
     IndustryCode,
     QuotaAccount,
@@ -41,7 +42,7 @@ from voucher.enterprises.permissions import (
 from voucher.enterprises.selectors import industry_classes_under, redeclaration_summary
 from voucher.enterprises.services.authentication import EVIDENCE_TYPES
 from voucher.enterprises.services.quota import quota_account_open
-from voucher.enterprises.sizing import Figures, classify, describe_thresholds, resolve_group
+from voucher.enterprises.sizing import Figures, GroupResolution, classify, describe_thresholds, resolve_group
 from voucher.programmes.models import ProgrammeYear
 
 # --- size classification (E3) -----------------------------------------------------------------
@@ -73,35 +74,18 @@ def _parse_figures(employees: Any, revenue_wan: Any, assets_wan: Any) -> Figures
     return Figures(staff, amounts["revenue_wan"], amounts["assets_wan"])
 
 
-@transaction.atomic
-def enterprise_classify(
-    *,
-    actor: Any,
-    organisation: Organisation,
-    programme: ProgrammeYear,
-    industry_code: str,
-    employees: Any,
-    revenue_wan: Any,
-    assets_wan: Any,
-    evidence: Any = None,
-) -> SizeClassification:
-    """Classify the enterprise on last year's figures (企业划型认证), screen its credit, and open the
-    year's quota account when it is an eligible SME. A re-classification keeps the earlier rows as history.
-    大型 and a credit hit are stored as refusals with the exact reason.
-
-    A re-declaration in the same year whose outcome (size or eligibility) differs from the current one is
-    audited and told to the Bureau, and flagged on the enterprise's orders and claims. When the year sets
-    ``redeclaration_needs_evidence``, it needs a supporting statement (``evidence``) and waits, not in
-    force, for :func:`classification_review`.
-    """
-    can_act_for_enterprise(actor, organisation).enforce()
-    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+def _require_authenticated(locked: Organisation) -> None:
+    """Classification needs a verified authentication (E1, E2) first."""
     auth = EnterpriseAuthentication.objects.filter(organisation=locked).first()
     if auth is None or not auth.verified:
         reason = auth.reason if auth else "请先完成企业认证（确认统一社会信用代码）。"
         raise ValidationError(
             ValidationError(f"尚未通过企业认证，不能划型：{reason}", code="not_authenticated")
         )
+
+
+def _main_industry(industry_code: str) -> IndustryCode:
+    """The declared main business, which must be a known 小类 (E5)."""
     industry = IndustryCode.objects.filter(code=(industry_code or "").strip().upper()).first()
     if industry is None:
         raise ValidationError(
@@ -122,14 +106,15 @@ def enterprise_classify(
                 )
             }
         )
-    figures = _parse_figures(employees, revenue_wan, assets_wan)
-    standard = SizeStandard.objects.get(is_current=True)
-    resolution = resolve_group(standard, industry, programme.uncovered_industry_group)
-    group = resolution.group
-    size = classify(group, figures)
-    size_label = SizeClass(size).label
-    credit = credit_check(organisation=locked, actor=actor, context=CreditContext.CLASSIFICATION)
+    return industry
 
+
+def _verdict(
+    figures: Figures, size: str, credit: CreditCheck, resolution: GroupResolution
+) -> tuple[str, str]:
+    """The refusal code (empty when eligible) and the exact reason shown to the enterprise."""
+    group = resolution.group
+    size_label = SizeClass(size).label
     inputs = f"从业人员 {figures.employees} 人、营业收入 {figures.revenue_wan} 万元、资产总额 {figures.assets_wan} 万元"
     refusal = ""
     if size == SizeClass.LARGE:
@@ -148,6 +133,77 @@ def enterprise_classify(
         reason = f"按{group.name}划型标准，贵单位（{inputs}）为{size_label}企业，符合服务券支持对象条件。"
     if resolution.by_programme_rule:
         reason = resolution.explanation + reason
+    return refusal, reason
+
+
+def _checked_evidence(evidence: Any, last: SizeClassification | None) -> str:
+    """The supporting statement a held re-declaration needs, checked; returns the name to keep."""
+    if not evidence:
+        raise ValidationError(
+            {
+                "evidence": ValidationError(
+                    f"本年度已认定为{last.get_size_display() if last else ''}企业，此次申报将改变划型结果。"
+                    "按本年度规定，须上传证明材料（如上年度财务报表），经市经信局确认后生效。",
+                    code="evidence_required",
+                )
+            }
+        )
+    evidence_name = display_file_name(str(getattr(evidence, "name", "") or ""))
+    inspect_upload(evidence, allowed=EVIDENCE_TYPES, field="evidence", name=evidence_name)
+    return evidence_name
+
+
+def _tell_pending(
+    locked: Organisation, size_label: str, reason: str, last: SizeClassification | None
+) -> None:
+    """Tell the enterprise that its changed classification waits for the Bureau."""
+    notify(
+        recipients=locked.members.filter(is_active=True, role=Role.ENTERPRISE),
+        kind="classification_pending",
+        title=f"划型变更待确认：{size_label}企业",
+        body=f"{reason} 本年度变更划型结果须经市经信局确认，确认前仍按原划型结果"
+        f"（{last.get_size_display() if last else ''}企业）执行。",
+        url=reverse("enterprises:result"),
+    )
+
+
+@transaction.atomic
+def enterprise_classify(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    programme: ProgrammeYear,
+    industry_code: str,
+    employees: Any,
+    revenue_wan: Any,
+    assets_wan: Any,
+    evidence: Any = None,
+) -> SizeClassification:
+    """Classify the enterprise on last year's figures (企业划型认证), screen its credit, and open the
+    year's quota account when it is an eligible SME. A re-classification keeps the earlier rows as history.
+    大型 and a credit hit are stored as refusals with the exact reason.
+
+    A re-declaration in the same year whose outcome (size or eligibility) differs from the current one is
+    audited and told to the Bureau, and flagged on the enterprise's orders and claims. When the year sets
+    ``redeclaration_needs_evidence``, it needs a supporting statement (``evidence``) and waits, not in
+    force, for :func:`classification_review`.
+
+    Kept as one function: it is a single transaction whose steps (verdict, hold or supersede, store,
+    tell) read best in order; the checks and the messages live in the helpers above.
+    """
+    can_act_for_enterprise(actor, organisation).enforce()
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _require_authenticated(locked)
+    industry = _main_industry(industry_code)
+    figures = _parse_figures(employees, revenue_wan, assets_wan)
+    standard = SizeStandard.objects.get(is_current=True)
+    resolution = resolve_group(standard, industry, programme.uncovered_industry_group)
+    group = resolution.group
+    size = classify(group, figures)
+    size_label = SizeClass(size).label
+    credit = credit_check(organisation=locked, actor=actor, context=CreditContext.CLASSIFICATION)
+
+    refusal, reason = _verdict(figures, size, credit, resolution)
 
     last = (
         SizeClassification.objects.select_for_update()
@@ -158,18 +214,7 @@ def enterprise_classify(
     held = changes and programme.redeclaration_needs_evidence
     evidence_name = ""
     if held:
-        if not evidence:
-            raise ValidationError(
-                {
-                    "evidence": ValidationError(
-                        f"本年度已认定为{last.get_size_display() if last else ''}企业，此次申报将改变划型结果。"
-                        "按本年度规定，须上传证明材料（如上年度财务报表），经市经信局确认后生效。",
-                        code="evidence_required",
-                    )
-                }
-            )
-        evidence_name = display_file_name(str(getattr(evidence, "name", "") or ""))
-        inspect_upload(evidence, allowed=EVIDENCE_TYPES, field="evidence", name=evidence_name)
+        evidence_name = _checked_evidence(evidence, last)
     _withdraw_pending(actor, locked, programme)
     if last is not None and not held:
         _supersede(actor, last)
@@ -206,14 +251,7 @@ def enterprise_classify(
         assert last is not None
         _redeclaration_reported(actor, record, last)
     if held:
-        notify(
-            recipients=locked.members.filter(is_active=True, role=Role.ENTERPRISE),
-            kind="classification_pending",
-            title=f"划型变更待确认：{size_label}企业",
-            body=f"{reason} 本年度变更划型结果须经市经信局确认，确认前仍按原划型结果"
-            f"（{last.get_size_display() if last else ''}企业）执行。",
-            url=reverse("enterprises:result"),
-        )
+        _tell_pending(locked, size_label, reason, last)
         return record
     _classification_applied(actor, record)
     return record
