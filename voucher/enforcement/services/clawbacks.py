@@ -217,15 +217,12 @@ def _paid_out(clawback: Clawback) -> bool:
     ).exists()
 
 
-@transaction.atomic
-def clawback_record_repayment(
-    *, actor: Any, clawback: Clawback, paid_on: dt.date | None, amount: Any, reference: str
-) -> ClawbackRepayment:
-    """Record money returned (date, amount, bank reference); the total never exceeds the amount due.
-    With ``restores_quota`` the amount moves from the enterprise's paid bucket back to available."""
-    permissions.is_admin(actor).enforce()
-    locked = _lock_clawback(clawback)
-    permissions.can_settle_clawback(actor, locked).enforce()
+def _checked_repayment(
+    locked: Clawback, paid_on: dt.date | None, amount: Any, reference: str
+) -> tuple[Decimal, dt.date, str]:
+    """The repayment's amount, date and bank reference, every problem reported at its field: the
+    reference is required and not yet used, the date not in the future, the amount within what is still
+    outstanding."""
     errors = FieldErrors()
     value = positive_money(errors, "amount", amount, "退回金额")
     reference = (reference or "").strip()
@@ -247,6 +244,19 @@ def clawback_record_repayment(
         )
     errors.raise_any()
     assert value is not None and paid_on is not None
+    return value, paid_on, reference
+
+
+@transaction.atomic
+def clawback_record_repayment(
+    *, actor: Any, clawback: Clawback, paid_on: dt.date | None, amount: Any, reference: str
+) -> ClawbackRepayment:
+    """Record money returned (date, amount, bank reference); the total never exceeds the amount due.
+    With ``restores_quota`` the amount moves from the enterprise's paid bucket back to available."""
+    permissions.is_admin(actor).enforce()
+    locked = _lock_clawback(clawback)
+    permissions.can_settle_clawback(actor, locked).enforce()
+    value, paid_on, reference = _checked_repayment(locked, paid_on, amount, reference)
     before = snapshot(locked, CLAWBACK_AUDIT)
     repayment = ClawbackRepayment.objects.create(
         clawback=locked,

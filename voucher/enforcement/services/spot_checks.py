@@ -79,22 +79,11 @@ def eligible_population(programme: ProgrammeYear, target: str, filters: dict[str
     return sorted(rows.values_list("pk", flat=True))
 
 
-@transaction.atomic
-def spot_check_draw(
-    *,
-    actor: Any,
-    programme: ProgrammeYear,
-    target: str,
-    title: str = "",
-    direction: str = "",
-    status: str = "",
-    size: int | None = None,
-    percent: Decimal | None = None,
-    seed: str = "",
-) -> SpotCheck:
-    """Draw a sample with a recorded seed (a fresh ``secrets`` seed when none is given); the population's
-    ids and their hash are stored so the draw can be re-run and verified."""
-    permissions.can_draw_spot_check(actor).enforce()
+def _checked_request(
+    target: str, status: str, size: int | None, percent: Decimal | None, seed: str
+) -> tuple[str, str]:
+    """Check what a draw asks for, every problem at its field; returns the trimmed seed and the status
+    the population is filtered on."""
     errors = FieldErrors()
     if target not in SpotCheckTarget.values:
         errors.add("target", "invalid_target", "请选择抽查对象（订单或合同）。")
@@ -113,6 +102,41 @@ def spot_check_draw(
         except ValidationError as exc:
             errors.add("status", "invalid_status", exc.message_dict["status"][0])
     errors.raise_any()
+    return seed, status
+
+
+def _create_items(check: SpotCheck, target: str, sample: list[int]) -> None:
+    """One item per drawn order or contract, in the order drawn."""
+    if target == SpotCheckTarget.CONTRACTS:
+        contracts = Contract.objects.in_bulk(sample)
+        items = [
+            SpotCheckItem(
+                spot_check=check, position=i + 1, order_id=contracts[pk].order_id, contract=contracts[pk]
+            )
+            for i, pk in enumerate(sample)
+        ]
+    else:
+        items = [SpotCheckItem(spot_check=check, position=i + 1, order_id=pk) for i, pk in enumerate(sample)]
+    SpotCheckItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def spot_check_draw(
+    *,
+    actor: Any,
+    programme: ProgrammeYear,
+    target: str,
+    title: str = "",
+    direction: str = "",
+    status: str = "",
+    size: int | None = None,
+    percent: Decimal | None = None,
+    seed: str = "",
+) -> SpotCheck:
+    """Draw a sample with a recorded seed (a fresh ``secrets`` seed when none is given); the population's
+    ids and their hash are stored so the draw can be re-run and verified."""
+    permissions.can_draw_spot_check(actor).enforce()
+    seed, status = _checked_request(target, status, size, percent, seed)
     filters = {k: v for k, v in {"direction": direction, "status": status}.items() if v}
     population = eligible_population(programme, target, filters)
     if not population:
@@ -139,17 +163,7 @@ def spot_check_draw(
         created_at=clock.now(),
         created_by=actor,
     )
-    if target == SpotCheckTarget.CONTRACTS:
-        contracts = Contract.objects.in_bulk(sample)
-        items = [
-            SpotCheckItem(
-                spot_check=check, position=i + 1, order_id=contracts[pk].order_id, contract=contracts[pk]
-            )
-            for i, pk in enumerate(sample)
-        ]
-    else:
-        items = [SpotCheckItem(spot_check=check, position=i + 1, order_id=pk) for i, pk in enumerate(sample)]
-    SpotCheckItem.objects.bulk_create(items)
+    _create_items(check, target, sample)
     audit_record(
         actor=actor,
         action="spot_check.drawn",
