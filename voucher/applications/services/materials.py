@@ -18,6 +18,7 @@ from voucher.applications.choices import (
     ApplicationStatus,
     MaterialKind,
     MaterialScope,
+    Slot,
 )
 from voucher.applications.models import (
     Application,
@@ -119,6 +120,18 @@ def parse_contract_list(value: Any) -> list[dict[str, str]]:
     return rows
 
 
+def _slot_for(kind: str, application: Application | None) -> Slot:
+    """The slot of ``kind``; product slots take files of an application, provider slots of the dossier."""
+    if kind not in SLOTS:
+        raise ValidationError({"kind": "材料类型无效。"})
+    slot = SLOTS[kind]
+    expected_scope = MaterialScope.PRODUCT if application is not None else MaterialScope.PROVIDER
+    if slot.scope != expected_scope:
+        where = "产品申报" if slot.scope == MaterialScope.PRODUCT else "服务商申报资料"
+        raise ValidationError({"kind": f"“{MaterialKind(kind).label}”须在{where}中上传。"})
+    return slot
+
+
 @transaction.atomic
 def material_upload(
     *,
@@ -135,13 +148,7 @@ def material_upload(
         organisation = application.organisation
         programme = application.programme
     permissions.can_upload_material(actor, organisation, application).enforce()
-    if kind not in SLOTS:
-        raise ValidationError({"kind": "材料类型无效。"})
-    slot = SLOTS[kind]
-    expected_scope = MaterialScope.PRODUCT if application is not None else MaterialScope.PROVIDER
-    if slot.scope != expected_scope:
-        where = "产品申报" if slot.scope == MaterialScope.PRODUCT else "服务商申报资料"
-        raise ValidationError({"kind": f"“{MaterialKind(kind).label}”须在{where}中上传。"})
+    slot = _slot_for(kind, application)
     name = display_file_name(getattr(file, "name", "") or "")
     inspected = inspect_upload(
         file, allowed=slot.accepts, max_bytes=max_upload_bytes(), name=name, parse_pdf=True
