@@ -48,21 +48,8 @@ def order_day(order: Order) -> dt.date:
     return clock.local(order.ordered_at).date()
 
 
-def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal) -> CheckedTerms:
-    """Validate the terms against the order and the quota (C1–C3, C5); every problem is reported at once.
-
-    ``available`` is the enterprise's available quota (read under its lock) and ``held`` what this order
-    already holds on it (its reservation, or the contract's current deduction when amending).
-    """
-    programme = order.programme
-    errors = FieldErrors()
-    number = clean_text(terms.number).strip()
-    if not number:
-        errors.add("number", "required", "请填写合同编号。")
-    elif len(number) > 60:
-        errors.add("number", "too_long", "合同编号不能超过60个字符。")
-    total = positive_money(errors, "total_amount", terms.total_amount, "合同总金额")
-    deduction = positive_money(errors, "deduction", terms.deduction, "服务券抵用额度")
+def _check_dates(errors: FieldErrors, order: Order, terms: Terms) -> None:
+    """Signing and service start not before the order date; the service end not before its start."""
     ordered_on = order_day(order)
     for field, label, day in (
         ("signed_on", "合同签订日期", terms.signed_on),
@@ -80,6 +67,46 @@ def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal
         errors.add("service_end", "required", "请填写服务结束日期。")
     elif terms.service_start is not None and terms.service_end < terms.service_start:
         errors.add("service_end", "end_before_start", "服务结束日期不能早于服务开始日期。")
+
+
+def _own_payment(
+    errors: FieldErrors, terms: Terms, total: Decimal | None, deduction: Decimal | None
+) -> Decimal | None:
+    """The enterprise's own payment (total minus deduction); an entered figure must equal it."""
+    own = None
+    if total is not None and deduction is not None:
+        own = total - deduction
+        if terms.own_payment not in (None, ""):
+            try:
+                entered = to_money(terms.own_payment)
+            except MoneyError as exc:
+                errors.add("own_payment", "invalid_amount", str(exc))
+            else:
+                if entered != own:
+                    errors.add(
+                        "own_payment",
+                        "own_payment_mismatch",
+                        f"企业自付额度应等于合同总金额减去服务券抵用额度，即 {format_cny(own)}。",
+                    )
+    return own
+
+
+def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal) -> CheckedTerms:
+    """Validate the terms against the order and the quota (C1–C3, C5); every problem is reported at once.
+
+    ``available`` is the enterprise's available quota (read under its lock) and ``held`` what this order
+    already holds on it (its reservation, or the contract's current deduction when amending).
+    """
+    programme = order.programme
+    errors = FieldErrors()
+    number = clean_text(terms.number).strip()
+    if not number:
+        errors.add("number", "required", "请填写合同编号。")
+    elif len(number) > 60:
+        errors.add("number", "too_long", "合同编号不能超过60个字符。")
+    total = positive_money(errors, "total_amount", terms.total_amount, "合同总金额")
+    deduction = positive_money(errors, "deduction", terms.deduction, "服务券抵用额度")
+    _check_dates(errors, order, terms)
 
     limit = None
     if total is not None and terms.service_start and terms.service_end and not errors.has("service_end"):
@@ -103,21 +130,7 @@ def check_terms(*, order: Order, terms: Terms, available: Decimal, held: Decimal
                 "deduction_above_maximum",
                 f"服务券抵用额度不能超过 {format_cny(limit.maximum)}（{bound}）。",
             )
-    own = None
-    if total is not None and deduction is not None:
-        own = total - deduction
-        if terms.own_payment not in (None, ""):
-            try:
-                entered = to_money(terms.own_payment)
-            except MoneyError as exc:
-                errors.add("own_payment", "invalid_amount", str(exc))
-            else:
-                if entered != own:
-                    errors.add(
-                        "own_payment",
-                        "own_payment_mismatch",
-                        f"企业自付额度应等于合同总金额减去服务券抵用额度，即 {format_cny(own)}。",
-                    )
+    own = _own_payment(errors, terms, total, deduction)
     errors.raise_any()
     assert limit is not None and total is not None and deduction is not None and own is not None
     assert terms.signed_on and terms.service_start and terms.service_end

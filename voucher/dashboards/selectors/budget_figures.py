@@ -236,18 +236,13 @@ def directions_of(programme: ProgrammeYear) -> list[Direction]:
     return list(Direction.objects.filter(programme=programme).select_related("field").order_by("number"))
 
 
-def budget(filters: Filters, directions: list[Direction] | None = None) -> Budget:
-    """All budget figures: totals, by field, direction and district, and the time series (4 queries)."""
-    programme = filters.programme
-    directions = directions if directions is not None else directions_of(programme)
-    fields = list(Field.objects.filter(programme=programme).order_by("position"))
-    periods = periods_of(programme.year, filters.period)
-    in_scope = filters.direction_ids(directions)
+_Cells = dict[tuple[int | None, str, int], dict[str, Decimal]]
 
-    # (direction id, district code, period index) → bucket changes
-    cells: dict[tuple[int | None, str, int], dict[str, Decimal]] = defaultdict(
-        lambda: {b: ZERO for b in BUCKETS}
-    )
+
+def _cells(programme: ProgrammeYear, periods: list[Period]) -> _Cells:
+    """The bucket changes of the ledger and the approved payouts, by (direction id, district code, period
+    index); a negative index is before the year's first period."""
+    cells: _Cells = defaultdict(lambda: {b: ZERO for b in BUCKETS})
     for dir_id, division, per, d_reserved, d_committed, d_paid in _ledger_changes(programme, periods):
         cell = cells[(dir_id, division or UNKNOWN, int(per))]
         cell["reserved"] += _money(d_reserved)
@@ -257,6 +252,61 @@ def budget(filters: Filters, directions: list[Direction] | None = None) -> Budge
         cells[(row["dir_id"], row["division"] or UNKNOWN, int(row["per"]))]["approved"] += _money(
             row["total"]
         )
+    return cells
+
+
+def _series(opening: BudgetRow, changes: list[BudgetRow]) -> list[BudgetRow]:
+    """The running balance at the end of each period, starting from the opening row."""
+    series = []
+    running = BudgetRow("running", "")
+    running.add(opening)
+    for change in changes:
+        running.add(change)
+        point = BudgetRow(change.key, change.label)
+        point.add(running)
+        series.append(point)
+    return series
+
+
+def _field_and_direction_rows(
+    filters: Filters,
+    directions: list[Direction],
+    in_scope: set[int] | None,
+    field_rows: dict[int, BudgetRow],
+    direction_rows: dict[int, BudgetRow],
+    unattributed: BudgetRow,
+) -> tuple[list[BudgetRow], list[BudgetRow]]:
+    """The rows shown by field and by direction, within the filter, with the not-attributable row last."""
+    if filters.field is not None:
+        field_list = [field_rows[filters.field.pk]]
+    elif filters.direction is not None:
+        field_list = [field_rows[filters.direction.field_id]]
+    else:
+        field_list = list(field_rows.values())
+    direction_list = [direction_rows[d.pk] for d in directions if in_scope is None or d.pk in in_scope]
+    if not unattributed.empty:
+        field_row = BudgetRow(UNKNOWN, UNKNOWN_DIRECTION)
+        field_row.add(unattributed)
+        field_list.append(field_row)
+        direction_list.append(unattributed)
+    return field_list, direction_list
+
+
+def _district_order(district_rows: dict[str, BudgetRow]) -> list[BudgetRow]:
+    """Beijing's districts by code, then other registration codes, the unknown district last."""
+    known = beijing_registration_codes()
+    return sorted(district_rows.values(), key=lambda r: (r.key not in known, r.key == UNKNOWN, r.key))
+
+
+def budget(filters: Filters, directions: list[Direction] | None = None) -> Budget:
+    """All budget figures: totals, by field, direction and district, and the time series (4 queries)."""
+    programme = filters.programme
+    directions = directions if directions is not None else directions_of(programme)
+    fields = list(Field.objects.filter(programme=programme).order_by("position"))
+    periods = periods_of(programme.year, filters.period)
+    in_scope = filters.direction_ids(directions)
+
+    cells = _cells(programme, periods)
 
     by_dir = {d.pk: d for d in directions}
     totals = BudgetRow("total", "合计")
@@ -284,32 +334,13 @@ def budget(filters: Filters, directions: list[Direction] | None = None) -> Budge
             opening.add(cell)
         elif per < len(periods):
             changes[per].add(cell)
-    series = []
-    running = BudgetRow("running", "")
-    running.add(opening)
-    for change in changes:
-        running.add(change)
-        point = BudgetRow(change.key, change.label)
-        point.add(running)
-        series.append(point)
+    series = _series(opening, changes)
 
     accounts = account_totals(programme)
-    if filters.field is not None:
-        field_list = [field_rows[filters.field.pk]]
-    elif filters.direction is not None:
-        field_list = [field_rows[filters.direction.field_id]]
-    else:
-        field_list = list(field_rows.values())
-    direction_list = [direction_rows[d.pk] for d in directions if in_scope is None or d.pk in in_scope]
-    if not unattributed.empty:
-        field_row = BudgetRow(UNKNOWN, UNKNOWN_DIRECTION)
-        field_row.add(unattributed)
-        field_list.append(field_row)
-        direction_list.append(unattributed)
-    known = beijing_registration_codes()
-    district_list = sorted(
-        district_rows.values(), key=lambda r: (r.key not in known, r.key == UNKNOWN, r.key)
+    field_list, direction_list = _field_and_direction_rows(
+        filters, directions, in_scope, field_rows, direction_rows, unattributed
     )
+    district_list = _district_order(district_rows)
     matches = (totals.reserved, totals.committed, totals.paid) == (
         accounts.reserved,
         accounts.committed,
