@@ -18,7 +18,7 @@ from voucher.contracts.permissions import (
     can_record_contract,
 )
 from voucher.contracts.services.common import CONTRACT_AUDIT_FIELDS, _members, _url, refuse
-from voucher.contracts.services.terms import Terms, _check_parties, check_terms
+from voucher.contracts.services.terms import CheckedTerms, Terms, _check_parties, check_terms
 from voucher.contracts.transitions import transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
@@ -48,6 +48,74 @@ def _number_taken(provider_id: int, number: str, exclude: int | None = None) -> 
     return any(identifier_key(n) == key for n in numbers.iterator())
 
 
+def _terms_fields(checked: CheckedTerms) -> dict[str, Any]:
+    """The contract's fields that come from its checked terms."""
+    return {
+        "number": checked.number,
+        "total_amount": checked.total_amount,
+        "signed_on": checked.signed_on,
+        "service_start": checked.service_start,
+        "service_end": checked.service_end,
+        "subsidisable_amount": checked.limit.subsidisable.amount,
+        "annualised": checked.limit.subsidisable.annualised,
+        "max_deduction": checked.limit.maximum,
+        "deduction": checked.deduction,
+        "own_payment": checked.own_payment,
+    }
+
+
+def _checked_record(
+    locked: Order,
+    account: QuotaAccount,
+    terms: Terms,
+    product: Product | None,
+    counterparty_uscc: str | None,
+) -> CheckedTerms:
+    """The terms of a new contract, checked; every problem at once: the parties and the terms."""
+    problems: dict[str, list[ValidationError]] = {}
+    try:
+        _check_parties(locked, product, counterparty_uscc)
+    except ValidationError as exc:
+        problems.update(exc.error_dict)
+    try:
+        checked = check_terms(
+            order=locked, terms=terms, available=account.available, held=locked.subsidy_estimate
+        )
+    except ValidationError as exc:
+        problems.update(exc.error_dict)
+    if problems:
+        raise ValidationError(problems)
+    return checked
+
+
+def _ask_to_confirm_recorded(locked: Order, contract: Contract, checked: CheckedTerms) -> None:
+    """Ask the enterprise to confirm the recorded contract."""
+    notify(
+        recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+        kind="contract_recorded",
+        title=f"请确认服务合同：{locked.product.name}",
+        body=(
+            f"服务商已录入订单 {locked.number} 的服务合同：合同总金额 {format_cny(checked.total_amount)}，"
+            f"服务券抵用额度 {format_cny(checked.deduction)}，企业自付额度 {format_cny(checked.own_payment)}。"
+        ),
+        url=_url(contract),
+    )
+
+
+def _ask_to_confirm_amended(locked: Contract, checked: CheckedTerms, reason: str) -> None:
+    """Ask the enterprise to confirm the amended terms again."""
+    notify(
+        recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+        kind="contract_amended",
+        title=f"服务合同已变更，请重新确认：{locked.order.number}",
+        body=(
+            f"变更原因：{reason}。服务券抵用额度 {format_cny(checked.deduction)}，"
+            f"企业自付额度 {format_cny(checked.own_payment)}。"
+        ),
+        url=_url(locked),
+    )
+
+
 def contract_record(
     *,
     actor: Any,
@@ -74,20 +142,7 @@ def contract_record(
             )
         if Contract.objects.filter(order=locked).exists():
             raise refuse("contract_exists", "该订单已录入合同，如需修改请使用“变更合同”。")
-        # Every problem at once: the parties and the terms.
-        problems: dict[str, list[ValidationError]] = {}
-        try:
-            _check_parties(locked, product, counterparty_uscc)
-        except ValidationError as exc:
-            problems.update(exc.error_dict)
-        try:
-            checked = check_terms(
-                order=locked, terms=terms, available=account.available, held=locked.subsidy_estimate
-            )
-        except ValidationError as exc:
-            problems.update(exc.error_dict)
-        if problems:
-            raise ValidationError(problems)
+        checked = _checked_record(locked, account, terms, product, counterparty_uscc)
         if _number_taken(locked.provider_id, checked.number):
             raise refuse("number_taken", "本单位已有相同编号的合同。", "number")
         now = clock.now()
@@ -97,16 +152,7 @@ def contract_record(
             product_id=locked.product_id,
             enterprise_id=locked.enterprise_id,
             provider_id=locked.provider_id,
-            number=checked.number,
-            total_amount=checked.total_amount,
-            signed_on=checked.signed_on,
-            service_start=checked.service_start,
-            service_end=checked.service_end,
-            subsidisable_amount=checked.limit.subsidisable.amount,
-            annualised=checked.limit.subsidisable.annualised,
-            max_deduction=checked.limit.maximum,
-            deduction=checked.deduction,
-            own_payment=checked.own_payment,
+            **_terms_fields(checked),
             status=ContractStatus.RECORDED,
             recorded_at=now,
             recorded_by=actor,
@@ -125,16 +171,7 @@ def contract_record(
             obj=contract,
             after=snapshot(contract, CONTRACT_AUDIT_FIELDS),
         )
-        notify(
-            recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
-            kind="contract_recorded",
-            title=f"请确认服务合同：{locked.product.name}",
-            body=(
-                f"服务商已录入订单 {locked.number} 的服务合同：合同总金额 {format_cny(checked.total_amount)}，"
-                f"服务券抵用额度 {format_cny(checked.deduction)}，企业自付额度 {format_cny(checked.own_payment)}。"
-            ),
-            url=_url(contract),
-        )
+        _ask_to_confirm_recorded(locked, contract, checked)
         return contract
 
 
@@ -166,16 +203,8 @@ def contract_amend(*, actor: Any, contract: Contract, terms: Terms, reason: str)
         before = snapshot(locked, CONTRACT_AUDIT_FIELDS)
         old_deduction = locked.deduction
         now = clock.now()
-        locked.number = checked.number
-        locked.total_amount = checked.total_amount
-        locked.signed_on = checked.signed_on
-        locked.service_start = checked.service_start
-        locked.service_end = checked.service_end
-        locked.subsidisable_amount = checked.limit.subsidisable.amount
-        locked.annualised = checked.limit.subsidisable.annualised
-        locked.max_deduction = checked.limit.maximum
-        locked.deduction = checked.deduction
-        locked.own_payment = checked.own_payment
+        for name, value in _terms_fields(checked).items():
+            setattr(locked, name, value)
         locked.status = new_status
         locked.enterprise_confirmed_at = None
         locked.enterprise_confirmed_by = None
@@ -199,14 +228,5 @@ def contract_amend(*, actor: Any, contract: Contract, terms: Terms, reason: str)
             after=snapshot(locked, CONTRACT_AUDIT_FIELDS),
             note=reason,
         )
-        notify(
-            recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
-            kind="contract_amended",
-            title=f"服务合同已变更，请重新确认：{locked.order.number}",
-            body=(
-                f"变更原因：{reason}。服务券抵用额度 {format_cny(checked.deduction)}，"
-                f"企业自付额度 {format_cny(checked.own_payment)}。"
-            ),
-            url=_url(locked),
-        )
+        _ask_to_confirm_amended(locked, checked, reason)
         return locked
