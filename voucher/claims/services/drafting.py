@@ -83,6 +83,50 @@ def _invoice_taken(normalised: str, claim: Claim) -> bool:
     return Claim.objects.filter(invoice_number_normalised=normalised).exclude(pk=claim.pk).exists()
 
 
+def _checked_data(locked: Claim, data: ClaimData) -> dict[str, Any]:
+    """The claim fields from the entered data, every problem reported at once at its field."""
+    errors = FieldErrors()
+    number = (data.invoice_number or "").strip()
+    normalised = normalise_invoice_number(number)
+    if not normalised:
+        errors.add("invoice_number", "required", "请填写发票号码。")
+    elif len(number) > 40:
+        errors.add("invoice_number", "too_long", "发票号码不能超过40个字符。")
+    elif _invoice_taken(normalised, locked):
+        errors.add(
+            "invoice_number",
+            "invoice_number_taken",
+            f"发票号码 {number} 已用于其他兑券申请，同一张发票不能重复兑券。",
+        )
+    signed = locked.contract.signed_on
+    today = clock.today()
+    for field, label, day in (
+        ("invoice_date", "开票日期", data.invoice_date),
+        ("receipt_date", "银行收款日期", data.receipt_date),
+    ):
+        if day is None:
+            errors.add(field, "required", f"请填写{label}。")
+        elif day < signed:
+            errors.add(field, "date_before_contract", f"{label}不得早于合同签订日期 {signed:%Y-%m-%d}。")
+        elif day > today:
+            errors.add(field, "date_in_future", f"{label}不能晚于今天（{today:%Y-%m-%d}）。")
+    reference = clean_text(data.receipt_reference).strip()
+    if len(reference) > 60:
+        errors.add("receipt_reference", "too_long", "银行回单编号不能超过60个字符。")
+    invoice_amount = positive_money(errors, "invoice_amount", data.invoice_amount, "发票金额")
+    receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
+    errors.raise_any()
+    return {
+        "invoice_number": number,
+        "invoice_number_normalised": normalised,
+        "invoice_date": data.invoice_date,
+        "invoice_amount": invoice_amount,
+        "receipt_date": data.receipt_date,
+        "receipt_amount": receipt_amount,
+        "receipt_reference": reference,
+    }
+
+
 def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
     """Save the invoice number, date and amount and the bank-receipt date and amount; every problem is
     reported at once at its field. Dates may not be earlier than the contract signing date (R3); an
@@ -93,47 +137,9 @@ def claim_update_data(*, actor: Any, claim: Claim, data: ClaimData) -> Claim:
         can_edit_claim(actor, locked).enforce()
         transition(locked.status, ClaimAction.EDIT)
         _check_window(locked.contract, what="修改兑券申请")
-        errors = FieldErrors()
-        number = (data.invoice_number or "").strip()
-        normalised = normalise_invoice_number(number)
-        if not normalised:
-            errors.add("invoice_number", "required", "请填写发票号码。")
-        elif len(number) > 40:
-            errors.add("invoice_number", "too_long", "发票号码不能超过40个字符。")
-        elif _invoice_taken(normalised, locked):
-            errors.add(
-                "invoice_number",
-                "invoice_number_taken",
-                f"发票号码 {number} 已用于其他兑券申请，同一张发票不能重复兑券。",
-            )
-        signed = locked.contract.signed_on
-        today = clock.today()
-        for field, label, day in (
-            ("invoice_date", "开票日期", data.invoice_date),
-            ("receipt_date", "银行收款日期", data.receipt_date),
-        ):
-            if day is None:
-                errors.add(field, "required", f"请填写{label}。")
-            elif day < signed:
-                errors.add(field, "date_before_contract", f"{label}不得早于合同签订日期 {signed:%Y-%m-%d}。")
-            elif day > today:
-                errors.add(field, "date_in_future", f"{label}不能晚于今天（{today:%Y-%m-%d}）。")
-        reference = clean_text(data.receipt_reference).strip()
-        if len(reference) > 60:
-            errors.add("receipt_reference", "too_long", "银行回单编号不能超过60个字符。")
-        invoice_amount = positive_money(errors, "invoice_amount", data.invoice_amount, "发票金额")
-        receipt_amount = positive_money(errors, "receipt_amount", data.receipt_amount, "银行收款金额")
-        errors.raise_any()
+        values = _checked_data(locked, data)
+        number = values["invoice_number"]
         before = snapshot(locked, CLAIM_AUDIT_FIELDS)
-        values = {
-            "invoice_number": number,
-            "invoice_number_normalised": normalised,
-            "invoice_date": data.invoice_date,
-            "invoice_amount": invoice_amount,
-            "receipt_date": data.receipt_date,
-            "receipt_amount": receipt_amount,
-            "receipt_reference": reference,
-        }
         if all(getattr(locked, name) == value for name, value in values.items()):
             _record_corrections(actor, locked)  # a reading that arrived since is still compared
             return locked  # saved unchanged: the claim and its revision stay as they were

@@ -64,6 +64,44 @@ def _slot_for(claim: Claim, kind: str, field: str = "kind") -> Any:
     return slot
 
 
+def _supersede_current(claim: Claim, kind: str, now: Any) -> list[ClaimMaterial]:
+    """The current files of a single-file slot, marked superseded (the unique constraint allows one
+    current file per type)."""
+    replaced = list(
+        ClaimMaterial.objects.select_for_update().filter(claim=claim, kind=kind, superseded_at__isnull=True)
+    )
+    ClaimMaterial.objects.filter(pk__in=[m.pk for m in replaced]).update(superseded_at=now)
+    return replaced
+
+
+def _audit_stored(
+    actor: Any, claim: Claim, material: ClaimMaterial, replaced: list[ClaimMaterial], merged_from: list[str]
+) -> None:
+    """Audit the files replaced and the one stored."""
+    kind, name = material.kind, material.original_name
+    for old in replaced:
+        audit_record(
+            actor=actor,
+            action="claim.material_replaced",
+            obj=claim,
+            before={"kind": kind, "file": old.original_name, "sha256": old.sha256},
+            after={"kind": kind, "file": material.original_name, "sha256": material.sha256},
+        )
+    audit_record(
+        actor=actor,
+        action="claim.material_uploaded",
+        obj=claim,
+        after={
+            "kind": kind,
+            "file": name,
+            "size": material.size,
+            "sha256": material.sha256,
+            "pages": material.page_count,
+            "merged_from": merged_from,
+        },
+    )
+
+
 def _store(
     *,
     actor: Any,
@@ -74,17 +112,11 @@ def _store(
     checked: claim_files.CheckedFile,
     merged_from: list[str],
 ) -> ClaimMaterial:
+    """Keep a checked file in its slot, replacing the current one of a single-file slot; an invoice is
+    read at once. The stored file is deleted again if the database write fails."""
     slot = SLOTS[kind]
     now = clock.now()
-    replaced: list[ClaimMaterial] = []
-    if slot.single:
-        replaced = list(
-            ClaimMaterial.objects.select_for_update().filter(
-                claim=claim, kind=kind, superseded_at__isnull=True
-            )
-        )
-        # Mark the old file first: the unique constraint allows one current file per type.
-        ClaimMaterial.objects.filter(pk__in=[m.pk for m in replaced]).update(superseded_at=now)
+    replaced = _supersede_current(claim, kind, now) if slot.single else []
     material = ClaimMaterial(
         claim=claim,
         kind=kind,
@@ -111,27 +143,7 @@ def _store(
                 obj=claim,
                 after={"file": name, "readable": reading.readable, "source": reading.source},
             )
-        for old in replaced:
-            audit_record(
-                actor=actor,
-                action="claim.material_replaced",
-                obj=claim,
-                before={"kind": kind, "file": old.original_name, "sha256": old.sha256},
-                after={"kind": kind, "file": material.original_name, "sha256": material.sha256},
-            )
-        audit_record(
-            actor=actor,
-            action="claim.material_uploaded",
-            obj=claim,
-            after={
-                "kind": kind,
-                "file": name,
-                "size": material.size,
-                "sha256": material.sha256,
-                "pages": material.page_count,
-                "merged_from": merged_from,
-            },
-        )
+        _audit_stored(actor, claim, material, replaced, merged_from)
         _touch(claim, [])
     except Exception:
         if stored:

@@ -4,6 +4,7 @@ with its quota-ledger moves.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -31,13 +32,14 @@ from voucher.claims.services.common import (
 )
 from voucher.claims.services.waivers import _lock_account, _release_commitment
 from voucher.claims.transitions import transition
+from voucher.contracts.models import Contract
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.money import MoneyError, format_cny, to_money
 from voucher.core.notifications import notify
 from voucher.enterprises.choices import CreditContext, CreditOutcome
 from voucher.enterprises.credit import credit_check
-from voucher.enterprises.models import CreditCheck
+from voucher.enterprises.models import CreditCheck, QuotaAccount
 from voucher.enterprises.services import quota_release_commitment
 
 # --- review (R6) -------------------------------------------------------------------------------------
@@ -53,6 +55,122 @@ def claim_credit_check(*, actor: Any, claim: Claim) -> CreditCheck:
         locked.save(update_fields=["credit_check"])
         claim.credit_check = record
         return record
+
+
+def _checked_payout(payout: Any, contract: Contract, text: str) -> Decimal:
+    """The approved payout: a positive amount up to the contract's deduction; a reduction needs a reason."""
+    if payout is None or payout == "":
+        raise refuse("required", "请填写核定兑付金额。", "payout")
+    try:
+        amount = to_money(payout)
+    except MoneyError as exc:
+        raise refuse("invalid_amount", str(exc), "payout") from None
+    if amount <= 0:
+        raise refuse("amount_not_positive", "核定兑付金额必须大于 0。", "payout")
+    if amount > contract.deduction:
+        raise refuse(
+            "payout_above_deduction",
+            f"核定兑付金额不能超过合同约定的服务券抵用额度 {format_cny(contract.deduction)}。",
+            "payout",
+        )
+    if amount < contract.deduction and not text:
+        raise refuse("reason_required", "核减兑付金额时须填写核减原因。", "reason")
+    return amount
+
+
+def _approve(
+    actor: Any,
+    locked: Claim,
+    account: QuotaAccount,
+    amount: Decimal,
+    text: str,
+    record: CreditCheck,
+    now: dt.datetime,
+) -> tuple[str, str]:
+    """Approve with the payout (refused when the credit check failed); a reduced part of the commitment
+    returns to available. Returns the notice's title and body."""
+    contract = locked.contract
+    locked.credit_check = record
+    if record.outcome == CreditOutcome.FAIL:
+        raise refuse("credit_failed", f"企业信用核查未通过：{record.reason} 不能审核通过，请作废订单。")
+    if amount < contract.deduction:
+        quota_release_commitment(
+            actor=actor,
+            account=account,
+            amount=contract.deduction - amount,
+            reference=locked.order.number,
+            note=f"兑券审核核减，核定兑付 {format_cny(amount)}（核减：{text}）"[:300],
+        )
+    locked.approved_payout = amount
+    locked.quota_settled_at = now
+    title = f"兑券申请审核通过：{locked.order.number}"
+    body = f"核定兑付金额 {format_cny(amount)}（合同抵用额度 {format_cny(contract.deduction)}）。" + (
+        f"核减原因：{text}" if amount < contract.deduction else ""
+    )
+    return title, body
+
+
+def _return(locked: Claim, text: str) -> tuple[str, str]:
+    """Return for supplementary material, once, within the claim period. Returns the notice."""
+    if not text:
+        raise refuse("reason_required", "请填写需补充的材料或问题。", "reason")
+    if locked.return_count >= 1:
+        raise refuse("already_returned", "兑券申请只能退回补充材料一次。")
+    contract = locked.contract
+    _check_window(contract, what="退回补充材料")
+    locked.return_count += 1
+    locked.return_comment = text
+    title = f"兑券申请退回补充材料：{locked.order.number}"
+    body = f"{text} 请在兑券截止日 {claim_window(contract).deadline:%Y-%m-%d} 前补充后重新提交。"
+    return title, body
+
+
+def _void(actor: Any, locked: Claim, account: QuotaAccount, text: str) -> tuple[str, str]:
+    """Void the order (a reason is required); the whole commitment returns to available."""
+    if not text:
+        raise refuse("reason_required", "请填写订单作废原因。", "reason")
+    _release_commitment(actor=actor, claim=locked, account=account, note=f"订单作废：{text}")
+    return f"订单作废，不予兑付：{locked.order.number}", f"原因：{text}"
+
+
+def _record_decision(
+    actor: Any,
+    locked: Claim,
+    action: str,
+    new_status: str,
+    amount: Decimal | None,
+    text: str,
+    before: dict[str, Any],
+    now: dt.datetime,
+) -> None:
+    """Save the decided claim, its decision row and the audit event."""
+    locked.status = new_status
+    locked.decision_reason = text
+    locked.decided_at = now
+    locked.decided_by = actor
+    _touch(
+        locked,
+        [
+            "status",
+            "decision_reason",
+            "decided_at",
+            "decided_by",
+            "approved_payout",
+            "quota_settled_at",
+            "return_count",
+            "return_comment",
+            "credit_check",
+        ],
+    )
+    ClaimDecision.objects.create(claim=locked, action=action, payout=amount, reason=text, at=now, actor=actor)
+    audit_record(
+        actor=actor,
+        action=f"claim.{action}",
+        obj=locked,
+        before=before,
+        after=snapshot(locked, CLAIM_AUDIT_FIELDS),
+        note=text,
+    )
 
 
 def claim_decide(*, actor: Any, claim: Claim, action: str, payout: Any = None, reason: str = "") -> Claim:
@@ -80,87 +198,14 @@ def claim_decide(*, actor: Any, claim: Claim, action: str, payout: Any = None, r
         now = clock.now()
         amount: Decimal | None = None
         if action == ClaimAction.APPROVE:
-            if payout is None or payout == "":
-                raise refuse("required", "请填写核定兑付金额。", "payout")
-            try:
-                amount = to_money(payout)
-            except MoneyError as exc:
-                raise refuse("invalid_amount", str(exc), "payout") from None
-            if amount <= 0:
-                raise refuse("amount_not_positive", "核定兑付金额必须大于 0。", "payout")
-            if amount > contract.deduction:
-                raise refuse(
-                    "payout_above_deduction",
-                    f"核定兑付金额不能超过合同约定的服务券抵用额度 {format_cny(contract.deduction)}。",
-                    "payout",
-                )
-            if amount < contract.deduction and not text:
-                raise refuse("reason_required", "核减兑付金额时须填写核减原因。", "reason")
             assert record is not None
-            locked.credit_check = record
-            if record.outcome == CreditOutcome.FAIL:
-                raise refuse(
-                    "credit_failed", f"企业信用核查未通过：{record.reason} 不能审核通过，请作废订单。"
-                )
-            if amount < contract.deduction:
-                quota_release_commitment(
-                    actor=actor,
-                    account=account,
-                    amount=contract.deduction - amount,
-                    reference=locked.order.number,
-                    note=f"兑券审核核减，核定兑付 {format_cny(amount)}（核减：{text}）"[:300],
-                )
-            locked.approved_payout = amount
-            locked.quota_settled_at = now
-            title = f"兑券申请审核通过：{locked.order.number}"
-            body = f"核定兑付金额 {format_cny(amount)}（合同抵用额度 {format_cny(contract.deduction)}）。" + (
-                f"核减原因：{text}" if amount < contract.deduction else ""
-            )
+            amount = _checked_payout(payout, contract, text)
+            title, body = _approve(actor, locked, account, amount, text, record, now)
         elif action == ClaimAction.RETURN:
-            if not text:
-                raise refuse("reason_required", "请填写需补充的材料或问题。", "reason")
-            if locked.return_count >= 1:
-                raise refuse("already_returned", "兑券申请只能退回补充材料一次。")
-            _check_window(contract, what="退回补充材料")
-            locked.return_count += 1
-            locked.return_comment = text
-            title = f"兑券申请退回补充材料：{locked.order.number}"
-            body = f"{text} 请在兑券截止日 {claim_window(contract).deadline:%Y-%m-%d} 前补充后重新提交。"
+            title, body = _return(locked, text)
         else:
-            if not text:
-                raise refuse("reason_required", "请填写订单作废原因。", "reason")
-            _release_commitment(actor=actor, claim=locked, account=account, note=f"订单作废：{text}")
-            title = f"订单作废，不予兑付：{locked.order.number}"
-            body = f"原因：{text}"
-        locked.status = new_status
-        locked.decision_reason = text
-        locked.decided_at = now
-        locked.decided_by = actor
-        _touch(
-            locked,
-            [
-                "status",
-                "decision_reason",
-                "decided_at",
-                "decided_by",
-                "approved_payout",
-                "quota_settled_at",
-                "return_count",
-                "return_comment",
-                "credit_check",
-            ],
-        )
-        ClaimDecision.objects.create(
-            claim=locked, action=action, payout=amount, reason=text, at=now, actor=actor
-        )
-        audit_record(
-            actor=actor,
-            action=f"claim.{action}",
-            obj=locked,
-            before=before,
-            after=snapshot(locked, CLAIM_AUDIT_FIELDS),
-            note=text,
-        )
+            title, body = _void(actor, locked, account, text)
+        _record_decision(actor, locked, action, new_status, amount, text, before, now)
         notify(
             recipients=[
                 *_members(locked.provider_id, Role.PROVIDER),

@@ -67,6 +67,19 @@ def _release_commitment(*, actor: Any, claim: Claim, account: QuotaAccount, note
     claim.quota_settled_at = clock.now()
 
 
+def _claim_to_waive(actor: Any, contract: Contract) -> Claim:
+    """The contract's claim, or a new draft one when the provider waives before starting it (within the
+    claim period)."""
+    claim = Claim.objects.filter(contract_id=contract.pk).first()
+    if claim is None:
+        locked_contract = (
+            Contract.objects.select_for_update(of=("self",)).select_related("programme").get(pk=contract.pk)
+        )
+        _check_window(locked_contract, what="放弃兑付")
+        claim = _new_claim(locked_contract, actor, ClaimStatus.DRAFT)
+    return claim
+
+
 def claim_waive(*, actor: Any, contract: Contract, statement: str, file: Any = None) -> Claim:
     """The provider files a waiver statement (放弃兑付声明) within the claim period (R5); the contract's
     committed deduction returns to the enterprise's available quota."""
@@ -79,15 +92,7 @@ def claim_waive(*, actor: Any, contract: Contract, statement: str, file: Any = N
     checked = claim_files.check_file(file, allowed=(PDF, PNG, JPEG), field="file") if file else None
     with transaction.atomic():
         account = _lock_account(contract)
-        claim = Claim.objects.filter(contract_id=contract.pk).first()
-        if claim is None:
-            locked_contract = (
-                Contract.objects.select_for_update(of=("self",))
-                .select_related("programme")
-                .get(pk=contract.pk)
-            )
-            _check_window(locked_contract, what="放弃兑付")
-            claim = _new_claim(locked_contract, actor, ClaimStatus.DRAFT)
+        claim = _claim_to_waive(actor, contract)
         locked = _lock_claim(claim)
         new_status = transition(locked.status, ClaimAction.WAIVE)
         _check_window(locked.contract, what="放弃兑付")
