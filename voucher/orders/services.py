@@ -25,8 +25,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
@@ -46,7 +47,7 @@ from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.selectors import digital_marketing_eligible, eligibility_decision
 from voucher.enterprises.services import quota_release, quota_reserve
 from voucher.orders import product_facts, soldout
-from voucher.orders.choices import HOLDING_STATUSES, OrderAction, OrderStatus
+from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
 from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order
@@ -310,25 +311,18 @@ def _lock_account(enterprise: Organisation, product: Product, key: str) -> Quota
     """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
     a concurrent retry's order (``submitted``) and the enterprise's orders holding this product (``holding``).
     """
-    account, order = (
-        connection.ops.quote_name(QuotaAccount._meta.db_table),
-        connection.ops.quote_name(Order._meta.db_table),
+    mine = Order.objects.filter(enterprise_id=OuterRef("organisation_id"))
+    holding = mine.holding().filter(product_id=product.pk).order_by().values("enterprise_id")
+    return (
+        QuotaAccount.objects.select_for_update()
+        .annotate(
+            submitted=Subquery(
+                Order.objects.submitted(enterprise=OuterRef("organisation_id"), key=key).values("pk")[:1]
+            ),
+            holding=Coalesce(Subquery(holding.annotate(n=Count("pk")).values("n")), 0),
+        )
+        .get(organisation_id=enterprise.pk, programme_id=product.programme_id)
     )
-    statuses = ", ".join(["%s"] * len(HOLDING_STATUSES))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"""
-        SELECT q.*,
-            (SELECT MAX(d.id) FROM {order} d WHERE d.enterprise_id = q.organisation_id
-                AND d.idempotency_key = %s) AS submitted,
-            (SELECT COUNT(*) FROM {order} d WHERE d.enterprise_id = q.organisation_id
-                AND d.product_id = %s AND d.status IN ({statuses})) AS holding
-        FROM {account} q WHERE q.organisation_id = %s AND q.programme_id = %s{lock}
-    """  # noqa: S608 — table names come from the models; every value is a parameter
-    params = [key, product.pk, *[str(s) for s in HOLDING_STATUSES], enterprise.pk, product.programme_id]
-    rows = list(QuotaAccount.objects.raw(sql, params))
-    if not rows:
-        raise QuotaAccount.DoesNotExist
-    return rows[0]
 
 
 def _place_locked(
