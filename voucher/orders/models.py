@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -17,7 +19,7 @@ class OrderQuerySet(models.QuerySet["Order"]):
         """Orders that hold a voucher and a reservation: placed or accepted (O3, O4)."""
         return self.filter(status__in=HOLDING_STATUSES)
 
-    def submitted(self, *, enterprise: object, key: str) -> OrderQuerySet:
+    def submitted(self, *, enterprise: Any, key: str) -> OrderQuerySet:
         """The enterprise's order submitted with idempotency key ``key`` (at most one, O2).
 
         ``enterprise`` is its id or an expression (``OuterRef``) for one."""

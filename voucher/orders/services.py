@@ -5,11 +5,11 @@ Launch day: many enterprises submit for the same product in the same second. The
 per-enterprise write first (locking only that enterprise's quota account) and takes the voucher last,
 with one conditional ``UPDATE … WHERE vouchers_left > 0``. If no voucher is left the whole transaction
 rolls back. A product already sold out is refused before any transaction starts — from the shared cache
-(:mod:`voucher.orders.soldout`) once it has been seen sold out.
+(the order gate, :mod:`voucher.orders.gate`) once it has been seen sold out.
 
 The cost of one order is kept small and fixed (``voucher/orders/tests/test_query_counts.py`` pins it): the
 product's facts (its programme year's rules, its provider) come from the shared cache with version tokens
-(:mod:`voucher.orders.product_facts`, read in the same round trip as the order gate), the enterprise's
+(:mod:`voucher.orders.product_facts`, read by the order gate in the same round trip), the enterprise's
 O2 facts from one statement (:func:`~voucher.orders.selectors.order_facts`), the order-time credit
 check is stored once a day (:func:`order_credit_check`), the acceptance deadline is cached for a minute.
 Inside the transaction the retry and open-order checks are one query and the account is locked once, the
@@ -46,7 +46,7 @@ from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.selectors import digital_marketing_eligible, eligibility_decision
 from voucher.enterprises.services import quota_release, quota_reserve
-from voucher.orders import product_facts, soldout
+from voucher.orders import gate
 from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
@@ -207,16 +207,15 @@ def order_place(
     contact_name: str,
     contact_mobile: str,
     note: str = "",
-    seen: soldout.Observation | None = None,
+    admission: gate.Admission | None = None,
 ) -> Order:
     """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
 
     ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
     first order instead of a second one, from the database (also after the cache lost its data). A product
-    known to be sold out is refused from the shared cache (:mod:`voucher.orders.soldout`; ``seen`` is that
-    observation when the caller has already read it, see
-    :func:`voucher.orders.limits.enforce_order_rate_limits`) after one indexed read of an earlier submission
-    with the same key, before the product is read; the
+    known to be sold out is refused by the order gate (:mod:`voucher.orders.gate`; ``admission`` is what
+    :func:`voucher.orders.gate.admit` read for the request, else :func:`voucher.orders.gate.look` reads it)
+    after one indexed read of an earlier submission with the same key, before the product is read; the
     enterprise's facts and an earlier submission with the same key are read in one query, and the
     order-time credit check is reused within the day (:func:`order_credit_check`).
     Raises ``Product.DoesNotExist`` for an unknown product id.
@@ -237,17 +236,16 @@ def order_place(
         errors["note"] = ["需求说明不能超过300字。"]
 
     product_id = product if isinstance(product, int) else product.pk
-    if seen is None:
-        seen = soldout.observe(product_id)
-    if seen.sold_out_name is not None:
+    if admission is None:
+        admission = gate.look(product_id)
+    if admission.sold_out_name is not None:
         existing = _submitted(enterprise_id, key)
         if existing is not None:
             return existing
         if errors:
             raise ValidationError(errors)
-        raise sold_out_refusal(seen.sold_out_name)
-    facts_read = seen.facts if seen.facts is not None or not seen.enabled else product_facts.read(product_id)
-    product, fresh = product_facts.product_for_order(product_id, facts_read if seen.enabled else None)
+        raise sold_out_refusal(admission.sold_out_name)
+    product, fresh = gate.product_for_order(admission, product_id)
     today = clock.today()
     facts = order_facts(enterprise_id=enterprise_id, product=product, today=today, idempotency_key=key)
     if facts.submitted_id is not None:
@@ -258,7 +256,7 @@ def order_place(
         _product_prerequisites(product, today, vouchers_read=fresh)
     except ValidationError as exc:
         if fresh and product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
-            soldout.mark_sold_out(product.pk, product.name, seen)
+            gate.found_sold_out(admission, product.pk, product.name)
         raise exc
     _enterprise_prerequisites(facts, product, today)
     deadline = acceptance_deadline(product.programme, today)
@@ -286,7 +284,7 @@ def order_place(
         if _codes(exc) == {"sold_out"}:
             left = Product.objects.filter(pk=product.pk).values_list("status", "vouchers_left").first()
             if left == (ProductStatus.ON_SALE, 0):
-                soldout.mark_sold_out(product.pk, product.name, seen)
+                gate.found_sold_out(admission, product.pk, product.name)
         raise
 
 
@@ -476,7 +474,7 @@ def _release(*, actor: Any, order: Order, action: str, reason: str = "") -> Orde
         current.refresh_from_db()
         transition(current.status, action)  # raises with the status that won
     Product.objects.filter(pk=current.product_id).update(vouchers_left=F("vouchers_left") + 1)
-    soldout.vouchers_returned(current.product_id)
+    gate.vouchers_returned(current.product_id)
     account = QuotaAccount.objects.get(organisation=current.enterprise_id, programme=current.programme_id)
     title, kind = RELEASE_TEXT[OrderAction(action)]
     quota_release(
