@@ -36,6 +36,7 @@ from voucher.enterprises.models import (
     SizeClassification,
 )
 from voucher.orders.models import Order
+from voucher.orders.statements import Statement
 from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import Requirement
 from voucher.standing import barred
@@ -132,32 +133,38 @@ class OrderFacts:
     submitted_id: int | None = None
 
 
-def order_facts(
-    *, enterprise_id: int, product: Product, today: dt.date, idempotency_key: str = ""
-) -> OrderFacts:
-    """Everything the O2 checks need about the ordering enterprise, in one statement.
+ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
+AUTHENTICATION_FIELDS = ("id", "status", "reason", "refusal_code")
+FACT_NAMES = (
+    "classification_id", "classification_eligible", "classification_reason", "classification_refusal_code",
+    "industry_code", "industry_name", "credit_id", "credit_context", "credit_outcome", "credit_reason",
+    "credit_checked_at", "account_id", "account_available", "sanctioned", "provider_sanctioned",
+    "credit_listed", "industry_rule", "submitted_id",
+)  # fmt: skip
 
-    The enterprise row with its authentication, the year's current classification and its main-business
-    industry, the latest credit check (and whether it was made today), the year's quota account, whether a
-    sanction is in force today against the enterprise or against the product's provider (E7), whether the
-    credit list names the enterprise's credit code at all, and whether the product's direction has an
-    industry rule (E5), and the id of the enterprise's order already submitted with ``idempotency_key``.
-    Raises ``Organisation.DoesNotExist`` for an unknown enterprise.
-    """
-    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=clock.SHANGHAI)
+
+def _facts_query(
+    *,
+    enterprise_id: int,
+    programme_id: int,
+    provider_id: int,
+    direction_id: int,
+    today: dt.date,
+    idempotency_key: str,
+) -> QuerySet[Any]:
+    """The statement of :func:`order_facts`: the enterprise's row and every O2 fact, one row."""
     enterprise = OuterRef("pk")
     latest_credit = CreditCheck.objects.filter(organisation=enterprise).order_by("-checked_at", "-id")[:1]
-    row: Any = (
+    return (
         Organisation.objects.filter(pk=enterprise_id)
-        .select_related("authentication")
         .annotate(
             current_classification=FilteredRelation(
                 "size_classifications",
-                condition=Q(size_classifications__programme_id=product.programme_id)
+                condition=Q(size_classifications__programme_id=programme_id)
                 & Q(size_classifications__is_current=True),
             ),
             year_account=FilteredRelation(
-                "quota_accounts", condition=Q(quota_accounts__programme_id=product.programme_id)
+                "quota_accounts", condition=Q(quota_accounts__programme_id=programme_id)
             ),
         )
         .annotate(
@@ -175,46 +182,103 @@ def order_facts(
             account_id=F("year_account__id"),
             account_available=F("year_account__available"),
             sanctioned=barred(enterprise, today),
-            provider_sanctioned=barred(product.provider_id, today),
+            provider_sanctioned=barred(provider_id, today),
             credit_listed=Exists(CreditListEntry.objects.filter(uscc=OuterRef("uscc"), active=True)),
             industry_rule=Exists(
                 Requirement.objects.filter(
-                    direction_id=product.direction_id, kind=RequirementKind.ENTERPRISE_INDUSTRY
+                    direction_id=direction_id, kind=RequirementKind.ENTERPRISE_INDUSTRY
                 )
             ),
             submitted_id=Subquery(
                 Order.objects.submitted(enterprise=enterprise, key=idempotency_key).values("pk")[:1]
             ),
         )
-        .first()
+        .values(
+            *ORGANISATION_FIELDS,
+            *(f"authentication__{name}" for name in AUTHENTICATION_FIELDS),
+            *FACT_NAMES,
+        )[:1]
+    )
+
+
+FACTS = Statement(
+    "orders.facts",
+    _facts_query,
+    {
+        "enterprise_id": -7_100_000_001,
+        "programme_id": -7_100_000_002,
+        "provider_id": -7_100_000_003,
+        "direction_id": -7_100_000_004,
+        "today": dt.date(1901, 2, 3),
+        "idempotency_key": "\x1forders-facts-stand-in",
+    },
+)
+
+
+def order_facts(
+    *, enterprise_id: int, product: Product, today: dt.date, idempotency_key: str = ""
+) -> OrderFacts:
+    """Everything the O2 checks need about the ordering enterprise, in one statement.
+
+    The enterprise row with its authentication, the year's current classification and its main-business
+    industry, the latest credit check (and whether it was made today), the year's quota account, whether a
+    sanction is in force today against the enterprise or against the product's provider (E7), whether the
+    credit list names the enterprise's credit code at all, and whether the product's direction has an
+    industry rule (E5), and the id of the enterprise's order already submitted with ``idempotency_key``.
+    Raises ``Organisation.DoesNotExist`` for an unknown enterprise.
+    """
+    row = FACTS.row(
+        enterprise_id=enterprise_id,
+        programme_id=product.programme_id,
+        provider_id=product.provider_id,
+        direction_id=product.direction_id,
+        today=today,
+        idempotency_key=idempotency_key,
     )
     if row is None:
         raise Organisation.DoesNotExist
-    authentication = row.authentication if hasattr(row, "authentication") else None
+    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=clock.SHANGHAI)
+    enterprise = Organisation.from_db(
+        "default", ORGANISATION_FIELDS, [row[name] for name in ORGANISATION_FIELDS]
+    )
+    checked_at = row["credit_checked_at"]
     return OrderFacts(
-        enterprise=row,
-        authentication=authentication,
+        enterprise=enterprise,
+        authentication=EnterpriseAuthentication(
+            pk=row["authentication__id"],
+            organisation_id=enterprise.pk,
+            status=row["authentication__status"],
+            reason=row["authentication__reason"],
+            refusal_code=row["authentication__refusal_code"],
+        )
+        if row["authentication__id"] is not None
+        else None,
         classification=SizeClassification(
-            pk=row.classification_id,
-            eligible=bool(row.classification_eligible),
-            reason=row.classification_reason,
-            refusal_code=row.classification_refusal_code,
+            pk=row["classification_id"],
+            eligible=bool(row["classification_eligible"]),
+            reason=row["classification_reason"],
+            refusal_code=row["classification_refusal_code"],
         )
-        if row.classification_id is not None
+        if row["classification_id"] is not None
         else None,
-        industry=IndustryCode(code=row.industry_code, name=row.industry_name) if row.industry_code else None,
+        industry=IndustryCode(code=row["industry_code"], name=row["industry_name"])
+        if row["industry_code"]
+        else None,
         last_credit=CreditCheck(
-            pk=row.credit_id, context=row.credit_context, outcome=row.credit_outcome, reason=row.credit_reason
+            pk=row["credit_id"],
+            context=row["credit_context"],
+            outcome=row["credit_outcome"],
+            reason=row["credit_reason"],
         )
-        if row.credit_id is not None
+        if row["credit_id"] is not None
         else None,
-        credit_checked_today=row.credit_checked_at is not None and row.credit_checked_at >= day_start,
-        credit_listed=bool(row.credit_listed),
-        account=QuotaAccount(pk=row.account_id, available=row.account_available)
-        if row.account_id is not None
+        credit_checked_today=checked_at is not None and checked_at >= day_start,
+        credit_listed=bool(row["credit_listed"]),
+        account=QuotaAccount(pk=row["account_id"], available=row["account_available"])
+        if row["account_id"] is not None
         else None,
-        sanctioned=bool(row.sanctioned),
-        provider_sanctioned=bool(row.provider_sanctioned),
-        industry_rule=bool(row.industry_rule),
-        submitted_id=row.submitted_id,
+        sanctioned=bool(row["sanctioned"]),
+        provider_sanctioned=bool(row["provider_sanctioned"]),
+        industry_rule=bool(row["industry_rule"]),
+        submitted_id=row["submitted_id"],
     )

@@ -26,7 +26,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -52,6 +52,7 @@ from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
 from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order
 from voucher.orders.selectors import OrderFacts, order_facts
+from voucher.orders.statements import Statement
 from voucher.orders.transitions import IllegalTransition, transition
 from voucher.programmes.models import ProgrammeYear
 from voucher.standing import sanction_refusal
@@ -305,22 +306,51 @@ def _submitted(enterprise_id: int, key: str) -> Order | None:
     return _order(found[0]) if found else None
 
 
-def _lock_account(enterprise: Organisation, product: Product, key: str) -> QuotaAccount:
-    """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
-    a concurrent retry's order (``submitted``) and the enterprise's orders holding this product (``holding``).
-    """
-    mine = Order.objects.filter(enterprise_id=OuterRef("organisation_id"))
-    holding = mine.holding().filter(product_id=product.pk).order_by().values("enterprise_id")
+ACCOUNT_FIELDS = tuple(f.attname for f in QuotaAccount._meta.concrete_fields)
+
+
+def _lock_query(*, enterprise_id: int, programme_id: int, product_id: int, key: str) -> QuerySet[Any]:
+    """The statement of :func:`_lock_account`: the account row under ``FOR UPDATE``, with the two counts."""
+    enterprise = OuterRef("organisation_id")
+    holding = Order.objects.holding().filter(enterprise_id=enterprise, product_id=product_id)
     return (
         QuotaAccount.objects.select_for_update()
+        .filter(organisation_id=enterprise_id, programme_id=programme_id)
         .annotate(
-            submitted=Subquery(
-                Order.objects.submitted(enterprise=OuterRef("organisation_id"), key=key).values("pk")[:1]
+            submitted=Subquery(Order.objects.submitted(enterprise=enterprise, key=key).values("pk")[:1]),
+            holding=Coalesce(
+                Subquery(holding.order_by().values("enterprise_id").annotate(n=Count("pk")).values("n")), 0
             ),
-            holding=Coalesce(Subquery(holding.annotate(n=Count("pk")).values("n")), 0),
         )
-        .get(organisation_id=enterprise.pk, programme_id=product.programme_id)
+        .values(*ACCOUNT_FIELDS, "submitted", "holding")
     )
+
+
+LOCK_ACCOUNT = Statement(
+    "orders.lock-account",
+    _lock_query,
+    {
+        "enterprise_id": -7_200_000_001,
+        "programme_id": -7_200_000_002,
+        "product_id": -7_200_000_003,
+        "key": "\x1forders-lock-stand-in",
+    },
+)
+
+
+def _lock_account(
+    enterprise: Organisation, product: Product, key: str
+) -> tuple[QuotaAccount, int | None, int]:
+    """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
+    a concurrent retry's order (``submitted``) and the number of the enterprise's orders holding this
+    product (O3 ``holding``)."""
+    row = LOCK_ACCOUNT.row(
+        enterprise_id=enterprise.pk, programme_id=product.programme_id, product_id=product.pk, key=key
+    )
+    if row is None:
+        raise QuotaAccount.DoesNotExist
+    account = QuotaAccount.from_db("default", ACCOUNT_FIELDS, [row[name] for name in ACCOUNT_FIELDS])
+    return account, row["submitted"], row["holding"]
 
 
 def _place_locked(
@@ -336,12 +366,11 @@ def _place_locked(
 ) -> Order:
     programme = product.programme
     # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
-    account: Any = _lock_account(enterprise, product, key)
+    account, submitted, holding = _lock_account(enterprise, product, key)
     account.organisation = enterprise
     account.programme = programme
-    if account.submitted is not None:
-        return _order(account.submitted)
-    holding = account.holding
+    if submitted is not None:
+        return _order(submitted)
     if holding >= programme.max_open_orders_per_product:
         raise refuse(
             "too_many_open_orders",
