@@ -69,7 +69,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 @router.post("/", response={201: OrderOut}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
-    admission = gate.admit(request, payload.product_id)
+    admission = gate.admitted(request, payload.product_id)
     try:
         order = services.order_place(
             actor=request.user,

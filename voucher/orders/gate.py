@@ -85,6 +85,27 @@ def admit(request: Any, product_id: int | None = None) -> Admission:
     return OFF if product is None else _admission(product, values)
 
 
+ADMITTED = "_order_gate_admitted"
+
+
+def remember(request: Any, product_id: int, result: Admission | Exception) -> None:
+    """Keep what :func:`admit` gave for ``request`` (an admission or its refusal), for :func:`admitted`:
+    the submission is counted once even when it passes the gate twice (the early sold-out answer first)."""
+    setattr(request, ADMITTED, (product_id, result))
+
+
+def admitted(request: Any, product_id: int) -> Admission:
+    """:func:`admit` for ``request``, unless it was already admitted for this product (:func:`remember`)."""
+    kept = getattr(request, ADMITTED, None)
+    if kept is None or kept[0] != product_id:
+        return admit(request, product_id)
+    result = kept[1]
+    if isinstance(result, Exception):
+        raise result
+    admission: Admission = result
+    return admission
+
+
 def look(product_id: int) -> Admission:
     """What the cache knows of the product, without counting a submission (one round trip)."""
     if not shared_cache_enabled():

@@ -200,6 +200,50 @@ def order_credit_check(*, facts: OrderFacts, actor: Any) -> None:
         raise refuse("credit", f"信用核查未通过：{credit.reason}")
 
 
+def _checked_submission(
+    idempotency_key: str, contact_name: str, contact_mobile: str, note: str
+) -> tuple[str, dict[str, list[str]]]:
+    """The submission's key (raises when it is not one) and the errors in its contact fields."""
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
+    errors: dict[str, list[str]] = {}
+    if not contact_name.strip():
+        errors["contact_name"] = ["请填写企业联系人。"]
+    try:
+        validate_mainland_mobile(contact_mobile)
+    except ValidationError as exc:
+        errors["contact_mobile"] = exc.messages
+    if len(note) > 300:
+        errors["note"] = ["需求说明不能超过300字。"]
+    return key, errors
+
+
+def sold_out_answer(
+    *,
+    actor: Any,
+    admission: gate.Admission,
+    idempotency_key: str,
+    contact_name: str,
+    contact_mobile: str,
+    note: str = "",
+) -> ValidationError | None:
+    """The refusal :func:`order_place` would raise with ``admission``, when it is the sold-out refusal from
+    the gate (the fields are valid and the enterprise has submitted no order with this key); else ``None``.
+
+    For answering such a submission early (:mod:`voucher.orders.middleware`); ``actor`` may place orders.
+    """
+    if admission.sold_out_name is None:
+        return None
+    try:
+        key, errors = _checked_submission(idempotency_key, contact_name, contact_mobile, note)
+    except ValidationError:
+        return None
+    if errors or _submitted_id(actor.organisation_id, key) is not None:
+        return None
+    return sold_out_refusal(admission.sold_out_name)
+
+
 def order_place(
     *,
     actor: Any,
@@ -223,18 +267,7 @@ def order_place(
     """
     can_place_order(actor).enforce()
     enterprise_id = actor.organisation_id
-    key = (idempotency_key or "").strip()
-    if not 8 <= len(key) <= 64:
-        raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
-    errors: dict[str, list[str]] = {}
-    if not contact_name.strip():
-        errors["contact_name"] = ["请填写企业联系人。"]
-    try:
-        validate_mainland_mobile(contact_mobile)
-    except ValidationError as exc:
-        errors["contact_mobile"] = exc.messages
-    if len(note) > 300:
-        errors["note"] = ["需求说明不能超过300字。"]
+    key, errors = _checked_submission(idempotency_key, contact_name, contact_mobile, note)
 
     product_id = product if isinstance(product, int) else product.pk
     if admission is None:
@@ -299,11 +332,15 @@ def _order(pk: int) -> Order:
     return Order.objects.select_related("product", "enterprise", "provider").get(pk=pk)
 
 
+def _submitted_id(enterprise_id: int, key: str) -> int | None:
+    found = list(Order.objects.submitted(enterprise=enterprise_id, key=key).values_list("pk", flat=True)[:1])
+    return found[0] if found else None
+
+
 def _submitted(enterprise_id: int, key: str) -> Order | None:
     """The enterprise's order submitted with ``key``, if any (one narrow query when there is none)."""
-    pk = Order.objects.filter(enterprise_id=enterprise_id, idempotency_key=key).values_list("pk", flat=True)
-    found = list(pk[:1])
-    return _order(found[0]) if found else None
+    pk = _submitted_id(enterprise_id, key)
+    return _order(pk) if pk is not None else None
 
 
 ACCOUNT_FIELDS = tuple(f.attname for f in QuotaAccount._meta.concrete_fields)

@@ -10,10 +10,12 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from voucher.catalogue.models import Product
 from voucher.enforcement.models import Sanction
-from voucher.orders import gate, selectors, services, statements
+from voucher.orders import gate, middleware, selectors, services, statements
 from voucher.orders.models import Order
 from voucher.orders.selectors import FACTS, _facts_query, order_facts
 from voucher.orders.services import LOCK_ACCOUNT, _lock_query
@@ -171,3 +173,74 @@ def test_kernel_stage_figures_are_registered_by_the_later_stages():
     assert labels == {"合同抵用额", "核定兑付", "已兑付"}
     ranks = sorted((figure.rank, figure.label) for figure in selectors._stage_figures.values())
     assert [label for _rank, label in ranks] == ["合同抵用额", "核定兑付", "已兑付"]
+
+
+def sold_out_product(programme_2025, another_buyer, buyer, client):
+    """A product whose last voucher went to ``another_buyer`` and that the gate has found sold out."""
+    product = make_product(programme_2025, vouchers=1)
+    client.force_login(another_buyer)
+    assert client.post("/api/v1/orders/", body(product), content_type="application/json").status_code == 201
+    client.force_login(buyer)
+    first = client.post("/api/v1/orders/", body(product), content_type="application/json")
+    assert first.json()["code"] == "sold_out"
+    assert gate.look(product.pk).sold_out_name == product.name
+    return product
+
+
+def test_kernel_the_order_api_path_is_the_one_the_early_answer_watches():
+    assert reverse("api:place") == middleware.ORDER_API_PATH
+
+
+def test_o3_the_early_sold_out_answer_is_the_apis_answer_and_counts_once(
+    client, buyer, another_buyer, programme_2025, monkeypatch
+):
+    product = sold_out_product(programme_2025, another_buyer, buyer, client)
+    counted = []
+    real = gate.admit
+    monkeypatch.setattr(gate, "admit", lambda request, pid=None: counted.append(pid) or real(request, pid))
+    placing = services.order_place
+    monkeypatch.setattr(services, "order_place", None)  # the API is not reached
+    early = client.post("/api/v1/orders/", body(product), content_type="application/json")
+    monkeypatch.setattr(services, "order_place", placing)
+    assert early.status_code == 422
+    assert early.json() == {
+        "code": "sold_out",
+        "message": f"“{product.name}”的服务券已领完。",
+        "fields": {"__all__": [f"“{product.name}”的服务券已领完。"]},
+    }
+    # Not answered early (a field the API corrects): the API answers, counting the submission once.
+    wrong = {**body(product), "contact_mobile": "123"}
+    late = client.post("/api/v1/orders/", wrong, content_type="application/json")
+    assert late.status_code == 422 and late.json()["code"] == "invalid"
+    assert "contact_mobile" in late.json()["fields"]
+    assert counted == [product.pk, product.pk]
+
+
+def test_o2_a_retry_reaching_the_early_answer_gets_its_order_back(
+    client, buyer, another_buyer, programme_2025
+):
+    product = make_product(programme_2025, vouchers=1)
+    client.force_login(buyer)
+    submission = body(product)
+    first = client.post("/api/v1/orders/", submission, content_type="application/json")
+    client.force_login(another_buyer)
+    assert client.post("/api/v1/orders/", body(product), content_type="application/json").json()["code"] == (
+        "sold_out"
+    )
+    client.force_login(buyer)
+    again = client.post("/api/v1/orders/", submission, content_type="application/json")
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+
+
+def test_kernel_the_early_answer_keeps_the_csrf_and_login_checks(
+    buyer, another_buyer, programme_2025, client, provider
+):
+    product = sold_out_product(programme_2025, another_buyer, buyer, client)
+    checked = Client(enforce_csrf_checks=True)
+    checked.force_login(buyer)
+    refused = checked.post("/api/v1/orders/", body(product), content_type="application/json")
+    assert refused.status_code == 403
+    anonymous = Client().post("/api/v1/orders/", body(product), content_type="application/json")
+    assert anonymous.status_code == 401
+    client.force_login(provider)
+    assert client.post("/api/v1/orders/", body(product), content_type="application/json").status_code == 403
