@@ -332,9 +332,16 @@ def _order(pk: int) -> Order:
     return Order.objects.select_related("product", "enterprise", "provider").get(pk=pk)
 
 
+SUBMITTED = Statement(
+    "orders.submitted",
+    lambda *, enterprise_id, key: Order.objects.submitted(enterprise=enterprise_id, key=key).values("pk")[:1],
+    {"enterprise_id": -7_300_000_001, "key": "\x1forders-submitted-stand-in"},
+)
+
+
 def _submitted_id(enterprise_id: int, key: str) -> int | None:
-    found = list(Order.objects.submitted(enterprise=enterprise_id, key=key).values_list("pk", flat=True)[:1])
-    return found[0] if found else None
+    row = SUBMITTED.row(enterprise_id=enterprise_id, key=key)
+    return row["pk"] if row is not None else None
 
 
 def _submitted(enterprise_id: int, key: str) -> Order | None:
