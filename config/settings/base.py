@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "voucher.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A submission to the order API for a product known to be sold out is answered here (voucher.orders).
+    "voucher.orders.middleware.SoldOutAnswerMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes requires: counts failed logins and locks out brute force.
     "axes.middleware.AxesMiddleware",

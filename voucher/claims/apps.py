@@ -7,4 +7,5 @@ class ClaimsConfig(AppConfig):
     verbose_name = "兑券申请"
 
     def ready(self) -> None:
-        from voucher.claims import cards  # noqa: F401  (registers workbench cards and navigation)
+        # Registers workbench cards, navigation and the order list's stage figure.
+        from voucher.claims import cards, stage  # noqa: F401

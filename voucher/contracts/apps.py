@@ -7,4 +7,5 @@ class ContractsConfig(AppConfig):
     verbose_name = "服务合同与评价"
 
     def ready(self) -> None:
-        from voucher.contracts import cards, pages  # noqa: F401  (registers workbench cards, navigation, page sections)
+        # Registers workbench cards, navigation, page sections and the order list's stage figure.
+        from voucher.contracts import cards, pages, stage  # noqa: F401

@@ -3,6 +3,7 @@ paid out and their repayments, and spot checks (抽查) with their sampled items
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -64,6 +65,12 @@ class SanctionCase(models.Model):
         return f"WG{self.pk:06d}"
 
 
+class SanctionQuerySet(models.QuerySet["Sanction"]):
+    def in_force(self, on: dt.date) -> SanctionQuerySet:
+        """Sanctions whose ban covers ``on``: not lifted, from ``starts_on`` to ``ends_on`` inclusive (E7)."""
+        return self.filter(lifted_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+
+
 class Sanction(models.Model):
     """A violation recorded against one organisation (enterprise or provider) and its ban.
 
@@ -102,6 +109,8 @@ class Sanction(models.Model):
         related_name="+",
     )
     lift_reason = models.TextField("解除理由", blank=True)
+
+    objects = SanctionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "违规处理"

@@ -23,9 +23,8 @@ from voucher.enforcement.services import eligible_population
 def sanction_in_force(*, organisation_id: int, on: dt.date) -> Sanction | None:
     """The sanction that bans the organisation on ``on`` (the latest ending one), or ``None``."""
     return (
-        Sanction.objects.filter(
-            organisation_id=organisation_id, lifted_at__isnull=True, starts_on__lte=on, ends_on__gte=on
-        )
+        Sanction.objects.in_force(on)
+        .filter(organisation_id=organisation_id)
         .order_by("-ends_on", "-id")
         .first()
     )
@@ -52,7 +51,7 @@ def sanctions_visible_to(user: Any) -> QuerySet[Sanction]:
 
 
 def sanctions_in_force(on: dt.date) -> QuerySet[Sanction]:
-    return Sanction.objects.filter(lifted_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+    return Sanction.objects.in_force(on)
 
 
 def clawbacks_visible_to(user: Any) -> QuerySet[Clawback]:

@@ -6,8 +6,9 @@ Installed in this app's ``AppConfig.ready``.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from django.db import connection
+from django.db.models import Exists
 
 from voucher.core.permissions import Decision
 from voucher.enforcement.models import Sanction
@@ -20,9 +21,5 @@ class SanctionRegister:
     def refusal(self, *, organisation_id: int, on: dt.date) -> Decision:
         return sanction_refusal(organisation_id=organisation_id, on=on)
 
-    def barred_sql(self, organisation: str) -> str:
-        table = connection.ops.quote_name(Sanction._meta.db_table)
-        return (
-            f"EXISTS (SELECT 1 FROM {table} x WHERE x.organisation_id = {organisation} "  # noqa: S608
-            "AND x.lifted_at IS NULL AND x.starts_on <= %(day)s AND x.ends_on >= %(day)s)"
-        )
+    def barred(self, organisation: Any, on: dt.date) -> Exists:
+        return Exists(Sanction.objects.in_force(on).filter(organisation_id=organisation))

@@ -9,8 +9,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from voucher.catalogue.models import Product
-from voucher.orders import services
-from voucher.orders.limits import enforce_order_rate_limits
+from voucher.orders import gate, services
 from voucher.orders.models import Order
 from voucher.orders.permissions import can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
@@ -70,7 +69,7 @@ def _order(request: HttpRequest, number: str) -> Order:
 
 @router.post("/", response={201: OrderOut}, summary="提交订单（领券）")
 def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
-    seen = enforce_order_rate_limits(request, payload.product_id)
+    admission = gate.admitted(request, payload.product_id)
     try:
         order = services.order_place(
             actor=request.user,
@@ -79,7 +78,7 @@ def place(request: HttpRequest, payload: OrderIn) -> Status[Order]:
             contact_name=payload.contact_name,
             contact_mobile=payload.contact_mobile,
             note=payload.note,
-            seen=seen,
+            admission=admission,
         )
     except Product.DoesNotExist as exc:
         raise Http404 from exc

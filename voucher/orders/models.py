@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from voucher.accounts.models import Organisation
 from voucher.catalogue.models import Product
 from voucher.core.models import MoneyField
-from voucher.orders.choices import OrderStatus
+from voucher.orders.choices import HOLDING_STATUSES, OrderStatus
 from voucher.programmes.models import ProgrammeYear
+
+
+class OrderQuerySet(models.QuerySet["Order"]):
+    def holding(self) -> OrderQuerySet:
+        """Orders that hold a voucher and a reservation: placed or accepted (O3, O4)."""
+        return self.filter(status__in=HOLDING_STATUSES)
+
+    def submitted(self, *, enterprise: Any, key: str) -> OrderQuerySet:
+        """The enterprise's order submitted with idempotency key ``key`` (at most one, O2).
+
+        ``enterprise`` is its id or an expression (``OuterRef``) for one."""
+        return self.filter(enterprise_id=enterprise, idempotency_key=key)
 
 
 class Order(models.Model):
@@ -53,6 +67,8 @@ class Order(models.Model):
     decline_reason = models.CharField("拒单原因", max_length=300, blank=True)
     closed_at = models.DateTimeField("取消/失效时间", null=True, blank=True)
     released_at = models.DateTimeField("额度与服务券退回时间", null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = "服务券订单"

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-from django.db import connection
-from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from voucher.accounts.choices import Role
@@ -26,9 +36,10 @@ from voucher.enterprises.models import (
     SizeClassification,
 )
 from voucher.orders.models import Order
+from voucher.orders.statements import Statement
 from voucher.programmes.choices import RequirementKind
 from voucher.programmes.models import Requirement
-from voucher.standing import barred_sql
+from voucher.standing import barred
 
 
 def orders_visible_to(user: Any) -> QuerySet[Order]:
@@ -51,80 +62,57 @@ def order_list(user: Any, *, status: str | None = None) -> QuerySet[Order]:
     return orders.filter(status=status) if status else orders
 
 
+@dataclass(frozen=True)
+class StageFigure:
+    """A stage an order reaches after it is placed, and the money figure the order list shows for it.
+
+    ``amount`` builds the figure's expression on an order queryset (``None`` until the stage is reached);
+    ``reached`` (optional) builds the condition that the stage is reached when that is not "the amount is
+    set". Later stages have a higher ``rank``.
+    """
+
+    rank: int
+    label: str
+    amount: Callable[[], Any]
+    reached: Callable[[], Q] | None = None
+
+
+_stage_figures: dict[str, StageFigure] = {}
+
+
+def register_stage_figure(key: str, figure: StageFigure) -> None:
+    """Add the figure of a later stage to the order list (each stage's own app registers its figure in its
+    ``AppConfig.ready``, so the order list never reaches up into the contract, claim or payout layers)."""
+    _stage_figures[key] = figure
+
+
+BASE_STAGE_LABEL = "预占补贴"
+
+
 def with_stage_figures(orders: QuerySet[Order]) -> QuerySet[Order]:
     """Annotate ``stage_label`` and ``stage_amount``: the money figure of the order's current stage.
 
-    预占补贴 (the estimate reserved at ordering) until a contract sets 合同抵用额, then 核定兑付 once the
+    预占补贴 (the estimate reserved at ordering) until a later stage registered with
+    :func:`register_stage_figure` is reached — 合同抵用额 once a contract sets it, then 核定兑付 once the
     claim is approved, then 已兑付 once its payout is marked paid.
     """
-    paid_item = apps.get_model("payouts", "PayoutItem").objects.filter(
-        claim__order=OuterRef("pk"), status="paid"
-    )
-    paid = Subquery(
-        paid_item.values("claim").annotate(total=Sum("amount")).values("total")[:1],
-        output_field=MoneyField(),
-    )
+    stages = sorted(_stage_figures.items(), key=lambda item: -item[1].rank)
+    amounts = {f"stage_{key}_amount": figure.amount() for key, figure in stages}
+    orders = orders.annotate(**amounts)
+    whens = [
+        When(
+            figure.reached() if figure.reached is not None else Q(**{f"stage_{key}_amount__isnull": False}),
+            then=Value(figure.label),
+        )
+        for key, figure in stages
+    ]
+    figures = [F(name) for name in amounts]
+    if not figures:
+        return orders.annotate(stage_amount=F("subsidy_estimate"), stage_label=Value(BASE_STAGE_LABEL))
     return orders.annotate(
-        paid_amount=paid,
-        stage_amount=Coalesce(
-            paid,
-            F("claim__approved_payout"),
-            F("contract__deduction"),
-            F("subsidy_estimate"),
-            output_field=MoneyField(),
-        ),
-        stage_label=Case(
-            When(paid_amount__isnull=False, then=Value("已兑付")),
-            When(claim__approved_payout__isnull=False, then=Value("核定兑付")),
-            When(contract__isnull=False, then=Value("合同抵用额")),
-            default=Value("预占补贴"),
-            output_field=CharField(),
-        ),
+        stage_amount=Coalesce(*figures, F("subsidy_estimate"), output_field=MoneyField()),
+        stage_label=Case(*whens, default=Value(BASE_STAGE_LABEL), output_field=CharField()),
     )
-
-
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _facts_sql() -> str:
-    """One statement for :func:`order_facts`, portable between SQLite and PostgreSQL."""
-    org, auth = _table(Organisation), _table(EnterpriseAuthentication)
-    cls, industry, credit = _table(SizeClassification), _table(IndustryCode), _table(CreditCheck)
-    account = _table(QuotaAccount)
-    listed, rule, order = _table(CreditListEntry), _table(Requirement), _table(Order)
-    return f"""
-        SELECT o.*,
-            a.id AS auth_id, a.status AS auth_status, a.reason AS auth_reason,
-            a.refusal_code AS auth_refusal_code,
-            s.id AS classification_id, s.eligible AS classification_eligible,
-            s.reason AS classification_reason, s.refusal_code AS classification_refusal_code,
-            i.code AS industry_code, i.name AS industry_name,
-            c.id AS credit_id, c.context AS credit_context, c.outcome AS credit_outcome,
-            c.reason AS credit_reason,
-            CASE WHEN c.checked_at >= %(day_start)s THEN 1 ELSE 0 END AS credit_checked_today,
-            q.id AS account_id, q.available AS account_available,
-            CASE WHEN {barred_sql("o.id")} THEN 1 ELSE 0 END AS sanctioned,
-            CASE WHEN {barred_sql("%(provider)s")} THEN 1 ELSE 0 END AS provider_sanctioned,
-            CASE WHEN EXISTS (SELECT 1 FROM {listed} e WHERE e.uscc = o.uscc AND e.active = %(yes)s)
-                THEN 1 ELSE 0 END AS credit_listed,
-            CASE WHEN EXISTS (SELECT 1 FROM {rule} r WHERE r.direction_id = %(direction)s AND r.kind = %(kind)s)
-                THEN 1 ELSE 0 END AS industry_rule,
-            (SELECT MAX(d.id) FROM {order} d WHERE d.enterprise_id = o.id AND d.idempotency_key = %(key)s)
-                AS submitted_id
-        FROM {org} o
-        LEFT JOIN {auth} a ON a.organisation_id = o.id
-        LEFT JOIN {cls} s ON s.id = (
-            SELECT s2.id FROM {cls} s2
-            WHERE s2.organisation_id = o.id AND s2.programme_id = %(programme)s AND s2.is_current = %(yes)s
-            ORDER BY s2.classified_at DESC, s2.id DESC LIMIT 1)
-        LEFT JOIN {industry} i ON i.id = s.industry_id
-        LEFT JOIN {credit} c ON c.id = (
-            SELECT c2.id FROM {credit} c2 WHERE c2.organisation_id = o.id
-            ORDER BY c2.checked_at DESC, c2.id DESC LIMIT 1)
-        LEFT JOIN {account} q ON q.organisation_id = o.id AND q.programme_id = %(programme)s
-        WHERE o.id = %(enterprise)s
-    """  # noqa: S608 — table names come from the models; every value is a parameter
 
 
 @dataclass
@@ -145,6 +133,88 @@ class OrderFacts:
     submitted_id: int | None = None
 
 
+ORGANISATION_FIELDS = tuple(f.attname for f in Organisation._meta.concrete_fields)
+AUTHENTICATION_FIELDS = ("id", "status", "reason", "refusal_code")
+FACT_NAMES = (
+    "classification_id", "classification_eligible", "classification_reason", "classification_refusal_code",
+    "industry_code", "industry_name", "credit_id", "credit_context", "credit_outcome", "credit_reason",
+    "credit_checked_at", "account_id", "account_available", "sanctioned", "provider_sanctioned",
+    "credit_listed", "industry_rule", "submitted_id",
+)  # fmt: skip
+
+
+def _facts_query(
+    *,
+    enterprise_id: int,
+    programme_id: int,
+    provider_id: int,
+    direction_id: int,
+    today: dt.date,
+    idempotency_key: str,
+) -> QuerySet[Any]:
+    """The statement of :func:`order_facts`: the enterprise's row and every O2 fact, one row."""
+    enterprise = OuterRef("pk")
+    latest_credit = CreditCheck.objects.filter(organisation=enterprise).order_by("-checked_at", "-id")[:1]
+    return (
+        Organisation.objects.filter(pk=enterprise_id)
+        .annotate(
+            current_classification=FilteredRelation(
+                "size_classifications",
+                condition=Q(size_classifications__programme_id=programme_id)
+                & Q(size_classifications__is_current=True),
+            ),
+            year_account=FilteredRelation(
+                "quota_accounts", condition=Q(quota_accounts__programme_id=programme_id)
+            ),
+        )
+        .annotate(
+            classification_id=F("current_classification__id"),
+            classification_eligible=F("current_classification__eligible"),
+            classification_reason=F("current_classification__reason"),
+            classification_refusal_code=F("current_classification__refusal_code"),
+            industry_code=F("current_classification__industry__code"),
+            industry_name=F("current_classification__industry__name"),
+            credit_id=Subquery(latest_credit.values("pk")),
+            credit_context=Subquery(latest_credit.values("context")),
+            credit_outcome=Subquery(latest_credit.values("outcome")),
+            credit_reason=Subquery(latest_credit.values("reason")),
+            credit_checked_at=Subquery(latest_credit.values("checked_at")),
+            account_id=F("year_account__id"),
+            account_available=F("year_account__available"),
+            sanctioned=barred(enterprise, today),
+            provider_sanctioned=barred(provider_id, today),
+            credit_listed=Exists(CreditListEntry.objects.filter(uscc=OuterRef("uscc"), active=True)),
+            industry_rule=Exists(
+                Requirement.objects.filter(
+                    direction_id=direction_id, kind=RequirementKind.ENTERPRISE_INDUSTRY
+                )
+            ),
+            submitted_id=Subquery(
+                Order.objects.submitted(enterprise=enterprise, key=idempotency_key).values("pk")[:1]
+            ),
+        )
+        .values(
+            *ORGANISATION_FIELDS,
+            *(f"authentication__{name}" for name in AUTHENTICATION_FIELDS),
+            *FACT_NAMES,
+        )[:1]
+    )
+
+
+FACTS = Statement(
+    "orders.facts",
+    _facts_query,
+    {
+        "enterprise_id": -7_100_000_001,
+        "programme_id": -7_100_000_002,
+        "provider_id": -7_100_000_003,
+        "direction_id": -7_100_000_004,
+        "today": dt.date(1901, 2, 3),
+        "idempotency_key": "\x1forders-facts-stand-in",
+    },
+)
+
+
 def order_facts(
     *, enterprise_id: int, product: Product, today: dt.date, idempotency_key: str = ""
 ) -> OrderFacts:
@@ -157,56 +227,58 @@ def order_facts(
     industry rule (E5), and the id of the enterprise's order already submitted with ``idempotency_key``.
     Raises ``Organisation.DoesNotExist`` for an unknown enterprise.
     """
-    ops = connection.ops
-    params = {
-        "day": ops.adapt_datefield_value(today),
-        "day_start": ops.adapt_datetimefield_value(
-            dt.datetime.combine(today, dt.time.min, tzinfo=clock.SHANGHAI)
-        ),
-        "provider": product.provider_id,
-        "yes": True,
-        "direction": product.direction_id,
-        "kind": RequirementKind.ENTERPRISE_INDUSTRY.value,
-        "programme": product.programme_id,
-        "enterprise": enterprise_id,
-        "key": idempotency_key,
-    }
-    rows = list(Organisation.objects.raw(_facts_sql(), params))
-    if not rows:
+    row = FACTS.row(
+        enterprise_id=enterprise_id,
+        programme_id=product.programme_id,
+        provider_id=product.provider_id,
+        direction_id=product.direction_id,
+        today=today,
+        idempotency_key=idempotency_key,
+    )
+    if row is None:
         raise Organisation.DoesNotExist
-    row: Any = rows[0]
+    day_start = dt.datetime.combine(today, dt.time.min, tzinfo=clock.SHANGHAI)
+    enterprise = Organisation.from_db(
+        "default", ORGANISATION_FIELDS, [row[name] for name in ORGANISATION_FIELDS]
+    )
+    checked_at = row["credit_checked_at"]
     return OrderFacts(
-        enterprise=row,
+        enterprise=enterprise,
         authentication=EnterpriseAuthentication(
-            pk=row.auth_id,
-            organisation_id=row.pk,
-            status=row.auth_status,
-            reason=row.auth_reason,
-            refusal_code=row.auth_refusal_code,
+            pk=row["authentication__id"],
+            organisation_id=enterprise.pk,
+            status=row["authentication__status"],
+            reason=row["authentication__reason"],
+            refusal_code=row["authentication__refusal_code"],
         )
-        if row.auth_id is not None
+        if row["authentication__id"] is not None
         else None,
         classification=SizeClassification(
-            pk=row.classification_id,
-            eligible=bool(row.classification_eligible),
-            reason=row.classification_reason,
-            refusal_code=row.classification_refusal_code,
+            pk=row["classification_id"],
+            eligible=bool(row["classification_eligible"]),
+            reason=row["classification_reason"],
+            refusal_code=row["classification_refusal_code"],
         )
-        if row.classification_id is not None
+        if row["classification_id"] is not None
         else None,
-        industry=IndustryCode(code=row.industry_code, name=row.industry_name) if row.industry_code else None,
+        industry=IndustryCode(code=row["industry_code"], name=row["industry_name"])
+        if row["industry_code"]
+        else None,
         last_credit=CreditCheck(
-            pk=row.credit_id, context=row.credit_context, outcome=row.credit_outcome, reason=row.credit_reason
+            pk=row["credit_id"],
+            context=row["credit_context"],
+            outcome=row["credit_outcome"],
+            reason=row["credit_reason"],
         )
-        if row.credit_id is not None
+        if row["credit_id"] is not None
         else None,
-        credit_checked_today=bool(row.credit_checked_today),
-        credit_listed=bool(row.credit_listed),
-        account=QuotaAccount(pk=row.account_id, available=Decimal(str(row.account_available)))
-        if row.account_id is not None
+        credit_checked_today=checked_at is not None and checked_at >= day_start,
+        credit_listed=bool(row["credit_listed"]),
+        account=QuotaAccount(pk=row["account_id"], available=row["account_available"])
+        if row["account_id"] is not None
         else None,
-        sanctioned=bool(row.sanctioned),
-        provider_sanctioned=bool(row.provider_sanctioned),
-        industry_rule=bool(row.industry_rule),
-        submitted_id=row.submitted_id,
+        sanctioned=bool(row["sanctioned"]),
+        provider_sanctioned=bool(row["provider_sanctioned"]),
+        industry_rule=bool(row["industry_rule"]),
+        submitted_id=row["submitted_id"],
     )

@@ -5,11 +5,11 @@ Launch day: many enterprises submit for the same product in the same second. The
 per-enterprise write first (locking only that enterprise's quota account) and takes the voucher last,
 with one conditional ``UPDATE … WHERE vouchers_left > 0``. If no voucher is left the whole transaction
 rolls back. A product already sold out is refused before any transaction starts — from the shared cache
-(:mod:`voucher.orders.soldout`) once it has been seen sold out.
+(the order gate, :mod:`voucher.orders.gate`) once it has been seen sold out.
 
 The cost of one order is kept small and fixed (``voucher/orders/tests/test_query_counts.py`` pins it): the
 product's facts (its programme year's rules, its provider) come from the shared cache with version tokens
-(:mod:`voucher.orders.product_facts`, read in the same round trip as the order gate), the enterprise's
+(:mod:`voucher.orders.product_facts`, read by the order gate in the same round trip), the enterprise's
 O2 facts from one statement (:func:`~voucher.orders.selectors.order_facts`), the order-time credit
 check is stored once a day (:func:`order_credit_check`), the acceptance deadline is cached for a minute.
 Inside the transaction the retry and open-order checks are one query and the account is locked once, the
@@ -25,8 +25,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from voucher.accounts.choices import Role
@@ -45,12 +46,13 @@ from voucher.enterprises.credit import credit_check
 from voucher.enterprises.models import QuotaAccount
 from voucher.enterprises.selectors import digital_marketing_eligible, eligibility_decision
 from voucher.enterprises.services import quota_release, quota_reserve
-from voucher.orders import product_facts, soldout
-from voucher.orders.choices import HOLDING_STATUSES, OrderAction, OrderStatus
+from voucher.orders import gate
+from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.models import Order
 from voucher.orders.numbers import new_order_number
 from voucher.orders.permissions import can_cancel_order, can_decide_order, can_place_order
 from voucher.orders.selectors import OrderFacts, order_facts
+from voucher.orders.statements import Statement
 from voucher.orders.transitions import IllegalTransition, transition
 from voucher.programmes.models import ProgrammeYear
 from voucher.standing import sanction_refusal
@@ -198,30 +200,10 @@ def order_credit_check(*, facts: OrderFacts, actor: Any) -> None:
         raise refuse("credit", f"信用核查未通过：{credit.reason}")
 
 
-def order_place(
-    *,
-    actor: Any,
-    product: Product | int,
-    idempotency_key: str,
-    contact_name: str,
-    contact_mobile: str,
-    note: str = "",
-    seen: soldout.Observation | None = None,
-) -> Order:
-    """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
-
-    ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
-    first order instead of a second one, from the database (also after the cache lost its data). A product
-    known to be sold out is refused from the shared cache (:mod:`voucher.orders.soldout`; ``seen`` is that
-    observation when the caller has already read it, see
-    :func:`voucher.orders.limits.enforce_order_rate_limits`) after one indexed read of an earlier submission
-    with the same key, before the product is read; the
-    enterprise's facts and an earlier submission with the same key are read in one query, and the
-    order-time credit check is reused within the day (:func:`order_credit_check`).
-    Raises ``Product.DoesNotExist`` for an unknown product id.
-    """
-    can_place_order(actor).enforce()
-    enterprise_id = actor.organisation_id
+def _checked_submission(
+    idempotency_key: str, contact_name: str, contact_mobile: str, note: str
+) -> tuple[str, dict[str, list[str]]]:
+    """The submission's key (raises when it is not one) and the errors in its contact fields."""
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise refuse("invalid_idempotency_key", "提交标识无效，请刷新页面后重试。", "idempotency_key")
@@ -234,19 +216,70 @@ def order_place(
         errors["contact_mobile"] = exc.messages
     if len(note) > 300:
         errors["note"] = ["需求说明不能超过300字。"]
+    return key, errors
+
+
+def sold_out_answer(
+    *,
+    actor: Any,
+    admission: gate.Admission,
+    idempotency_key: str,
+    contact_name: str,
+    contact_mobile: str,
+    note: str = "",
+) -> ValidationError | None:
+    """The refusal :func:`order_place` would raise with ``admission``, when it is the sold-out refusal from
+    the gate (the fields are valid and the enterprise has submitted no order with this key); else ``None``.
+
+    For answering such a submission early (:mod:`voucher.orders.middleware`); ``actor`` may place orders.
+    """
+    if admission.sold_out_name is None:
+        return None
+    try:
+        key, errors = _checked_submission(idempotency_key, contact_name, contact_mobile, note)
+    except ValidationError:
+        return None
+    if errors or _submitted_id(actor.organisation_id, key) is not None:
+        return None
+    return sold_out_refusal(admission.sold_out_name)
+
+
+def order_place(
+    *,
+    actor: Any,
+    product: Product | int,
+    idempotency_key: str,
+    contact_name: str,
+    contact_mobile: str,
+    note: str = "",
+    admission: gate.Admission | None = None,
+) -> Order:
+    """Place an order (去下单 → 提交订单): check O2, reserve the subsidy estimate (O5) and take one voucher (O3).
+
+    ``product`` is the product or its id. The same ``idempotency_key`` from the same enterprise returns the
+    first order instead of a second one, from the database (also after the cache lost its data). A product
+    known to be sold out is refused by the order gate (:mod:`voucher.orders.gate`; ``admission`` is what
+    :func:`voucher.orders.gate.admit` read for the request, else :func:`voucher.orders.gate.look` reads it)
+    after one indexed read of an earlier submission with the same key, before the product is read; the
+    enterprise's facts and an earlier submission with the same key are read in one query, and the
+    order-time credit check is reused within the day (:func:`order_credit_check`).
+    Raises ``Product.DoesNotExist`` for an unknown product id.
+    """
+    can_place_order(actor).enforce()
+    enterprise_id = actor.organisation_id
+    key, errors = _checked_submission(idempotency_key, contact_name, contact_mobile, note)
 
     product_id = product if isinstance(product, int) else product.pk
-    if seen is None:
-        seen = soldout.observe(product_id)
-    if seen.sold_out_name is not None:
+    if admission is None:
+        admission = gate.look(product_id)
+    if admission.sold_out_name is not None:
         existing = _submitted(enterprise_id, key)
         if existing is not None:
             return existing
         if errors:
             raise ValidationError(errors)
-        raise sold_out_refusal(seen.sold_out_name)
-    facts_read = seen.facts if seen.facts is not None or not seen.enabled else product_facts.read(product_id)
-    product, fresh = product_facts.product_for_order(product_id, facts_read if seen.enabled else None)
+        raise sold_out_refusal(admission.sold_out_name)
+    product, fresh = gate.product_for_order(admission, product_id)
     today = clock.today()
     facts = order_facts(enterprise_id=enterprise_id, product=product, today=today, idempotency_key=key)
     if facts.submitted_id is not None:
@@ -257,7 +290,7 @@ def order_place(
         _product_prerequisites(product, today, vouchers_read=fresh)
     except ValidationError as exc:
         if fresh and product.status == ProductStatus.ON_SALE and product.vouchers_left <= 0:
-            soldout.mark_sold_out(product.pk, product.name, seen)
+            gate.found_sold_out(admission, product.pk, product.name)
         raise exc
     _enterprise_prerequisites(facts, product, today)
     deadline = acceptance_deadline(product.programme, today)
@@ -285,7 +318,7 @@ def order_place(
         if _codes(exc) == {"sold_out"}:
             left = Product.objects.filter(pk=product.pk).values_list("status", "vouchers_left").first()
             if left == (ProductStatus.ON_SALE, 0):
-                soldout.mark_sold_out(product.pk, product.name, seen)
+                gate.found_sold_out(admission, product.pk, product.name)
         raise
 
 
@@ -299,36 +332,69 @@ def _order(pk: int) -> Order:
     return Order.objects.select_related("product", "enterprise", "provider").get(pk=pk)
 
 
+SUBMITTED = Statement(
+    "orders.submitted",
+    lambda *, enterprise_id, key: Order.objects.submitted(enterprise=enterprise_id, key=key).values("pk")[:1],
+    {"enterprise_id": -7_300_000_001, "key": "\x1forders-submitted-stand-in"},
+)
+
+
+def _submitted_id(enterprise_id: int, key: str) -> int | None:
+    row = SUBMITTED.row(enterprise_id=enterprise_id, key=key)
+    return row["pk"] if row is not None else None
+
+
 def _submitted(enterprise_id: int, key: str) -> Order | None:
     """The enterprise's order submitted with ``key``, if any (one narrow query when there is none)."""
-    pk = Order.objects.filter(enterprise_id=enterprise_id, idempotency_key=key).values_list("pk", flat=True)
-    found = list(pk[:1])
-    return _order(found[0]) if found else None
+    pk = _submitted_id(enterprise_id, key)
+    return _order(pk) if pk is not None else None
 
 
-def _lock_account(enterprise: Organisation, product: Product, key: str) -> QuotaAccount:
-    """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
-    a concurrent retry's order (``submitted``) and the enterprise's orders holding this product (``holding``).
-    """
-    account, order = (
-        connection.ops.quote_name(QuotaAccount._meta.db_table),
-        connection.ops.quote_name(Order._meta.db_table),
+ACCOUNT_FIELDS = tuple(f.attname for f in QuotaAccount._meta.concrete_fields)
+
+
+def _lock_query(*, enterprise_id: int, programme_id: int, product_id: int, key: str) -> QuerySet[Any]:
+    """The statement of :func:`_lock_account`: the account row under ``FOR UPDATE``, with the two counts."""
+    enterprise = OuterRef("organisation_id")
+    holding = Order.objects.holding().filter(enterprise_id=enterprise, product_id=product_id)
+    return (
+        QuotaAccount.objects.select_for_update()
+        .filter(organisation_id=enterprise_id, programme_id=programme_id)
+        .annotate(
+            submitted=Subquery(Order.objects.submitted(enterprise=enterprise, key=key).values("pk")[:1]),
+            holding=Coalesce(
+                Subquery(holding.order_by().values("enterprise_id").annotate(n=Count("pk")).values("n")), 0
+            ),
+        )
+        .values(*ACCOUNT_FIELDS, "submitted", "holding")
     )
-    statuses = ", ".join(["%s"] * len(HOLDING_STATUSES))
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    sql = f"""
-        SELECT q.*,
-            (SELECT MAX(d.id) FROM {order} d WHERE d.enterprise_id = q.organisation_id
-                AND d.idempotency_key = %s) AS submitted,
-            (SELECT COUNT(*) FROM {order} d WHERE d.enterprise_id = q.organisation_id
-                AND d.product_id = %s AND d.status IN ({statuses})) AS holding
-        FROM {account} q WHERE q.organisation_id = %s AND q.programme_id = %s{lock}
-    """  # noqa: S608 — table names come from the models; every value is a parameter
-    params = [key, product.pk, *[str(s) for s in HOLDING_STATUSES], enterprise.pk, product.programme_id]
-    rows = list(QuotaAccount.objects.raw(sql, params))
-    if not rows:
+
+
+LOCK_ACCOUNT = Statement(
+    "orders.lock-account",
+    _lock_query,
+    {
+        "enterprise_id": -7_200_000_001,
+        "programme_id": -7_200_000_002,
+        "product_id": -7_200_000_003,
+        "key": "\x1forders-lock-stand-in",
+    },
+)
+
+
+def _lock_account(
+    enterprise: Organisation, product: Product, key: str
+) -> tuple[QuotaAccount, int | None, int]:
+    """Lock the enterprise's quota account for the year, reading in the same statement (under the lock)
+    a concurrent retry's order (``submitted``) and the number of the enterprise's orders holding this
+    product (O3 ``holding``)."""
+    row = LOCK_ACCOUNT.row(
+        enterprise_id=enterprise.pk, programme_id=product.programme_id, product_id=product.pk, key=key
+    )
+    if row is None:
         raise QuotaAccount.DoesNotExist
-    return rows[0]
+    account = QuotaAccount.from_db("default", ACCOUNT_FIELDS, [row[name] for name in ACCOUNT_FIELDS])
+    return account, row["submitted"], row["holding"]
 
 
 def _place_locked(
@@ -344,12 +410,11 @@ def _place_locked(
 ) -> Order:
     programme = product.programme
     # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
-    account: Any = _lock_account(enterprise, product, key)
+    account, submitted, holding = _lock_account(enterprise, product, key)
     account.organisation = enterprise
     account.programme = programme
-    if account.submitted is not None:
-        return _order(account.submitted)
-    holding = account.holding
+    if submitted is not None:
+        return _order(submitted)
     if holding >= programme.max_open_orders_per_product:
         raise refuse(
             "too_many_open_orders",
@@ -482,7 +547,7 @@ def _release(*, actor: Any, order: Order, action: str, reason: str = "") -> Orde
         current.refresh_from_db()
         transition(current.status, action)  # raises with the status that won
     Product.objects.filter(pk=current.product_id).update(vouchers_left=F("vouchers_left") + 1)
-    soldout.vouchers_returned(current.product_id)
+    gate.vouchers_returned(current.product_id)
     account = QuotaAccount.objects.get(organisation=current.enterprise_id, programme=current.programme_id)
     title, kind = RELEASE_TEXT[OrderAction(action)]
     quota_release(

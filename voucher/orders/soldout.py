@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -48,9 +47,6 @@ class Observation:
     enabled: bool
     generation: str | None = None
     sold_out_name: str | None = None
-    # The values read in the same round trip for the product's cached facts
-    # (:func:`voucher.orders.product_facts.keys`), when they were read.
-    facts: dict[str, Any] | None = None
 
 
 OFF = Observation(enabled=False)

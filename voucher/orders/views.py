@@ -18,10 +18,9 @@ from voucher.core import clock
 from voucher.core.errors import errors_to_form
 from voucher.core.permissions import has_capability
 from voucher.enterprises.selectors import redeclaration_warnings
-from voucher.orders import services
+from voucher.orders import gate, services
 from voucher.orders.choices import OrderAction, OrderStatus
 from voucher.orders.forms import DeclineForm, OrderForm
-from voucher.orders.limits import enforce_order_rate_limits
 from voucher.orders.models import Order
 from voucher.orders.permissions import can_place_order, can_view_order
 from voucher.orders.selectors import order_list, orders_visible_to
@@ -50,10 +49,12 @@ def order_new(request: HttpRequest, product_id: int) -> HttpResponse:
         services.order_prerequisites(enterprise=enterprise, product=product, today=clock.today())
     except ValidationError as exc:
         refusal = "；".join(exc.messages)
-    seen = enforce_order_rate_limits(request, product.pk) if request.method == "POST" else None
+    admission = gate.admit(request, product.pk) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         try:
-            order = services.order_place(actor=user, product=product, seen=seen, **form.cleaned_data)
+            order = services.order_place(
+                actor=user, product=product, admission=admission, **form.cleaned_data
+            )
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:

@@ -7,4 +7,5 @@ class PayoutsConfig(AppConfig):
     verbose_name = "兑付批次"
 
     def ready(self) -> None:
-        from voucher.payouts import cards  # noqa: F401  (registers workbench cards and navigation)
+        # Registers workbench cards, navigation and the order list's stage figure.
+        from voucher.payouts import cards, stage  # noqa: F401

@@ -9,7 +9,9 @@ The stages below it therefore never import it, and a ban is stated once, in the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import Any, Protocol
+
+from django.db.models import Exists
 
 from voucher.core.permissions import Decision
 
@@ -21,9 +23,9 @@ class StandingRegister(Protocol):
         """``ALLOWED``, or a refusal with code ``sanctioned`` naming the violation and the ban's last day."""
         ...
 
-    def barred_sql(self, organisation: str) -> str:
-        """An SQL condition, true when the organisation whose id is the SQL expression ``organisation``
-        is barred on the day bound as the statement's ``%(day)s`` parameter."""
+    def barred(self, organisation: Any, on: dt.date) -> Exists:
+        """An ``Exists`` expression, true when the organisation is barred on ``on``: ``organisation`` is
+        its id or an expression for it (``OuterRef("pk")``), for use inside a larger statement."""
         ...
 
 
@@ -46,6 +48,7 @@ def sanction_refusal(*, organisation_id: int, on: dt.date) -> Decision:
     return _register().refusal(organisation_id=organisation_id, on=on)
 
 
-def barred_sql(organisation: str) -> str:
-    """The register's SQL condition "barred on ``%(day)s``" for the organisation id ``organisation``."""
-    return _register().barred_sql(organisation)
+def barred(organisation: Any, on: dt.date) -> Exists:
+    """The register's expression "barred on ``on``" for ``organisation`` (an id or an expression for one),
+    built from the same query as :func:`sanction_refusal`."""
+    return _register().barred(organisation, on)
