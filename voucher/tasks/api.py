@@ -20,6 +20,7 @@ from voucher.claims.models import Claim
 from voucher.claims.permissions import can_view_claim
 from voucher.claims.selectors import claim_for_order
 from voucher.core.api_schema import PageNumber
+from voucher.core.background import JobOut
 from voucher.dashboards.exports import export_request
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.payouts.models import PayoutBatch
@@ -51,20 +52,6 @@ class DeliveryPageOut(Schema):
     count: int
     counts: dict[str, int]
     items: list[DeliveryOut]
-
-
-class JobOut(Schema):
-    id: int
-    title: str
-    status: str
-    status_label: str
-    progress: int
-    message: str
-    download_url: str
-    result_url: str
-    details: list[str]
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
 
 
 class DashboardExportIn(Schema):
