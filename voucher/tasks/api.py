@@ -107,10 +107,10 @@ def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.post(
     "/jobs/payout-export/{int:batch_id}", response={202: JobOut}, summary="后台导出支付文件（返回任务）"
 )
-def payout_export(request: HttpRequest, batch_id: int) -> tuple[int, dict[str, Any]]:
+def payout_export(request: HttpRequest, batch_id: int) -> Status:
     batch = get_object_or_404(PayoutBatch, pk=batch_id)
     job = services.payout_export_job_start(actor=request.user, batch=batch)
-    return 202, job_state(job)
+    return Status(202, job_state(job))
 
 
 def _claim(request: HttpRequest, number: str) -> Claim:
