@@ -53,6 +53,7 @@ from voucher.core.workdays import ScheduleMissing, scheduled_years
 from voucher.dashboards import exports as dashboard_exports
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.dashboards.tables import TABLES
+from voucher.enterprises.choices import ImportStatus
 from voucher.enterprises.imports import credit_list_upload_check
 from voucher.enterprises.models import CreditListImport
 from voucher.enterprises.permissions import can_manage_credit_list
@@ -311,6 +312,8 @@ def credit_list_apply_job_start(*, actor: Any, batch: CreditListImport) -> Job:
     queued = _pending(JobKind.CREDIT_LIST_APPLY, actor, batch=batch.pk)
     if queued is not None:
         return queued
+    if batch.status != ImportStatus.PREVIEW:  # checked again by the worker, under the batch's lock
+        raise ValidationError(ValidationError("该导入批次已处理，不能重复导入。", code="import_not_pending"))
     job = _job_create(
         actor=actor,
         kind=JobKind.CREDIT_LIST_APPLY,

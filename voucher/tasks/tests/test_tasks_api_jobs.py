@@ -242,11 +242,11 @@ def test_tasks_credit_list_is_read_by_a_job_with_each_wrong_row(
     admin_user: Any, queued: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = login(admin_user)
+    page = reverse("enterprises:credit_list")
+    assert client.get(page).status_code == 200  # not the process's first request (URLs, templates)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         started = time.perf_counter()
-        response = client.post(
-            reverse("enterprises:credit_list"), {"action": "import", "file": _credit_upload()}
-        )
+        response = client.post(page, {"action": "import", "file": _credit_upload()})
         elapsed = time.perf_counter() - started
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("tasks:job_detail", args=[job.pk])
@@ -297,10 +297,17 @@ def test_tasks_credit_list_is_read_by_a_job_with_each_wrong_row(
     assert services.job_result_url(apply_job) == reverse("enterprises:credit_list")
     assert AuditEvent.objects.filter(action="credit_list.apply_queued").count() == 1
     assert AuditEvent.objects.filter(action="credit_list.imported").count() == 1
-    # A second apply of the same batch is refused by the worker, with the reason.
-    again = services.credit_list_apply_job_start(actor=admin_user, batch=batch)
-    assert services.job_run(again.pk) == JobStatus.FAILED
-    assert "已处理" in Job.objects.get(pk=again.pk).message
+    # A second apply of the same batch is refused at once, with the reason; and by the worker, too.
+    batch.refresh_from_db()
+    with pytest.raises(ValidationError, match="已处理"):
+        services.credit_list_apply_job_start(actor=admin_user, batch=batch)
+    refused = client.post(preview, {"action": "apply"}, follow=True).content.decode()
+    assert "该导入批次已处理，不能重复导入。" in refused
+    stale = services._job_create(
+        actor=admin_user, kind=JobKind.CREDIT_LIST_APPLY, title="导入信用名单", params={"batch": batch.pk}
+    )
+    assert services.job_run(stale.pk) == JobStatus.FAILED
+    assert "已处理" in Job.objects.get(pk=stale.pk).message
 
 
 def test_tasks_credit_list_upload_refused_at_once(admin_user: Any) -> None:
