@@ -18,6 +18,7 @@ from voucher.applications.excel import ExcelProblems, build_template, difference
 from voucher.applications.models import Application, ConditionCheck, Material, ProviderDossier
 from voucher.core import clock
 from voucher.core.api_schema import BoundedDate, Money
+from voucher.core.background import JobOut, job_accepted, job_service
 from voucher.programmes.selectors import programme_current
 
 router = Router(tags=["applications"])
@@ -341,11 +342,18 @@ def download_excel(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@router.post("/{int:pk}/excel", response=ApplicationOut, summary="上传填好的Excel填充申请表（逐单元格报错）")
-def upload_excel(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Any:
-    return services.application_import_excel(
+@router.post(
+    "/{int:pk}/excel",
+    response={202: JobOut},
+    summary="上传填好的Excel填充申请表（后台任务，返回任务；逐单元格报错，全部或全不）",
+)
+def upload_excel(request: HttpRequest, pk: int, file: File[UploadedFile]) -> Status:
+    """Queues the import the application page queues: a wrong file is refused at once (422); each wrong
+    cell is listed in the failed job's ``details``, and nothing is saved unless every cell is right."""
+    job = job_service("application_import")(
         actor=request.user, application=_application(request, pk), file=file
     )
+    return job_accepted(job)
 
 
 @router.get("/{int:pk}/differences", response=list[ApplicationDifferenceOut], summary="表单与Excel差异")

@@ -1,4 +1,6 @@
-"""API: claims — eligible contracts, drafting, files and merge, pre-checks, submission, waiver, review (R1–R8)."""
+"""API: claims — eligible contracts, drafting, files and merge, pre-checks, submission, waiver, review (R1–R8).
+
+The merge and the pre-checks run as background jobs: those operations answer 202 with the queued job."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from voucher.claims.selectors import claim_for_order, claim_list, contracts_to_c
 from voucher.contracts.models import Contract
 from voucher.contracts.selectors import contracts_visible_to
 from voucher.core.api_schema import BoundedDate, Money
+from voucher.core.background import JobOut, job_accepted, job_service
 
 router = Router(tags=["claims"])
 
@@ -315,8 +318,8 @@ def upload(request: HttpRequest, number: str, kind: Form[str], file: File[Upload
 
 @router.post(
     "/{number}/materials/merge",
-    response={201: ClaimMaterialOut},
-    summary="多张图片或 PDF 按顺序合并为一个 PDF 并放入材料",
+    response={202: JobOut},
+    summary="多张图片或 PDF 按顺序合并为一个 PDF 并放入材料（后台任务，返回任务）",
 )
 def merge(
     request: HttpRequest,
@@ -325,14 +328,14 @@ def merge(
     files: File[list[UploadedFile]],
     order: Form[str] = "",
     name: Form[str] = "",
-) -> Any:
+) -> Status:
+    """Queues the merge the materials page queues: the number, order and size of the files are checked
+    at once; the merged PDF is in the claim's materials (and the job's ``download_url``) once it is done."""
     claim = _claim(request, number)
-    return Status(
-        201,
-        services.claim_material_merge(
-            actor=request.user, claim=claim, kind=kind, files=list(files), order=order, name=name
-        ),
+    job = job_service("claim_merge")(
+        actor=request.user, claim=claim, kind=kind, files=list(files), order=order, name=name
     )
+    return job_accepted(job)
 
 
 @router.post(
@@ -346,9 +349,11 @@ def withdraw(request: HttpRequest, number: str, pk: int) -> Any:
     return services.claim_material_withdraw(actor=request.user, claim=claim, material=material)
 
 
-@router.post("/{number}/prechecks", response=list[PreCheckOut], summary="运行自动预检（R8）")
-def prechecks(request: HttpRequest, number: str) -> Any:
-    return services.claim_run_prechecks(actor=request.user, claim=_claim(request, number))
+@router.post("/{number}/prechecks", response={202: JobOut}, summary="运行自动预检（R8，后台任务，返回任务）")
+def prechecks(request: HttpRequest, number: str) -> Status:
+    """Queues the pre-checks the pre-check page queues (one at a time per user and claim); once the job is
+    done they are in ``GET /api/v1/claims/{number}`` (``checks``)."""
+    return job_accepted(job_service("claim_prechecks")(actor=request.user, claim=_claim(request, number)))
 
 
 @router.post("/{number}/submit", response=ClaimDetailOut, summary="提交兑券申请（完成服务，不可撤回，R4）")

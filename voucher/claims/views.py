@@ -310,7 +310,11 @@ def claim_checks(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def claim_confirm(request: HttpRequest, number: str) -> HttpResponse:
-    """Step 4: exactly what will be sent, and the explicit, irreversible confirmation (R4 完成服务)."""
+    """Step 4: exactly what will be sent, and the explicit, irreversible confirmation (R4 完成服务).
+
+    Each visit runs the pre-checks again as the background job of step 3 and shows its progress; the
+    finished job leads back here (``?checked=<job>``) to its results without queueing them again. The
+    submission stores the pre-checks once more in its own transaction."""
     claim = _editable(request, number)
     form = SubmitForm(request.POST or None, initial={"revision": claim.revision})
     if request.method == "POST" and form.is_valid():
@@ -327,9 +331,11 @@ def claim_confirm(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, "兑券申请已提交，等待评审。")
             return redirect("claims:detail", number=number)
     if request.method == "GET":
-        services.claim_run_prechecks(actor=request.user, claim=claim)
-        claim.refresh_from_db()
+        checked = request.GET.get("checked")
+        if not job_service("claim_prechecks_finished")(actor=request.user, claim=claim, job_id=checked):
+            job_service("claim_prechecks")(actor=request.user, claim=claim, step="confirm")
         form = SubmitForm(initial={"revision": claim.revision})
+    job = job_service("claim_prechecks_pending")(actor=request.user, claim=claim)
     current, _ = _materials(claim)
     return render(
         request,
@@ -341,6 +347,8 @@ def claim_confirm(request: HttpRequest, number: str) -> HttpResponse:
             current=current,
             prechecks=list(claim.prechecks.all()),
             problems=services.submission_problems(claim),
+            job=job,
+            job_state=job_service("job_state")(job) if job else None,
         ),
     )
 

@@ -10,22 +10,33 @@ Hostile content is refused before any parser sees it: archives (workbooks) whose
 count or compression ratio is out of proportion (zip bombs), workbooks with more rows or columns than
 any real form, images whose pixel count would exhaust memory (decompression bombs), and, where the
 caller asks for it, PDFs that do not parse or have too many pages.
+
+Files saved while a transaction is open are kept only if it commits: :func:`on_commit_or_discard`
+registers the work to do after commit together with the files saved for it, and deletes those files
+when the transaction (or the savepoint) rolls back instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import uuid
+import weakref
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage, default_storage
+from django.db import transaction
 
 from voucher.core.text import clean_text
+
+logger = logging.getLogger(__name__)
 
 PDF = "pdf"
 PNG = "png"
@@ -334,3 +345,41 @@ def opaque_upload_name(folder: str, filename: str) -> str:
     if not re.fullmatch(r"\.[a-z0-9]{1,8}", extension):
         extension = ""
     return f"{folder}/{uuid.uuid4().hex}{extension}"
+
+
+class _CommitOrDiscard:
+    """The callback Django keeps until the transaction ends: run after commit, it marks the files kept;
+    dropped unrun (rollback), its finalizer deletes them. Nothing but the transaction's list of
+    callbacks may refer to it, so it goes away the moment that list forgets it."""
+
+    def __init__(self, then: Callable[[], Any], paths: list[str], storage: Storage) -> None:
+        self.then = then
+        self.state = {"committed": False}
+        weakref.finalize(self, _discard_unless_committed, storage, paths, self.state)
+
+    def __call__(self) -> None:
+        self.state["committed"] = True
+        self.then()
+
+
+def _discard_unless_committed(storage: Storage, paths: list[str], state: dict[str, bool]) -> None:
+    if state["committed"]:
+        return
+    for path in paths:
+        with suppress(Exception):  # already gone, or the storage is unreachable: nothing else to do
+            storage.delete(path)
+            logger.info("deleted %s: the transaction that saved it rolled back", path)
+
+
+def on_commit_or_discard(
+    then: Callable[[], Any], paths: list[str], *, storage: Storage | None = None
+) -> None:
+    """Run ``then`` after the current transaction commits, like ``transaction.on_commit``; if it rolls
+    back instead (the transaction, or the savepoint this is called in), delete the files in ``paths``
+    from ``storage`` (default storage).
+
+    Register it before saving, and append each file's name to ``paths`` as soon as it is saved: a failure
+    half-way through the saving then removes what was saved so far. Outside a transaction ``then`` runs
+    at once and the files stay.
+    """
+    transaction.on_commit(_CommitOrDiscard(then, paths, storage or default_storage))

@@ -1,4 +1,5 @@
-"""API of the dashboard (/api/v1/dashboard): every figure set as JSON and every table as Excel, admins only."""
+"""API of the dashboard (/api/v1/dashboard): every figure set as JSON and every table as Excel (made by a
+background job), admins only."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
 
+from voucher.core.background import JobOut, job_accepted, job_service
 from voucher.dashboards import exports, selectors
 from voucher.dashboards.forms import FilterForm
 from voucher.dashboards.permissions import can_view_dashboard
@@ -206,16 +208,8 @@ def providers(
 
 @router.get(
     "/export",
-    summary="导出一张看板表格（Excel）",
-    response={200: None},
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "Excel 工作簿",
-                "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
-            }
-        }
-    },
+    summary="导出一张看板表格（Excel，后台任务；返回任务，完成后下载）",
+    response={202: JobOut},
 )
 def export(
     request: HttpRequest,
@@ -225,14 +219,10 @@ def export(
     direction: str | None = None,
     period: str | None = None,
     sort: str | None = None,
-) -> HttpResponse:
+) -> Status:
+    """Queues the export the dashboard page queues; poll ``GET /api/v1/tasks/jobs/{id}`` and download the
+    workbook from its ``download_url`` once it is done."""
     _filters(request, year=year, field=field, direction=direction, period=period, sort=sort)
     query = {"year": year, "field": field, "direction": direction, "period": period, "sort": sort}
     wanted = exports.export_request({"table": table, **query})
-    exported = exports.dashboard_export(actor=request.user, request=wanted, via="API")
-    response = HttpResponse(
-        exported.content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return job_accepted(job_service("dashboard_export")(actor=request.user, request=wanted, via="API"))

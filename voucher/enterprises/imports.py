@@ -1,15 +1,22 @@
-"""Reading a credit list from CSV or Excel (.xlsx) with row-level Chinese errors."""
+"""Reading a credit list from CSV or Excel (.xlsx) with row-level Chinese errors.
+
+An upload is checked at once (:func:`credit_list_upload_check`: its type, size and sheet size); reading
+its rows is a background job that reports its progress (:func:`parse_credit_list` with ``progress``).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
+from voucher.core.uploads import check_sheet_size, display_file_name
 from voucher.enterprises import uscc as uscc_rules
 from voucher.enterprises.choices import CreditListKind
 
@@ -31,6 +38,8 @@ KIND_ALIASES = {
     "dishonest_debtor": CreditListKind.DISHONEST_DEBTOR,
 }
 MAX_ROWS = 5000
+MAX_BYTES = 5 * 1024 * 1024
+PROGRESS_EVERY = 200  # rows between two progress reports
 
 
 @dataclass(frozen=True)
@@ -86,8 +95,29 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
 
 
-def parse_credit_list(file_name: str, content: bytes) -> tuple[list[ParsedRow], list[dict[str, Any]]]:
-    """Valid rows and errors (``{"line": n, "message": …}``, line numbers as in a spreadsheet)."""
+def credit_list_upload_check(file: Any) -> str:
+    """Refuse, at the ``file`` field, an upload that is not a .csv or .xlsx within the size limit, or a
+    workbook whose sheets are too large (a zip bomb); returns the file name to show."""
+    name = display_file_name(str(getattr(file, "name", "") or ""), limit=200) or "信用名单"
+    if not name.lower().endswith((".csv", ".xlsx")):
+        raise ValidationError(
+            {"file": ValidationError("仅支持 .csv 或 .xlsx 文件。", code="credit_list_type")}
+        )
+    size = getattr(file, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError({"file": ValidationError("文件不能超过 5 MB。", code="credit_list_too_large")})
+    if name.lower().endswith(".xlsx"):
+        file.seek(0)
+        check_sheet_size(file.read(), name=name, field="file")
+        file.seek(0)
+    return name
+
+
+def parse_credit_list(
+    file_name: str, content: bytes, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[ParsedRow], list[dict[str, Any]]]:
+    """Valid rows and errors (``{"line": n, "message": …}``, line numbers as in a spreadsheet);
+    ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows."""
     try:
         table = _table(file_name, content)
     except ValueError as exc:
@@ -104,7 +134,10 @@ def parse_credit_list(file_name: str, content: bytes) -> tuple[list[ParsedRow], 
     rows: list[ParsedRow] = []
     errors: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], int] = {}
-    for line, raw in enumerate(table[1 : MAX_ROWS + 1], start=2):
+    body = table[1 : MAX_ROWS + 1]
+    for line, raw in enumerate(body, start=2):
+        if progress is not None and (line - 2) % PROGRESS_EVERY == 0:
+            progress(line - 2, len(body))
         cell = {key: raw[i] if i < len(raw) else None for key, i in index.items()}
         if all(v in (None, "") for v in cell.values()):
             continue

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from voucher.accounts.models import Organisation
+from voucher.core.background import job_service
 from voucher.core.htmx import inline_field_check
 from voucher.enterprises import services
 from voucher.enterprises.forms import (
@@ -328,7 +329,7 @@ def classification_review(request: HttpRequest, pk: int, classification_pk: int)
 
 @login_required
 def credit_list_page(request: HttpRequest) -> HttpResponse:
-    """Admin: the credit list, one-by-one entry and file import (preview first)."""
+    """Admin: the credit list, one-by-one entry and file import (read by a background job, preview first)."""
     can_manage_credit_list(request.user).enforce()
     entry_form = CreditEntryForm(request.POST if request.POST.get("action") == "add" else None)
     import_form = CreditImportForm(
@@ -344,11 +345,12 @@ def credit_list_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已加入信用名单。")
             return redirect("enterprises:credit_list")
     if request.method == "POST" and request.POST.get("action") == "import" and import_form.is_valid():
-        upload = import_form.cleaned_data["file"]
-        batch = services.credit_list_import_preview(
-            actor=request.user, file_name=upload.name, content=upload.read()
-        )
-        return redirect("enterprises:credit_import", batch.pk)
+        try:
+            job = job_service("credit_list_import")(actor=request.user, file=import_form.cleaned_data["file"])
+        except ValidationError as exc:
+            _apply_errors(import_form, exc)
+        else:  # the rows are read by a background job, which then leads to the preview
+            return redirect("tasks:job_detail", pk=job.pk)
     query = request.GET.get("q", "").strip()
     return render(
         request,
@@ -365,14 +367,15 @@ def credit_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def credit_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Admin: preview an uploaded list with its row errors, then import the valid rows or discard."""
+    """Admin: preview an uploaded list with its row errors, then import the valid rows (a background job
+    with progress) or discard."""
     can_manage_credit_list(request.user).enforce()
     batch = get_object_or_404(CreditListImport, pk=pk)
     if request.method == "POST":
         try:
-            if request.POST.get("action") == "apply":
-                entries = services.credit_list_import_apply(actor=request.user, batch=batch)
-                messages.success(request, f"已导入 {len(entries)} 条记录。")
+            if request.POST.get("action") == "apply":  # the rows are added by a background job
+                job = job_service("credit_list_apply")(actor=request.user, batch=batch)
+                return redirect("tasks:job_detail", pk=job.pk)
             else:
                 services.credit_list_import_discard(actor=request.user, batch=batch)
                 messages.success(request, "已放弃本次导入。")

@@ -20,6 +20,7 @@ from voucher.claims.models import Claim
 from voucher.claims.permissions import can_view_claim
 from voucher.claims.selectors import claim_for_order
 from voucher.core.api_schema import PageNumber
+from voucher.core.background import JobOut
 from voucher.dashboards.exports import export_request
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.payouts.models import PayoutBatch
@@ -51,20 +52,6 @@ class DeliveryPageOut(Schema):
     count: int
     counts: dict[str, int]
     items: list[DeliveryOut]
-
-
-class JobOut(Schema):
-    id: int
-    title: str
-    status: str
-    status_label: str
-    progress: int
-    message: str
-    download_url: str
-    result_url: str
-    details: list[str]
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
 
 
 class DashboardExportIn(Schema):
@@ -120,10 +107,10 @@ def job_detail(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.post(
     "/jobs/payout-export/{int:batch_id}", response={202: JobOut}, summary="后台导出支付文件（返回任务）"
 )
-def payout_export(request: HttpRequest, batch_id: int) -> tuple[int, dict[str, Any]]:
+def payout_export(request: HttpRequest, batch_id: int) -> Status:
     batch = get_object_or_404(PayoutBatch, pk=batch_id)
     job = services.payout_export_job_start(actor=request.user, batch=batch)
-    return 202, job_state(job)
+    return Status(202, job_state(job))
 
 
 def _claim(request: HttpRequest, number: str) -> Claim:

@@ -23,8 +23,11 @@ class TasksConfig(AppConfig):
                 "dashboard_export": services.dashboard_export_job_start,
                 "claim_prechecks": services.claim_prechecks_job_start,
                 "claim_prechecks_pending": services.claim_prechecks_pending,
+                "claim_prechecks_finished": services.claim_prechecks_finished,
                 "claim_merge": services.claim_merge_job_start,
                 "application_import": services.application_import_job_start,
+                "credit_list_import": services.credit_list_import_job_start,
+                "credit_list_apply": services.credit_list_apply_job_start,
                 "job_state": job_state,
             }
         )

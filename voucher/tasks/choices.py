@@ -15,6 +15,8 @@ class JobKind(models.TextChoices):
     APPLICATION_IMPORT = "application_import", "从Excel导入申请表"
     CLAIM_MERGE = "claim_merge", "合并兑券材料"
     BACKUP = "backup", "备份数据库和上传文件"
+    CREDIT_LIST_IMPORT = "credit_list_import", "读取信用名单文件"
+    CREDIT_LIST_APPLY = "credit_list_apply", "导入信用名单"
 
 
 class JobStatus(models.TextChoices):

@@ -6,7 +6,8 @@ lock: a second worker with the same message skips it, a worker that dies mid-job
 for the redelivered message (or the outbox sweep), and a job refused half-way saves nothing.
 
 The jobs: the payment file, the audit and dashboard exports, a claim's pre-checks, the Excel import of
-an application form, the merge of claim materials into one PDF, and a backup.
+an application form, the merge of claim materials into one PDF, a backup, and the credit list's import
+(reading the uploaded list for its preview, then adding its valid rows).
 """
 
 from __future__ import annotations
@@ -47,10 +48,15 @@ from voucher.core.audit_selectors import AuditFilters, audit_filters
 from voucher.core.backup import BackupError, backup_create
 from voucher.core.errors import refuse
 from voucher.core.notifications import notify
+from voucher.core.uploads import on_commit_or_discard
 from voucher.core.workdays import ScheduleMissing, scheduled_years
 from voucher.dashboards import exports as dashboard_exports
 from voucher.dashboards.permissions import can_view_dashboard
 from voucher.dashboards.tables import TABLES
+from voucher.enterprises.choices import ImportStatus
+from voucher.enterprises.imports import credit_list_upload_check
+from voucher.enterprises.models import CreditListImport
+from voucher.enterprises.permissions import can_manage_credit_list
 from voucher.orders.services import alert_schedule_missing
 from voucher.payouts import permissions as payout_permissions
 from voucher.payouts.models import PayoutBatch
@@ -106,17 +112,23 @@ def _job_create(
     params: dict[str, Any],
     inputs: Sequence[tuple[str, Any]] = (),
 ) -> Job:
-    """The job's row, with ``inputs`` (``(name, file)`` uploads) saved beside it, published after commit."""
+    """The job's row, with ``inputs`` (``(name, file)`` uploads) saved beside it, published after commit.
+
+    The uploads are kept only if the transaction commits: when it rolls back (the start refused later in
+    the same request, a failure while saving), the files saved for the job are deleted again."""
     job = Job.objects.create(kind=kind, owner=actor, title=title, params=params, created_at=clock.now())
+    stored: list[str] = []
+    job_id = job.pk
+    on_commit_or_discard(lambda: _publish_job(job_id), stored)
     if inputs:
         saved = []
         for position, (name, file) in enumerate(inputs, start=1):
             file.seek(0)
             path = default_storage.save(f"jobs/{job.pk}/in/{position}{Path(name).suffix.lower()[:10]}", file)
+            stored.append(path)
             saved.append({"path": path, "name": name})
         job.params = {**params, "inputs": saved}
         job.save(update_fields=["params"])
-    transaction.on_commit(lambda: _publish_job(job.pk))
     return job
 
 
@@ -160,15 +172,16 @@ def audit_export_job_start(*, actor: Any, filters: AuditFilters) -> Job:
 
 
 @transaction.atomic
-def dashboard_export_job_start(*, actor: Any, request: dashboard_exports.ExportRequest) -> Job:
-    """Queue one dashboard table as an Excel or CSV file."""
+def dashboard_export_job_start(*, actor: Any, request: dashboard_exports.ExportRequest, via: str = "") -> Job:
+    """Queue one dashboard table as an Excel or CSV file; ``via`` names the way it was asked for in the
+    audit log (the API), as :func:`voucher.dashboards.exports.dashboard_export` records it."""
     can_view_dashboard(actor).enforce()
     label = dashboard_exports.FORMATS[request.fmt]
     return _job_create(
         actor=actor,
         kind=JobKind.DASHBOARD_EXPORT,
         title=f"导出看板表格：{TABLES[request.table]}（{label}）",
-        params=request.as_dict(),
+        params={**request.as_dict(), **({"via": via} if via else {})},
     )
 
 
@@ -177,20 +190,37 @@ def claim_prechecks_pending(*, actor: Any, claim: Claim) -> Job | None:
     return _pending(JobKind.CLAIM_PRECHECKS, actor, claim=claim.pk)
 
 
+def claim_prechecks_finished(*, actor: Any, claim: Claim, job_id: Any) -> bool:
+    """Whether ``job_id`` names a pre-check job of ``claim`` that ``actor`` started and a worker finished
+    (the confirmation page then shows its results rather than queueing the pre-checks again)."""
+    try:
+        pk = int(job_id)
+    except (TypeError, ValueError):
+        return False
+    return Job.objects.filter(
+        pk=pk,
+        kind=JobKind.CLAIM_PRECHECKS,
+        owner_id=actor.pk,
+        params__claim=claim.pk,
+        status=JobStatus.DONE,
+    ).exists()
+
+
 @transaction.atomic
-def claim_prechecks_job_start(*, actor: Any, claim: Claim) -> Job:
-    """Queue the claim's pre-checks (R8); while one is queued for the same user, that one is returned."""
+def claim_prechecks_job_start(*, actor: Any, claim: Claim, step: str = "checks") -> Job:
+    """Queue the claim's pre-checks (R8); while one is queued for the same user, that one is returned.
+
+    ``step`` is the wizard page the finished job leads back to: the pre-checks (``"checks"``) or the
+    confirmation (``"confirm"``)."""
     can_edit_claim(actor, claim).enforce()
     queued = claim_prechecks_pending(actor=actor, claim=claim)
     if queued is not None:
         return queued
     number = claim.order.number
-    return _job_create(
-        actor=actor,
-        kind=JobKind.CLAIM_PRECHECKS,
-        title=f"自动预检 {number}",
-        params={"claim": claim.pk, "number": number},
-    )
+    params: dict[str, Any] = {"claim": claim.pk, "number": number}
+    if step == "confirm":
+        params["step"] = step
+    return _job_create(actor=actor, kind=JobKind.CLAIM_PRECHECKS, title=f"自动预检 {number}", params=params)
 
 
 @transaction.atomic
@@ -253,6 +283,45 @@ def backup_job_start(*, actor: Any) -> Job:
     return _job_create(actor=actor, kind=JobKind.BACKUP, title="备份数据库和上传文件", params={})
 
 
+@transaction.atomic
+def credit_list_import_job_start(*, actor: Any, file: Any) -> Job:
+    """Save an uploaded credit list (CSV or Excel) and queue reading it into a preview (E4).
+
+    The file's type, size and sheet size are checked here; its rows are read by the worker, whose job
+    lists each wrong row in Chinese and leads to the preview, where the valid rows are confirmed."""
+    can_manage_credit_list(actor).enforce()
+    name = credit_list_upload_check(file)
+    job = _job_create(
+        actor=actor,
+        kind=JobKind.CREDIT_LIST_IMPORT,
+        title=f"读取信用名单“{name}”",
+        params={},
+        inputs=[(name, file)],
+    )
+    audit_record(actor=actor, action="credit_list.import_queued", obj=job, after={"file": name})
+    return job
+
+
+@transaction.atomic
+def credit_list_apply_job_start(*, actor: Any, batch: CreditListImport) -> Job:
+    """Queue adding the valid rows of a previewed credit-list import to the list (E4); while one is
+    queued for the same batch and user, that one is returned."""
+    can_manage_credit_list(actor).enforce()
+    queued = _pending(JobKind.CREDIT_LIST_APPLY, actor, batch=batch.pk)
+    if queued is not None:
+        return queued
+    if batch.status != ImportStatus.PREVIEW:  # checked again by the worker, under the batch's lock
+        raise ValidationError(ValidationError("该导入批次已处理，不能重复导入。", code="import_not_pending"))
+    job = _job_create(
+        actor=actor,
+        kind=JobKind.CREDIT_LIST_APPLY,
+        title=f"导入信用名单“{batch.file_name}”（{len(batch.rows)} 条）",
+        params={"batch": batch.pk},
+    )
+    audit_record(actor=actor, action="credit_list.apply_queued", obj=batch, after={"job": job.pk})
+    return job
+
+
 def _run_payout_export(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
     batch = PayoutBatch.objects.get(pk=job.params["batch"])
     result = payout_batch_export(actor=job.owner, batch=batch, out=out, progress=progress)
@@ -272,7 +341,9 @@ def _run_dashboard_export(job: Job, progress: Progress, out: IO[bytes]) -> tuple
     request = dashboard_exports.ExportRequest(
         table=job.params["table"], query=job.params.get("query", {}), fmt=job.params.get("format", "xlsx")
     )
-    exported = dashboard_exports.dashboard_export(actor=job.owner, request=request)
+    exported = dashboard_exports.dashboard_export(
+        actor=job.owner, request=request, via=job.params.get("via", "")
+    )
     out.write(exported.content)
     return exported.filename, f"{exported.title}，{dashboard_exports.FORMATS[request.fmt]} 文件"
 
@@ -344,6 +415,29 @@ def _run_backup(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]
     return f"{backup.name}.tar", f"数据库（{facts['vendor']}）和 {facts['media_files']} 个上传文件"
 
 
+def _run_credit_list_import(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    from voucher.enterprises.services import credit_list_import_preview
+
+    [upload] = job_inputs(job)
+    batch = credit_list_import_preview(
+        actor=job.owner, file_name=str(upload.name), content=upload.read(), progress=progress
+    )
+    job.params = {**job.params, "batch": batch.pk}
+    job.details = [str(error["message"]) for error in batch.errors]
+    return "", (
+        f"有效 {len(batch.rows)} 行，错误 {len(batch.errors)} 行（错误行不会导入）。"
+        + ("请在预览中核对后确认导入。" if batch.rows else "没有可导入的有效行。")
+    )
+
+
+def _run_credit_list_apply(job: Job, progress: Progress, out: IO[bytes]) -> tuple[str, str]:
+    from voucher.enterprises.services import credit_list_import_apply
+
+    batch = CreditListImport.objects.get(pk=job.params["batch"])
+    entries = credit_list_import_apply(actor=job.owner, batch=batch, progress=progress)
+    return "", f"已导入 {len(entries)} 条记录。"
+
+
 RUNNERS: dict[str, Callable[[Job, Progress, IO[bytes]], tuple[str, str]]] = {
     JobKind.PAYOUT_EXPORT: _run_payout_export,
     JobKind.AUDIT_EXPORT: _run_audit_export,
@@ -352,15 +446,23 @@ RUNNERS: dict[str, Callable[[Job, Progress, IO[bytes]], tuple[str, str]]] = {
     JobKind.APPLICATION_IMPORT: _run_application_import,
     JobKind.CLAIM_MERGE: _run_claim_merge,
     JobKind.BACKUP: _run_backup,
+    JobKind.CREDIT_LIST_IMPORT: _run_credit_list_import,
+    JobKind.CREDIT_LIST_APPLY: _run_credit_list_apply,
 }
 
 
 def job_result_url(job: Job) -> str:
     """The page that shows what the job changed (the claim's pre-checks, the filled form), if any."""
     if job.kind == JobKind.CLAIM_PRECHECKS:
+        if job.params.get("step") == "confirm":
+            return f"{reverse('claims:confirm', args=[job.params['number']])}?checked={job.pk}"
         return reverse("claims:checks", args=[job.params["number"]])
     if job.kind == JobKind.CLAIM_MERGE:
         return reverse("claims:materials", args=[job.params["number"]])
+    if job.kind == JobKind.CREDIT_LIST_IMPORT and "batch" in job.params:
+        return reverse("enterprises:credit_import", args=[job.params["batch"]])
+    if job.kind in (JobKind.CREDIT_LIST_IMPORT, JobKind.CREDIT_LIST_APPLY):
+        return reverse("enterprises:credit_list")
     if job.kind == JobKind.APPLICATION_IMPORT:
         name = "applications:edit" if job.status == JobStatus.DONE else "applications:detail"
         return reverse(name, args=[job.params["application"]])

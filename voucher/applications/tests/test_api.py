@@ -86,14 +86,22 @@ def test_api_renamed_executable_refused(client, provider_user, programme_2025):
     assert response.status_code == 422 and "可执行程序" in response.json()["message"]
 
 
-def test_api_excel_template_and_import_errors(client, provider_user, programme_2025):
+def test_api_excel_template_and_import_errors(
+    client, provider_user, programme_2025, django_capture_on_commit_callbacks
+):
     client.force_login(provider_user)
     pk = client.post(f"{BASE}/", {}, content_type="application/json").json()["id"]
     template = client.get(f"{BASE}/{pk}/excel")
     assert template.status_code == 200 and template.content.startswith(b"PK")
-    response = client.post(f"{BASE}/{pk}/excel", {"file": _file("a.xlsx", template.content)})
-    assert response.status_code == 422
-    assert any("B6" in m for m in response.json()["fields"]["excel"])  # empty product name
+    with django_capture_on_commit_callbacks(execute=True):  # the cells are read by a background job
+        response = client.post(f"{BASE}/{pk}/excel", {"file": _file("a.xlsx", template.content)})
+    assert response.status_code == 202 and response.json()["status"] == "pending"
+    job = client.get(f"/api/v1/tasks/jobs/{response.json()['id']}").json()
+    assert job["status"] == "failed" and "未保存任何内容" in job["message"]
+    assert any("B6" in m for m in job["details"])  # empty product name
+    assert Application.objects.get(pk=pk).product_name == ""
+    wrong = client.post(f"{BASE}/{pk}/excel", {"file": _file("a.xlsx", b"MZ" + b"\0" * 64)})
+    assert wrong.status_code == 422 and "excel" in wrong.json()["fields"]  # refused in the request
 
 
 def test_api_dossier_and_provider_materials(client, provider_user, programme_2025):

@@ -19,7 +19,17 @@ def login(user):
     return client
 
 
-def test_api_flow_provider_to_reviewer(contract, provider, reviewer_user, buyer, on_claim_day):
+def finished(client, response):
+    """The job a 202 answer queued, as ``GET /api/v1/tasks/jobs/{id}`` shows it once the worker ran it."""
+    assert response.status_code == 202, response.content
+    state = client.get(f"/api/v1/tasks/jobs/{response.json()['id']}").json()
+    assert state["status"] == "done", state
+    return state
+
+
+def test_api_flow_provider_to_reviewer(
+    contract, provider, reviewer_user, buyer, on_claim_day, django_capture_on_commit_callbacks
+):
     client = login(provider)
     number = contract.order.number
     claimable = client.get("/api/v1/claims/claimable").json()
@@ -49,16 +59,19 @@ def test_api_flow_provider_to_reviewer(contract, provider, reviewer_user, buyer,
         content_type="application/json",
     )
     assert ok.status_code == 200
-    merged = client.post(
-        f"/api/v1/claims/{number}/materials/merge",
-        {
-            "kind": MaterialKind.BANK_RECEIPT,
-            "files": [image_file("a.png"), image_file("b.png"), image_file("c.png")],
-            "order": "2,3,1",
-        },
-    )
-    assert merged.status_code == 201 and merged.json()["page_count"] == 3
-    assert merged.json()["merged_from"] == ["b.png", "c.png", "a.png"]
+    with django_capture_on_commit_callbacks(execute=True):  # the merge is a job a worker runs after commit
+        merged = client.post(
+            f"/api/v1/claims/{number}/materials/merge",
+            {
+                "kind": MaterialKind.BANK_RECEIPT,
+                "files": [image_file("a.png"), image_file("b.png"), image_file("c.png")],
+                "order": "2,3,1",
+            },
+        )
+    assert merged.json()["status"] == "pending" and merged.json()["download_url"] == ""
+    assert "（3 页）" in finished(client, merged)["message"]
+    [material] = client.get(f"/api/v1/claims/{number}").json()["files"]
+    assert material["page_count"] == 3 and material["merged_from"] == ["b.png", "c.png", "a.png"]
     for kind, file in (
         (MaterialKind.PLEDGE, pdf_file("承诺.pdf")),
         (
@@ -71,8 +84,11 @@ def test_api_flow_provider_to_reviewer(contract, provider, reviewer_user, buyer,
         assert (
             client.post(f"/api/v1/claims/{number}/materials", {"kind": kind, "file": file}).status_code == 201
         )
-    checks = client.post(f"/api/v1/claims/{number}/prechecks").json()
-    assert {c["outcome"] for c in checks} == {"pass"}
+    with django_capture_on_commit_callbacks(execute=True):  # the pre-checks too
+        queued = client.post(f"/api/v1/claims/{number}/prechecks")
+    assert finished(client, queued)["result_url"] == f"/claims/{number}/checks/"
+    checks = client.get(f"/api/v1/claims/{number}").json()["checks"]
+    assert checks and {c["outcome"] for c in checks} == {"pass"}
     unconfirmed = client.post(
         f"/api/v1/claims/{number}/submit", {"confirm": False}, content_type="application/json"
     )

@@ -111,7 +111,7 @@ def test_wizard_pages_only_for_the_provider(filled, people, who):
     )
     for name in ("data", "materials", "checks", "confirm"):
         assert client.get(reverse(f"claims:{name}", args=[number])).status_code == expected, name
-    api_expected = {"anonymous": 401, "provider": 200, "other_enterprise": 404, "other_provider": 404}.get(
+    api_expected = {"anonymous": 401, "provider": 202, "other_enterprise": 404, "other_provider": 404}.get(
         who, 403
     )
     assert client.post(f"/api/v1/claims/{number}/prechecks").status_code == api_expected

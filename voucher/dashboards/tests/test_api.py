@@ -75,10 +75,16 @@ def test_m4_vouchers_claims_providers_api(world, api):
     assert [p["rank"] for p in providers["providers"]] == [1, 2]
 
 
-def test_m4_export_api_returns_the_table(world, api):
-    response = api.get("/api/v1/dashboard/export", {"table": "claims_status", "year": 2025})
-    assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+def test_m4_export_api_returns_the_table(world, api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # a background job, run by a worker after commit
+        response = api.get("/api/v1/dashboard/export", {"table": "claims_status", "year": 2025})
+    assert response.status_code == 202 and response.json()["status"] == "pending"
+    job = api.get(f"/api/v1/tasks/jobs/{response.json()['id']}").json()
+    assert job["status"] == "done" and job["download_url"], job
+    download = api.get(job["download_url"])
+    assert download["Content-Disposition"].endswith('filename="dashboard-2025-claims_status.xlsx"')
+    content = b"".join(download.streaming_content)
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[2][0] == "状态"
     assert next(r for r in rows if r[0] == "审核通过")[1] == 2
     assert api.get("/api/v1/dashboard/export", {"table": "nope"}).status_code == 422

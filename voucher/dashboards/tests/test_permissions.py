@@ -69,7 +69,10 @@ def test_m4_pages_matrix(people, programme_2025, actor, name, query):
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_m4_api_matrix(people, programme_2025, actor, path):
     response = client_for(people[actor]).get(path)
-    assert response.status_code == API[actor]
+    expected = API[actor]
+    if expected == 200 and "/export" in path:
+        expected = 202  # the export is queued as a background job
+    assert response.status_code == expected
     if response.status_code == 403:
         assert response.json()["code"] == "not_admin"
         assert response.json()["message"] == "数据看板仅向市经信局开放。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -92,8 +93,11 @@ def credit_list_entry_deactivate(*, actor: Any, entry: CreditListEntry, note: st
 
 
 @transaction.atomic
-def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) -> CreditListImport:
-    """Parse an uploaded CSV or Excel file and hold it for preview with row-level errors; nothing is listed yet."""
+def credit_list_import_preview(
+    *, actor: Any, file_name: str, content: bytes, progress: Callable[[int, int], None] | None = None
+) -> CreditListImport:
+    """Parse an uploaded CSV or Excel file and hold it for preview with row-level errors; nothing is listed yet.
+    ``progress(done, total)`` follows the rows read (a background job shows it)."""
     from voucher.enterprises.imports import parse_credit_list
 
     can_manage_credit_list(actor).enforce()
@@ -101,7 +105,7 @@ def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) ->
     if file_name.lower().endswith(".xlsx"):
         # Zip bombs and oversized sheets are refused before openpyxl opens the file; nothing is stored.
         check_sheet_size(content, name=file_name, field="file")
-    rows, errors = parse_credit_list(file_name, content)
+    rows, errors = parse_credit_list(file_name, content, progress=progress)
     batch = CreditListImport.objects.create(
         file_name=file_name,
         rows=[r.as_json() for r in rows],
@@ -119,18 +123,25 @@ def credit_list_import_preview(*, actor: Any, file_name: str, content: bytes) ->
 
 
 @transaction.atomic
-def credit_list_import_apply(*, actor: Any, batch: CreditListImport) -> list[CreditListEntry]:
-    """Add the valid rows of a previewed import to the list."""
+def credit_list_import_apply(
+    *, actor: Any, batch: CreditListImport, progress: Callable[[int, int], None] | None = None
+) -> list[CreditListEntry]:
+    """Add the valid rows of a previewed import to the list; ``progress(done, total)`` follows the rows."""
     can_manage_credit_list(actor).enforce()
     locked = CreditListImport.objects.select_for_update().get(pk=batch.pk)
     if locked.status != ImportStatus.PREVIEW:
         raise ValidationError(ValidationError("该导入批次已处理，不能重复导入。", code="import_not_pending"))
     if not locked.rows:
         raise ValidationError(ValidationError("没有可导入的有效行。", code="import_empty"))
-    entries = [
-        credit_list_entry_create(actor=actor, imported_from=locked, **ParsedRow.from_json(row).as_kwargs())
-        for row in locked.rows
-    ]
+    entries = []
+    for done, row in enumerate(locked.rows):
+        if progress is not None:
+            progress(done, len(locked.rows))
+        entries.append(
+            credit_list_entry_create(
+                actor=actor, imported_from=locked, **ParsedRow.from_json(row).as_kwargs()
+            )
+        )
     locked.status = ImportStatus.APPLIED
     locked.applied_at = clock.now()
     locked.save(update_fields=["status", "applied_at"])

@@ -254,7 +254,9 @@ def test_authenticate_step_refusal_redirects_to_result_with_reason(enterprise_us
     assert "社会团体" in client.get(reverse("enterprises:result")).content.decode()
 
 
-def test_admin_adds_and_imports_credit_list_through_pages(admin_user) -> None:
+def test_admin_adds_and_imports_credit_list_through_pages(
+    admin_user, django_capture_on_commit_callbacks
+) -> None:
     client = client_for(admin_user)
     response = client.post(
         reverse("enterprises:credit_list"),
@@ -268,15 +270,23 @@ def test_admin_adds_and_imports_credit_list_through_pages(admin_user) -> None:
     )
     assert response.status_code == 302 and CreditListEntry.objects.count() == 1
     csv = f"统一社会信用代码,单位名称,类型,认定日期\n{make_uscc(502)},北京乙,严重失信,2024-03-04\nbad,北京丙,严重失信,2024-03-04\n"
-    response = client.post(
-        reverse("enterprises:credit_list"),
-        {"action": "import", "file": SimpleUploadedFile("list.csv", csv.encode(), content_type="text/csv")},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the rows are read by a background job
+        response = client.post(
+            reverse("enterprises:credit_list"),
+            {
+                "action": "import",
+                "file": SimpleUploadedFile("list.csv", csv.encode(), content_type="text/csv"),
+            },
+        )
     batch = CreditListImport.objects.get()
-    assert response["Location"] == reverse("enterprises:credit_import", args=[batch.pk])
-    page = client.get(response["Location"]).content.decode()
+    job = client.get(response["Location"]).content.decode()  # the job's page, with each wrong row
+    preview = reverse("enterprises:credit_import", args=[batch.pk])
+    assert "第 3 行" in job and f'href="{preview}"' in job
+    page = client.get(preview).content.decode()
     assert "北京乙" in page and "第 3 行" in page
-    client.post(response["Location"], {"action": "apply"})
+    with django_capture_on_commit_callbacks(execute=True):  # and added by another one
+        applied = client.post(preview, {"action": "apply"})
+    assert "已导入 1 条记录" in client.get(applied["Location"]).content.decode()
     assert CreditListEntry.objects.count() == 2
 
 
