@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_script_prefix, resolve, reverse
+from django.utils.translation import get_language
 
 NavProvider = Callable[[Any], list[tuple[str, str]]]
 _providers: list[NavProvider] = []
@@ -94,14 +95,20 @@ def tab_bar(user: Any) -> list[Tab]:
     """The phone's bottom tabs of enterprises and providers (empty for other roles); 我的 is added by the page."""
     if not getattr(user, "is_authenticated", False) or not user.has_role(*TAB_BAR_ROLES):
         return []
+    return list(_tabs(user.has_role(TAB_BAR_ROLES[0]), get_script_prefix(), get_language()))
+
+
+@lru_cache(maxsize=32)
+def _tabs(enterprise: bool, prefix: str, language: str | None) -> tuple[Tab, ...]:
+    """The tabs of an enterprise (or a provider), reversed once per URL prefix and language."""
     work = (
         Tab("订单", reverse("orders:index"), "receipt")
-        if user.has_role(TAB_BAR_ROLES[0])
+        if enterprise
         else Tab("申报", reverse("applications:list"), "clipboard-check")
     )
-    return [
+    return (
         Tab("工作台", reverse("core:workbench"), "house"),
         Tab("产品目录", reverse("catalogue:list"), "grid"),
         work,
         Tab("通知", reverse("core:inbox"), "bell"),
-    ]
+    )

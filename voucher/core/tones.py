@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 TONES = ("success", "warning", "danger", "info", "secondary")
 NEUTRAL = "secondary"
@@ -154,16 +155,20 @@ def choices_enums() -> list[type[models.Choices]]:
 
 @cache
 def _enums_by_choices() -> dict[tuple[tuple[Any, str], ...], type[models.Choices]]:
-    return {
-        tuple((value, str(label)) for value, label in enum.choices): enum
-        for enum in choices_enums()
-        if dotted_name(enum) in STATUS_TONES
-    }
+    # Labels in the source language, whatever the language of the request that builds the map.
+    with translation.override(None):
+        return {
+            tuple((value, str(label)) for value, label in enum.choices): enum
+            for enum in choices_enums()
+            if dotted_name(enum) in STATUS_TONES
+        }
 
 
+@cache
 def enum_of_field(field: models.Field) -> type[models.Choices] | None:
-    """The status enum whose choices a model field takes, if it has a tone mapping."""
-    key = tuple((value, str(label)) for value, label in field.flatchoices)
+    """The status enum whose choices a model field takes, if it has a tone mapping (found once per field)."""
+    with translation.override(None):
+        key = tuple((value, str(label)) for value, label in field.flatchoices)
     return _enums_by_choices().get(key)
 
 
