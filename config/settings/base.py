@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_celery_beat",
+    "django_bootstrap5",
     "voucher.core",
     "voucher.accounts",
     "voucher.programmes",
@@ -89,6 +90,18 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Form fields are rendered by django-bootstrap5 (partials/field.html): labels above fields, no placeholder
+# copied from the label, ``is-invalid`` on a field with an error and nothing on a valid one.
+BOOTSTRAP5 = {
+    "set_placeholder": False,
+    "server_side_validation": True,
+    "success_css_class": "",
+    "error_css_class": "has-error",
+    "required_css_class": "",
+    "wrapper_class": "field",
+    "field_renderers": {"default": "voucher.core.bootstrap.PlatformFieldRenderer"},
+}
 
 TEMPLATES = [
     {

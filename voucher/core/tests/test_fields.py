@@ -1,4 +1,5 @@
-"""``{% render_field %}`` (partials/field.html): Bootstrap classes, labels above fields, errors announced."""
+"""Fields as `partials/field.html` renders them (django-bootstrap5 with the platform's settings): Bootstrap classes,
+labels above fields, errors announced."""
 
 from __future__ import annotations
 
