@@ -259,6 +259,9 @@ MATRIX: dict[str, Row] = {
         admin(), form=lambda w: {"file": SimpleUploadedFile("名单.csv", CREDIT_CSV.encode(), "text/csv")}
     ),
     "GET /api/v1/enterprises/credit-list/imports": Row(admin()),
+    "GET /api/v1/enterprises/credit-list/imports/{import_id}": Row(
+        admin(), params=pk("credit_import", "import_id")
+    ),
     "POST /api/v1/enterprises/credit-list/imports/{import_id}/apply": Row(
         admin(), params=pk("credit_import", "import_id")
     ),

@@ -22,8 +22,9 @@ JOB_ACCEPTED = 202
 
 class JobOut(Schema):
     """A background job as the API shows it: poll ``GET /api/v1/tasks/jobs/{id}`` until ``status`` is
-    ``done`` (``download_url`` offers the file, ``result_url`` the page with what it changed) or
-    ``failed`` (``message``, and ``details`` item by item)."""
+    ``done`` (``download_url`` offers the file, ``result_url`` the page with what it changed,
+    ``result_api_url`` the record it made, if any) or ``failed`` (``message``, and ``details`` item by
+    item)."""
 
     id: int
     title: str
@@ -33,6 +34,7 @@ class JobOut(Schema):
     message: str
     download_url: str
     result_url: str
+    result_api_url: str
     details: list[str]
     created_at: dt.datetime
     finished_at: dt.datetime | None

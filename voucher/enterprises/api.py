@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from voucher.accounts.models import Organisation
 from voucher.core.api_schema import BoundedDate, Money
+from voucher.core.background import JobOut, job_accepted, job_service
 from voucher.enterprises import services
 from voucher.enterprises import uscc as uscc_rules
 from voucher.enterprises.credit import credit_check
@@ -444,13 +445,14 @@ def deactivate_credit_entry(request: HttpRequest, entry_id: int) -> Any:
 
 
 @router.post(
-    "/credit-list/imports", response={201: CreditImportOut}, summary="上传信用名单文件并预览（CSV/Excel）"
+    "/credit-list/imports",
+    response={202: JobOut},
+    summary="上传信用名单文件，后台读取为预览批次（CSV/Excel）",
 )
 def preview_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    batch = services.credit_list_import_preview(
-        actor=request.user, file_name=file.name or "upload", content=file.read()
-    )
-    return Status(201, batch)
+    """The file's type and size are checked at once; a background job reads its rows. When the job is done
+    its ``result_api_url`` is the preview batch (``GET /credit-list/imports/{import_id}``)."""
+    return job_accepted(job_service("credit_list_import")(actor=request.user, file=file))
 
 
 @router.get("/credit-list/imports", response=list[CreditImportOut], summary="信用名单导入批次")
@@ -458,11 +460,21 @@ def list_imports(request: HttpRequest) -> Any:
     return list(credit_imports(user=request.user)[:50])
 
 
+@router.get(
+    "/credit-list/imports/{import_id}",
+    response=CreditImportOut,
+    summary="信用名单导入批次（预览：有效行与错误行）",
+    url_name="credit_import",
+)
+def import_detail(request: HttpRequest, import_id: int) -> Any:
+    can_manage_credit_list(request.user).enforce()
+    return get_object_or_404(CreditListImport, pk=import_id)
+
+
 @router.post(
-    "/credit-list/imports/{import_id}/apply", response=list[CreditEntryOut], summary="确认导入有效行"
+    "/credit-list/imports/{import_id}/apply", response={202: JobOut}, summary="确认导入有效行（后台任务）"
 )
 def apply_import(request: HttpRequest, import_id: int) -> Any:
     can_manage_credit_list(request.user).enforce()
-    return services.credit_list_import_apply(
-        actor=request.user, batch=get_object_or_404(CreditListImport, pk=import_id)
-    )
+    batch = get_object_or_404(CreditListImport, pk=import_id)
+    return job_accepted(job_service("credit_list_apply")(actor=request.user, batch=batch))

@@ -451,6 +451,13 @@ RUNNERS: dict[str, Callable[[Job, Progress, IO[bytes]], tuple[str, str]]] = {
 }
 
 
+def job_result_api_url(job: Job) -> str:
+    """Where the API shows what the job made, if it made a record of its own (the credit list's preview)."""
+    if job.kind == JobKind.CREDIT_LIST_IMPORT and "batch" in job.params:
+        return reverse("api:credit_import", args=[job.params["batch"]])
+    return ""
+
+
 def job_result_url(job: Job) -> str:
     """The page that shows what the job changed (the claim's pre-checks, the filled form), if any."""
     if job.kind == JobKind.CLAIM_PRECHECKS:

@@ -83,6 +83,7 @@ def job_state(job: Job) -> dict[str, Any]:
         "message": job.message,
         "download_url": reverse("tasks:job_file", args=[job.pk]) if done and job.file else "",
         "result_url": services.job_result_url(job) if job.status != JobStatus.PENDING else "",
+        "result_api_url": services.job_result_api_url(job) if done else "",
         "details": job.details,
         "created_at": job.created_at,
         "finished_at": job.finished_at,

@@ -137,7 +137,7 @@ def test_organisation_list_permissions(request, eligible_user, who: str, status:
         assert [r["organisation_id"] for r in response.json()] == [eligible_user.organisation.pk]
 
 
-def test_e4_credit_list_endpoints(admin_user, enterprise_user) -> None:
+def test_e4_credit_list_endpoints(admin_user, enterprise_user, django_capture_on_commit_callbacks) -> None:
     admin = client_for(admin_user)
     payload = {
         "uscc": make_uscc(612),
@@ -159,14 +159,22 @@ def test_e4_credit_list_endpoints(admin_user, enterprise_user) -> None:
     assert len(admin.get(f"{API}/credit-list").json()) == 1
     assert admin.post(f"{API}/credit-list/{entry_id}/deactivate").json()["active"] is False
     csv = f"统一社会信用代码,单位名称,类型,认定日期\n{make_uscc(613)},北京乙,失信被执行人,2024-01-01\n,,,x\n"
-    response = admin.post(f"{API}/credit-list/imports", {"file": SimpleUploadedFile("l.csv", csv.encode())})
-    assert response.status_code == 201
-    batch = response.json()
+    with django_capture_on_commit_callbacks(execute=True):  # read by a background job after commit
+        response = admin.post(
+            f"{API}/credit-list/imports", {"file": SimpleUploadedFile("l.csv", csv.encode())}
+        )
+    assert response.status_code == 202
+    job = admin.get(f"/api/v1/tasks/jobs/{response.json()['id']}").json()
+    assert job["status"] == "done", job
+    batch = admin.get(job["result_api_url"]).json()
     assert len(batch["rows"]) == 1 and batch["errors"][0]["line"] == 3
     assert (
         client_for(enterprise_user).post(f"{API}/credit-list/imports/{batch['id']}/apply").status_code == 403
     )
-    assert len(admin.post(f"{API}/credit-list/imports/{batch['id']}/apply").json()) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = admin.post(f"{API}/credit-list/imports/{batch['id']}/apply")
+    assert applied.status_code == 202
+    assert admin.get(f"/api/v1/tasks/jobs/{applied.json()['id']}").json()["status"] == "done"
     assert CreditListEntry.objects.filter(active=True).count() == 1
 
 

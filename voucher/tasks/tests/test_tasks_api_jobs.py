@@ -86,7 +86,9 @@ def _excel(client: Client, draft: Any, provider_user: Any, **_: Any) -> Any:
 def _warm(client: Client, operation: str, claim: Any, draft: Any) -> None:
     """One refused or reading request on the same path first, so the timed one is not the process's first
     (imports, templates, URL resolution)."""
-    if "dashboard" in operation:
+    if "credit-list" in operation:
+        client.get("/api/v1/enterprises/credit-list/imports")
+    elif "dashboard" in operation:
         client.get("/api/v1/dashboard/claims", {"year": 2025})
     elif "applications" in operation:
         client.post(f"/api/v1/applications/{draft.pk}/excel", {"file": SimpleUploadedFile("a.xlsx", b"x")})
@@ -94,11 +96,16 @@ def _warm(client: Client, operation: str, claim: Any, draft: Any) -> None:
         client.get(f"/api/v1/claims/{claim.order.number}")
 
 
+def _credit_list(client: Client, **_: Any) -> Any:
+    return client.post("/api/v1/enterprises/credit-list/imports", {"file": _credit_upload()})
+
+
 OPERATIONS: dict[str, tuple[Callable[..., Any], str, str]] = {
     "GET /api/v1/dashboard/export": (_dashboard, "admin_user", JobKind.DASHBOARD_EXPORT),
     "POST /api/v1/claims/{number}/prechecks": (_prechecks, "provider", JobKind.CLAIM_PRECHECKS),
     "POST /api/v1/claims/{number}/materials/merge": (_merge, "provider", JobKind.CLAIM_MERGE),
     "POST /api/v1/applications/{pk}/excel": (_excel, "provider_user", JobKind.APPLICATION_IMPORT),
+    "POST /api/v1/enterprises/credit-list/imports": (_credit_list, "admin_user", JobKind.CREDIT_LIST_IMPORT),
 }
 
 
@@ -132,7 +139,9 @@ def test_tasks_older_api_operations_answer_with_the_pages_job(
         0,
         "",
     )
-    assert len(callbacks) == 1 and AuditEvent.objects.count() == events  # nothing was done yet
+    # Nothing was done yet; only the credit list's start is audited (who sent which file).
+    audited_start = kind == JobKind.CREDIT_LIST_IMPORT
+    assert len(callbacks) == 1 and AuditEvent.objects.count() == events + audited_start
     callbacks[0]()
     assert services.job_run(job.pk) == JobStatus.DONE, Job.objects.get(pk=job.pk).message
     state = client.get(f"/api/v1/tasks/jobs/{job.pk}").json()
@@ -397,3 +406,30 @@ def test_tasks_uploads_of_a_committed_start_stay_until_the_worker_ran(
     assert len(stored_files(job)) == 2  # committed: kept for the worker
     assert services.job_run(job.pk) == JobStatus.DONE
     assert stored_files(job) == []
+
+
+def test_tasks_credit_list_through_the_api_reads_then_applies_as_jobs(
+    admin_user: Any, queued: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Upload → job → the preview batch at the job's ``result_api_url`` → apply → job → entries listed."""
+    client = login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        read = client.post("/api/v1/enterprises/credit-list/imports", {"file": _credit_upload()})
+    assert read.status_code == 202 and not CreditListImport.objects.exists()
+    assert services.job_run(read.json()["id"]) == JobStatus.DONE
+    state = client.get(f"/api/v1/tasks/jobs/{read.json()['id']}").json()
+    batch = CreditListImport.objects.get()
+    assert state["result_api_url"] == f"/api/v1/enterprises/credit-list/imports/{batch.pk}"
+    preview = client.get(state["result_api_url"]).json()
+    assert (preview["id"], preview["status"], len(preview["rows"])) == (batch.pk, "preview", len(batch.rows))
+    entries = CreditListEntry.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        apply = client.post(f"/api/v1/enterprises/credit-list/imports/{batch.pk}/apply")
+    assert apply.status_code == 202 and CreditListEntry.objects.count() == entries  # nothing yet
+    assert services.job_run(apply.json()["id"]) == JobStatus.DONE
+    assert CreditListEntry.objects.count() == entries + len(batch.rows)
+    assert client.get(f"/api/v1/tasks/jobs/{apply.json()['id']}").json()["result_api_url"] == ""
+    again = client.post(f"/api/v1/enterprises/credit-list/imports/{batch.pk}/apply")
+    assert again.status_code == 422 and again.json()["code"] == "import_not_pending"
+    other = login(UserFactory(role="reviewer"))
+    assert other.get(f"/api/v1/enterprises/credit-list/imports/{batch.pk}").status_code == 403
