@@ -17,13 +17,14 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation, User
+from voucher.accounts.selectors import active_members, active_users_with
 from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import refuse
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
 from voucher.core.text import clean_text
@@ -67,17 +68,8 @@ ITEM_AUDIT_FIELDS = ["status", "amount", "paid_on", "payment_reference", "remove
 REASON_MAX = 1000
 
 
-def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
-    """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
 def _admins() -> list[User]:
-    return list(User.objects.filter(role=Role.ADMIN, is_active=True))
-
-
-def _members(organisation_ids: Iterable[int], role: str) -> QuerySet[User]:
-    return User.objects.filter(organisation_id__in=set(organisation_ids), role=role, is_active=True)
+    return list(active_users_with("payouts.manage"))
 
 
 def batch_url(batch: PayoutBatch) -> str:
@@ -102,8 +94,8 @@ def _notify_parties(items: Iterable[PayoutItem], *, kind: str, title: str, body:
     rows = list(items)
     notify(
         recipients=[
-            *_members((i.provider_id for i in rows), Role.PROVIDER),
-            *_members((i.enterprise_id for i in rows), Role.ENTERPRISE),
+            *active_members({i.provider_id for i in rows}, "party.provider"),
+            *active_members({i.enterprise_id for i in rows}, "party.enterprise"),
         ],
         kind=kind,
         title=title,
@@ -253,7 +245,7 @@ def _notify_payee_change(actor: Any, account: PayeeAccount, *, first: bool) -> N
         f"{account.bank_name}{account.branch_name}，账号 {account.masked_number}。"
     )
     title = f"{account.organisation.name} {verb}了收款账户"[:200]
-    others = [u for u in _members([account.organisation_id], Role.PROVIDER) if u.pk != actor.pk]
+    others = [u for u in active_members(account.organisation_id, "party.provider") if u.pk != actor.pk]
     notify(
         recipients=others,
         kind="payee.changed",
