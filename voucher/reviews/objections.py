@@ -20,10 +20,11 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
+from voucher.accounts.selectors import active_users_with
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import refuse
 from voucher.core.notifications import notify
 from voucher.core.permissions import Decision
 from voucher.core.uploads import JPEG, PDF, PNG, InspectedFile, display_file_name, inspect_upload
@@ -72,12 +73,8 @@ def _max_upload_bytes() -> int:
 
 
 def admins() -> list[User]:
-    return list(User.objects.filter(role=Role.ADMIN, is_active=True))
-
-
-def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
-    """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
-    return ValidationError({field: ValidationError(message, code=code)})
+    """The Bureau's active administrators, who decide objections."""
+    return list(active_users_with("bureau.admin"))
 
 
 def objection_fields_check(

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.applications.models import (
     Application,
     PriceTransaction,
@@ -81,7 +81,7 @@ def _raise(errors: Errors) -> None:
 
 
 def _provider_users(application: Application) -> list[Any]:
-    members = list(application.organisation.members.filter(role=Role.PROVIDER, is_active=True))
+    members = list(active_members(application.organisation_id, "party.provider"))
     return [*members, application.created_by]
 
 

@@ -9,17 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.urls import reverse
 
-from voucher.accounts.models import User
 from voucher.claims.models import (
     Claim,
 )
 from voucher.contracts.choices import ContractStatus
 from voucher.contracts.models import Contract
 from voucher.core import clock
+from voucher.core.errors import refuse
 
 CLAIM_AUDIT_FIELDS = [
     "status",
@@ -42,15 +40,6 @@ CLAIM_AUDIT_FIELDS = [
 ]
 REASON_MAX = 1000
 CLAIMABLE_CONTRACT_STATUSES = (ContractStatus.CONFIRMED, ContractStatus.COMPLETED)
-
-
-def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
-    """A refusal with a machine-readable code and the Chinese reason, attached to ``field``."""
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
-def _members(organisation_id: int, role: str) -> QuerySet[User]:
-    return User.objects.filter(organisation_id=organisation_id, role=role, is_active=True)
 
 
 def _url(claim: Claim) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.claims.choices import (
     ClaimAction,
 )
@@ -24,7 +24,6 @@ from voucher.claims.services.common import (
     REASON_MAX,
     _check_window,
     _lock_claim,
-    _members,
     _touch,
     _url,
     claim_window,
@@ -210,8 +209,8 @@ def claim_decide(*, actor: Any, claim: Claim, action: str, payout: Any = None, r
         _record_decision(actor, locked, action, new_status, amount, text, before, now)
         notify(
             recipients=[
-                *_members(locked.provider_id, Role.PROVIDER),
-                *_members(locked.enterprise_id, Role.ENTERPRISE),
+                *active_members(locked.provider_id, "party.provider"),
+                *active_members(locked.enterprise_id, "party.enterprise"),
             ],
             kind=f"claim_{action}",
             title=title,

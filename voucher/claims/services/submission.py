@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.claims.choices import (
     ClaimAction,
     MaterialKind,
@@ -24,7 +24,6 @@ from voucher.claims.services.common import (
     CLAIMABLE_CONTRACT_STATUSES,
     _check_window,
     _lock_claim,
-    _members,
     _touch,
     _url,
     refuse,
@@ -131,7 +130,7 @@ def claim_submit(*, actor: Any, claim: Claim, confirmed: bool, revision: int | N
             after=snapshot(locked, CLAIM_AUDIT_FIELDS),
         )
         notify(
-            recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+            recipients=active_members(locked.enterprise_id, "party.enterprise"),
             kind="claim_submitted",
             title=f"服务商已提交兑券申请：{locked.order.number}",
             body=f"{locked.order.product.name}：服务券抵用额度 {format_cny(locked.contract.deduction)}，等待评审。",

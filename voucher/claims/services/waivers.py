@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.claims import files as claim_files
 from voucher.claims.choices import (
     EDITABLE_STATUSES,
@@ -28,7 +28,6 @@ from voucher.claims.services.common import (
     REASON_MAX,
     _check_window,
     _lock_claim,
-    _members,
     _new_claim,
     _touch,
     _url,
@@ -127,7 +126,7 @@ def claim_waive(*, actor: Any, contract: Contract, statement: str, file: Any = N
             note=text,
         )
         notify(
-            recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+            recipients=active_members(locked.enterprise_id, "party.enterprise"),
             kind="claim_waived",
             title=f"服务商已放弃兑付：{locked.order.number}",
             body=f"该订单占用的服务券额度 {format_cny(locked.contract.deduction)} 已退回贵单位可用额度。",
@@ -206,8 +205,8 @@ def _sweep_one(contract_id: int, day: dt.date) -> Claim | None:
         )
         notify(
             recipients=[
-                *_members(locked.provider_id, Role.PROVIDER),
-                *_members(locked.enterprise_id, Role.ENTERPRISE),
+                *active_members(locked.provider_id, "party.provider"),
+                *active_members(locked.enterprise_id, "party.enterprise"),
             ],
             kind="claim_auto_waived",
             title=f"订单 {locked.order.number} 逾期未兑券，视同放弃",

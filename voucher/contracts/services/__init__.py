@@ -10,7 +10,6 @@ from voucher.contracts.services.common import (
     COMMENT_MAX,
     CONTRACT_AUDIT_FIELDS,
     RATING_AUDIT_FIELDS,
-    refuse,
 )
 from voucher.contracts.services.lifecycle import (
     contract_complete,
@@ -32,6 +31,7 @@ from voucher.contracts.services.terms import (
     check_terms,
     order_day,
 )
+from voucher.core.errors import refuse
 
 __all__ = [
     "COMMENT_MAX",

@@ -8,17 +8,18 @@ from typing import Any
 
 from django.db import transaction
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.contracts.choices import ContractAction
 from voucher.contracts.models import Contract
 from voucher.contracts.permissions import (
     can_complete_contract,
     can_confirm_contract,
 )
-from voucher.contracts.services.common import CONTRACT_AUDIT_FIELDS, _members, _url, refuse
+from voucher.contracts.services.common import CONTRACT_AUDIT_FIELDS, _url
 from voucher.contracts.transitions import transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import refuse
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
 
@@ -50,7 +51,7 @@ def contract_confirm(*, actor: Any, contract: Contract) -> Contract:
         after=snapshot(locked, CONTRACT_AUDIT_FIELDS),
     )
     notify(
-        recipients=_members(locked.provider_id, Role.PROVIDER),
+        recipients=active_members(locked.provider_id, "party.provider"),
         kind="contract_confirmed",
         title=f"企业已确认合同：{locked.order.number}",
         body=f"{locked.product.name}：服务券抵用额度 {format_cny(locked.deduction)}，请按合同提供服务。",
@@ -78,7 +79,7 @@ def contract_complete(*, actor: Any, contract: Contract) -> Contract:
         after=snapshot(locked, CONTRACT_AUDIT_FIELDS),
     )
     notify(
-        recipients=_members(locked.provider_id, Role.PROVIDER),
+        recipients=active_members(locked.provider_id, "party.provider"),
         kind="contract_completed",
         title=f"企业已确认服务完成：{locked.order.number}",
         body=f"{locked.product.name}：可按规定准备兑券材料。",

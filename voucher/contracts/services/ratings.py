@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Avg, Count
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.catalogue.models import Product
 from voucher.contracts.choices import RATING_CRITERIA, SCORE_MAX, SCORE_MIN
 from voucher.contracts.models import Contract, Rating
@@ -18,10 +18,10 @@ from voucher.contracts.permissions import (
     can_rate,
     can_reply_rating,
 )
-from voucher.contracts.services.common import COMMENT_MAX, RATING_AUDIT_FIELDS, _members, _url, refuse
+from voucher.contracts.services.common import COMMENT_MAX, RATING_AUDIT_FIELDS, _url
 from voucher.core import clock, periods
 from voucher.core.audit import audit_record, snapshot
-from voucher.core.errors import FieldErrors
+from voucher.core.errors import FieldErrors, refuse
 from voucher.core.notifications import notify
 
 # --- ratings (C7) ---------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ def rating_create(*, actor: Any, contract: Contract, scores: dict[str, Any], com
             actor=actor, action="rating.created", obj=rating, after=snapshot(rating, RATING_AUDIT_FIELDS)
         )
         notify(
-            recipients=_members(locked.provider_id, Role.PROVIDER),
+            recipients=active_members(locked.provider_id, "party.provider"),
             kind="contract_rated",
             title=f"收到满意度评价：{locked.product.name}",
             body=f"订单 {locked.order.number}：总体满意度 {clean['overall']} 分。可回复一次。",
@@ -151,7 +151,7 @@ def rating_reply(*, actor: Any, rating: Rating, reply: str) -> Rating:
             actor=actor, action="rating.replied", obj=locked, before={"reply": ""}, after={"reply": text}
         )
         notify(
-            recipients=_members(locked.contract.enterprise_id, Role.ENTERPRISE),
+            recipients=active_members(locked.contract.enterprise_id, "party.enterprise"),
             kind="rating_replied",
             title=f"服务商回复了您的评价：{locked.contract.order.number}",
             body=text[:200],

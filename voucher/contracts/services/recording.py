@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members
 from voucher.catalogue.models import Product
 from voucher.contracts.choices import ContractAction, ContractStatus
 from voucher.contracts.models import Contract
@@ -17,11 +17,12 @@ from voucher.contracts.permissions import (
     can_amend_contract,
     can_record_contract,
 )
-from voucher.contracts.services.common import CONTRACT_AUDIT_FIELDS, _members, _url, refuse
+from voucher.contracts.services.common import CONTRACT_AUDIT_FIELDS, _url
 from voucher.contracts.services.terms import CheckedTerms, Terms, _check_parties, check_terms
 from voucher.contracts.transitions import transition
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
+from voucher.core.errors import refuse
 from voucher.core.money import format_cny
 from voucher.core.notifications import notify
 from voucher.core.text import identifier_key
@@ -91,7 +92,7 @@ def _checked_record(
 def _ask_to_confirm_recorded(locked: Order, contract: Contract, checked: CheckedTerms) -> None:
     """Ask the enterprise to confirm the recorded contract."""
     notify(
-        recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+        recipients=active_members(locked.enterprise_id, "party.enterprise"),
         kind="contract_recorded",
         title=f"请确认服务合同：{locked.product.name}",
         body=(
@@ -105,7 +106,7 @@ def _ask_to_confirm_recorded(locked: Order, contract: Contract, checked: Checked
 def _ask_to_confirm_amended(locked: Contract, checked: CheckedTerms, reason: str) -> None:
     """Ask the enterprise to confirm the amended terms again."""
     notify(
-        recipients=_members(locked.enterprise_id, Role.ENTERPRISE),
+        recipients=active_members(locked.enterprise_id, "party.enterprise"),
         kind="contract_amended",
         title=f"服务合同已变更，请重新确认：{locked.order.number}",
         body=(

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
+from voucher.accounts.selectors import active_members, active_users_with
 from voucher.claims.choices import ClaimStatus
 from voucher.claims.models import Claim
 from voucher.core import clock
@@ -35,7 +35,7 @@ from voucher.enforcement.models import (
     ClawbackRepayment,
     SanctionCase,
 )
-from voucher.enforcement.services.common import CLAWBACK_AUDIT, EVIDENCE_TYPES, _admins, _members, _text
+from voucher.enforcement.services.common import CLAWBACK_AUDIT, EVIDENCE_TYPES, _text
 from voucher.enforcement.transitions import CLAWBACK
 from voucher.enterprises.choices import LedgerKind
 from voucher.enterprises.models import QuotaAccount, QuotaLedgerEntry
@@ -100,7 +100,7 @@ def _open(
     body = f"应退回 {format_cny(amount)}（{clawback.get_reason_kind_display()}）。{effect}。"
     url = reverse("enforcement:clawback", args=[clawback.pk])
     notify(
-        recipients=_members(claim.provider_id, Role.PROVIDER),
+        recipients=active_members(claim.provider_id, "party.provider"),
         kind="clawback_opened",
         title=f"资金追回 {clawback.number}：订单 {claim.order.number}",
         body=body,
@@ -108,7 +108,7 @@ def _open(
     )
     if origin == ClawbackOrigin.PROVIDER_REPORT:
         notify(
-            recipients=_admins(),
+            recipients=active_users_with("enforcement.manage"),
             kind="clawback_reported",
             title=f"服务商上报退款/未开展服务：订单 {claim.order.number}",
             body=body,
@@ -293,7 +293,7 @@ def clawback_record_repayment(
             note=f"资金追回 {locked.number} 退回 {reference}",
         )
     notify(
-        recipients=_members(locked.provider_id, Role.PROVIDER),
+        recipients=active_members(locked.provider_id, "party.provider"),
         kind="clawback_repaid",
         title=f"资金追回 {locked.number}：已登记退回 {format_cny(value)}",
         body=f"累计已退回 {format_cny(locked.repaid)} / 应退回 {format_cny(locked.amount_due)}。",
@@ -326,7 +326,7 @@ def clawback_waive(*, actor: Any, clawback: Clawback, reason: str) -> Clawback:
         note=reason,
     )
     notify(
-        recipients=_members(locked.provider_id, Role.PROVIDER),
+        recipients=active_members(locked.provider_id, "party.provider"),
         kind="clawback_waived",
         title=f"资金追回 {locked.number} 已核销",
         body=reason,

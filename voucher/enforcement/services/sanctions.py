@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
+from voucher.accounts.selectors import active_members
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.catalogue.services import product_suspend
@@ -36,7 +36,7 @@ from voucher.enforcement.models import (
     SpotCheckItem,
 )
 from voucher.enforcement.services.clawbacks import _open, clawable
-from voucher.enforcement.services.common import ITEM_AUDIT, SANCTION_AUDIT, TEXT_MAX, _members, _text
+from voucher.enforcement.services.common import ITEM_AUDIT, SANCTION_AUDIT, TEXT_MAX, _text
 from voucher.orders.models import Order
 from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
@@ -269,7 +269,7 @@ def sanction_record(
         _link_item(actor, spot_check_item, case)
     for sanction in sanctions:
         notify(
-            recipients=_members(sanction.organisation_id, Role.ENTERPRISE, Role.PROVIDER),
+            recipients=active_members(sanction.organisation_id, "enforcement.view_own"),
             kind="sanction_recorded",
             title=f"违规处理决定：{sanction.get_kind_display()}",
             body=sanction.reason,
@@ -302,7 +302,7 @@ def sanction_lift(*, actor: Any, sanction: Sanction, reason: str) -> Sanction:
         note=reason,
     )
     notify(
-        recipients=_members(locked.organisation_id, Role.ENTERPRISE, Role.PROVIDER),
+        recipients=active_members(locked.organisation_id, "enforcement.view_own"),
         kind="sanction_lifted",
         title=f"违规处理已解除：{locked.get_kind_display()}",
         body=reason,

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import User
 from voucher.contracts.models import Contract
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
-from voucher.core.errors import FieldErrors
+from voucher.core.errors import FieldErrors, refuse
 from voucher.core.notifications import notify
+from voucher.core.permissions import has_capability
 from voucher.enforcement import permissions, sampling
 from voucher.enforcement.choices import (
     POPULATION_STATUSES,
@@ -31,7 +31,7 @@ from voucher.enforcement.models import (
     SpotCheck,
     SpotCheckItem,
 )
-from voucher.enforcement.services.common import ITEM_AUDIT, _refuse, _text
+from voucher.enforcement.services.common import ITEM_AUDIT, _text
 from voucher.enforcement.transitions import SPOT_CHECK
 from voucher.orders.models import Order
 from voucher.programmes.models import ProgrammeYear
@@ -140,10 +140,10 @@ def spot_check_draw(
     filters = {k: v for k, v in {"direction": direction, "status": status}.items() if v}
     population = eligible_population(programme, target, filters)
     if not population:
-        raise _refuse("__all__", "empty_population", "符合条件的订单或合同为 0，无法抽样。")
+        raise refuse("empty_population", "符合条件的订单或合同为 0，无法抽样。", "__all__")
     sample_size = sampling.size_for(len(population), size=size, percent=percent)
     if sample_size > len(population):
-        raise _refuse("size", "size_above_population", f"抽样数量不能超过符合条件的总数 {len(population)}。")
+        raise refuse("size_above_population", f"抽样数量不能超过符合条件的总数 {len(population)}。", "size")
     seed = seed or sampling.new_seed()
     sample = sampling.draw(seed, population, sample_size)
     label = SpotCheckTarget(target).label
@@ -187,8 +187,8 @@ def spot_check_assign(
     """Assign a reviewer or admin as inspector of the given items (default: those still unassigned)."""
     locked = SpotCheck.objects.select_for_update().get(pk=check.pk)
     permissions.can_assign_inspectors(actor, locked).enforce()
-    if not (inspector.is_active and inspector.has_role(Role.REVIEWER, Role.ADMIN)):
-        raise _refuse("inspector", "not_inspector", "检查人须为评审机构或市经信局的在职人员。")
+    if not (has_capability(inspector, "enforcement.inspect")):
+        raise refuse("not_inspector", "检查人须为评审机构或市经信局的在职人员。", "inspector")
     rows = locked.items.select_for_update().filter(outcome="")
     if items is not None:
         rows = rows.filter(pk__in=[i.pk for i in items])
@@ -196,7 +196,7 @@ def spot_check_assign(
         rows = rows.filter(inspector__isnull=True)
     changed = list(rows)
     if not changed:
-        raise _refuse("items", "nothing_to_assign", "没有可分配的抽查项目（已有结论的项目不能改派）。")
+        raise refuse("nothing_to_assign", "没有可分配的抽查项目（已有结论的项目不能改派）。", "items")
     for item in changed:
         before = snapshot(item, ITEM_AUDIT)
         item.inspector = inspector

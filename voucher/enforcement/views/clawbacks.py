@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from voucher.claims.models import Claim
 from voucher.core import clock
+from voucher.core.errors import errors_to_form
 from voucher.enforcement import permissions, services
 from voucher.enforcement.choices import ClawbackStatus
 from voucher.enforcement.forms import (
@@ -28,7 +29,7 @@ from voucher.enforcement.selectors import (
     clawbacks_visible_to,
     reportable_claims,
 )
-from voucher.enforcement.views.common import _errors_to_form, _page, _rename
+from voucher.enforcement.views.common import _page, _rename
 
 # --- clawbacks ---------------------------------------------------------------------------------------
 
@@ -73,7 +74,7 @@ def clawback_report(request: HttpRequest, claim_id: int) -> HttpResponse:
                 file=form.cleaned_data.get("file"),
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "已上报，市经信局将联系您办理资金退回。")
             return redirect("enforcement:clawback", pk=clawback.pk)
@@ -102,7 +103,7 @@ def clawback_new(request: HttpRequest) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _errors_to_form(form, _rename(exc, {"claim": "order_number"}))
+                errors_to_form(form, _rename(exc, {"claim": "order_number"}))
             else:
                 messages.success(request, "资金追回已发起，已通知服务商。")
                 return redirect("enforcement:clawback", pk=clawback.pk)
@@ -160,7 +161,7 @@ def clawback_repay(request: HttpRequest, pk: int) -> HttpResponse:
                 reference=form.cleaned_data["reference"],
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "退回记录已登记。")
             return redirect("enforcement:clawback", pk=pk)
@@ -177,7 +178,7 @@ def clawback_waive(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.clawback_waive(actor=request.user, clawback=clawback, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "已核销。")
             return redirect("enforcement:clawback", pk=pk)

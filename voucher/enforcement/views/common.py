@@ -1,4 +1,4 @@
-"""Shared pieces of the oversight pages: putting a service's refusal onto a form and paging a list."""
+"""Shared pieces of the oversight pages: paging a list and renaming a refusal's fields for a form."""
 
 from __future__ import annotations
 
@@ -7,14 +7,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
-
-
-def _errors_to_form(form: Any, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page(request: HttpRequest, rows: Any) -> Any:

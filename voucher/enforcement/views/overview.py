@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from voucher.accounts.choices import Role
 from voucher.core import clock
+from voucher.core.permissions import has_capability
 from voucher.enforcement import permissions
 from voucher.enforcement.choices import ACTIVE_CLAWBACK_STATUSES, SpotCheckStatus
 from voucher.enforcement.models import Clawback, SanctionCase, SpotCheck
@@ -23,7 +23,7 @@ from voucher.enforcement.selectors import (
 def index(request: HttpRequest) -> HttpResponse:
     """监督管理: the Bureau's overview; the parties go to their records, inspectors to their spot checks."""
     user = request.user
-    if user.has_role(Role.ADMIN):  # type: ignore[union-attr]
+    if has_capability(user, "enforcement.manage"):
         today = clock.today()
         context = {
             "in_force": sanctions_in_force(today).count(),
@@ -32,7 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "cases": SanctionCase.objects.prefetch_related("sanctions__organisation")[:10],
         }
         return render(request, "enforcement/index.html", context)
-    if user.has_role(Role.REVIEWER):  # type: ignore[union-attr]
+    if has_capability(user, "enforcement.inspect"):
         return redirect("enforcement:spot_checks")
     permissions.can_view_records(user).enforce()
     return redirect("enforcement:records")
@@ -52,6 +52,6 @@ def records(request: HttpRequest) -> HttpResponse:
             "sanctions": sanctions,
             "current": current,
             "clawbacks": list(clawbacks_visible_to(request.user)[:50]),
-            "reportable": request.user.has_role(Role.PROVIDER),  # type: ignore[union-attr]
+            "reportable": has_capability(request.user, "enforcement.report_refund"),
         },
     )

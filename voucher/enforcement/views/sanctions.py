@@ -20,6 +20,7 @@ from voucher.catalogue.models import Product
 from voucher.catalogue.services import product_resume
 from voucher.claims.models import Claim
 from voucher.core import clock
+from voucher.core.errors import errors_to_form
 from voucher.enforcement import permissions, services
 from voucher.enforcement.forms import (
     LiftForm,
@@ -33,7 +34,7 @@ from voucher.enforcement.selectors import (
     sanctions_in_force,
     sanctions_visible_to,
 )
-from voucher.enforcement.views.common import _errors_to_form, _page, _rename
+from voucher.enforcement.views.common import _page, _rename
 from voucher.orders.models import Order
 
 # --- sanctions ---------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def sanction_new(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 exc = _rename(exc, {"enterprise": "enterprise_uscc", "provider": "provider_uscc"})
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(
                     request, "违规处理已记录：相关产品已暂停交易，资金追回已发起，当事方已收到通知。"
@@ -189,7 +190,7 @@ def sanction_lift(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.sanction_lift(actor=request.user, sanction=sanction, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, "处理已解除，已通知当事方。")
             return redirect("enforcement:sanction", pk=pk)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from voucher.core.errors import errors_to_form
 from voucher.enforcement import permissions, services
 from voucher.enforcement.forms import (
     AssignForm,
@@ -29,7 +30,7 @@ from voucher.enforcement.selectors import (
     spot_check_verify,
     spot_checks_visible_to,
 )
-from voucher.enforcement.views.common import _errors_to_form, _page
+from voucher.enforcement.views.common import _page
 from voucher.programmes.models import Direction
 from voucher.programmes.selectors import programme_current
 
@@ -85,7 +86,7 @@ def spot_check_new(request: HttpRequest) -> HttpResponse:
                 seed=data["seed"] or "",
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, f"已抽取 {check.sample_size} 个，随机种子已记录。")
             return redirect("enforcement:spot_check", pk=check.pk)
@@ -169,7 +170,7 @@ def spot_check_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 inspector = inspectors().get(pk=form.cleaned_data["inspector"])
                 services.spot_check_assign(actor=request.user, check=check, inspector=inspector, items=chosen)
             except ValidationError as exc:
-                _errors_to_form(form, exc)
+                errors_to_form(form, exc)
             else:
                 messages.success(request, "检查人已分配并收到通知。")
                 return redirect("enforcement:spot_check", pk=pk)

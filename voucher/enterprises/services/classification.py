@@ -12,8 +12,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
-from voucher.accounts.models import Organisation, User
+from voucher.accounts.models import Organisation
+from voucher.accounts.selectors import active_members, active_users_with
 from voucher.core import clock
 from voucher.core.audit import audit_record, snapshot
 from voucher.core.money import format_cny, to_money
@@ -158,7 +158,7 @@ def _tell_pending(
 ) -> None:
     """Tell the enterprise that its changed classification waits for the Bureau."""
     notify(
-        recipients=locked.members.filter(is_active=True, role=Role.ENTERPRISE),
+        recipients=active_members(locked, "party.enterprise"),
         kind="classification_pending",
         title=f"划型变更待确认：{size_label}企业",
         body=f"{reason} 本年度变更划型结果须经市经信局确认，确认前仍按原划型结果"
@@ -299,7 +299,7 @@ def _redeclaration_reported(actor: Any, record: SizeClassification, last: SizeCl
     )
     waiting = "，待确认" if record.review_status == RedeclarationStatus.PENDING else ""
     notify(
-        recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
+        recipients=active_users_with("enterprises.manage"),
         kind="classification_redeclared",
         title=f"企业年度内变更划型结果{waiting}：{record.organisation.name}",
         body=f"{record.organisation.name}于{clock.local(record.classified_at):%Y-%m-%d %H:%M}重新申报划型，"
@@ -320,7 +320,7 @@ def _classification_applied(actor: Any, record: SizeClassification) -> None:
     title = f"企业划型结果：{size_label}企业" + ("，已获得服务券额度" if account else "，不符合领券条件")
     body = record.reason + (f" 当前可用额度 {format_cny(account.available)}。" if account else "")
     notify(
-        recipients=organisation.members.filter(is_active=True, role=Role.ENTERPRISE),
+        recipients=active_members(organisation, "party.enterprise"),
         kind="classification_result",
         title=title,
         body=body,
@@ -371,7 +371,7 @@ def classification_review(
         _classification_applied(actor, record)
     else:
         notify(
-            recipients=record.organisation.members.filter(is_active=True, role=Role.ENTERPRISE),
+            recipients=active_members(record.organisation, "party.enterprise"),
             kind="classification_rejected",
             title="划型变更未予确认",
             body=f"市经信局未确认贵单位的划型变更，仍按原划型结果执行。理由：{note}",

@@ -296,7 +296,7 @@ def test_r7_a_failure_after_the_first_item_leaves_nothing_paid(
     exported, admin_user, after_notice, monkeypatch, claims
 ):
     """Fault injection: the ledger service fails on the second item; the first item's move is rolled back."""
-    real = services.quota_pay
+    real = services.disbursement.quota_pay
     calls = []
 
     def failing(**kwargs):
@@ -305,7 +305,7 @@ def test_r7_a_failure_after_the_first_item_leaves_nothing_paid(
             raise RuntimeError("bank interface down")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "quota_pay", failing)
+    monkeypatch.setattr(services.disbursement, "quota_pay", failing)
     before = {c.pk: (account_of(c).committed, account_of(c).paid) for c in claims}
     with pytest.raises(RuntimeError):
         services.payout_mark_paid(actor=admin_user, batch=exported, reference="B-9", paid_on=clock.today())
