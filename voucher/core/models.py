@@ -300,7 +300,7 @@ class PendingNotice(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", verbose_name="接收单位", on_delete=models.CASCADE, related_name="+"
     )
-    role = models.CharField("接收角色", max_length=20)
+    capability = models.CharField("接收人的权限", max_length=40)
     kind = models.CharField("通知类型", max_length=60)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容", blank=True)

@@ -22,11 +22,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from voucher.accounts.choices import Role
 from voucher.accounts.models import Organisation
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.models import MoneyField
+from voucher.core.permissions import has_capability
 from voucher.enterprises.models import (
     CreditCheck,
     CreditListEntry,
@@ -47,11 +47,11 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
     orders = Order.objects.select_related("product", "enterprise", "provider", "product__direction")
     if not getattr(user, "is_authenticated", False):
         return orders.none()
-    if user.has_role(Role.ADMIN, Role.REVIEWER):
+    if has_capability(user, "records.view_all"):
         return orders
-    if user.has_role(Role.ENTERPRISE):
+    if has_capability(user, "party.enterprise"):
         return orders.filter(enterprise_id=user.organisation_id)
-    if user.has_role(Role.PROVIDER):
+    if has_capability(user, "party.provider"):
         return orders.filter(provider_id=user.organisation_id)
     return orders.none()
 

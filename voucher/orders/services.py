@@ -30,13 +30,14 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from voucher.accounts.choices import Role
-from voucher.accounts.models import Organisation, User
+from voucher.accounts.models import Organisation
+from voucher.accounts.selectors import active_members, active_users_with
 from voucher.catalogue.choices import ProductStatus
 from voucher.catalogue.models import Product
 from voucher.core import clock
 from voucher.core.audit import audit_batch, audit_record, snapshot
 from voucher.core.cache import shared_cache_enabled
+from voucher.core.errors import refuse
 from voucher.core.money import format_cny, share
 from voucher.core.notifications import notify, notify_members_later
 from voucher.core.validators import validate_mainland_mobile
@@ -62,20 +63,11 @@ logger = logging.getLogger(__name__)
 ORDER_AUDIT_FIELDS = ["status", "decided_at", "decline_reason", "closed_at", "released_at"]
 
 
-def refuse(code: str, message: str, field: str = "__all__") -> ValidationError:
-    """An order refusal with a machine-readable code and the Chinese reason."""
-    return ValidationError({field: ValidationError(message, code=code)})
-
-
-def _members(organisation: Organisation, role: str) -> Any:
-    return User.objects.filter(organisation=organisation, role=role, is_active=True).only("pk")
-
-
 def alert_schedule_missing(exc: ScheduleMissing) -> None:
     """Tell the admins once that a year's holiday schedule is needed (SPEC Y4)."""
     with transaction.atomic():
         notify(
-            recipients=User.objects.filter(role=Role.ADMIN, is_active=True),
+            recipients=active_users_with("bureau.admin"),
             kind="holiday_schedule_missing",
             title=f"请录入 {exc.year} 年节假日安排",
             body=str(exc),
@@ -452,7 +444,7 @@ def _place_locked(
         audit_record(actor=actor, action="order.placed", obj=order, after=snapshot(order))
     notify_members_later(
         organisation_id=product.provider_id,
-        role=Role.PROVIDER,
+        capability="party.provider",
         kind="order_placed",
         title=f"新订单：{product.name}",
         body=f"{enterprise.name} 已下单（{order.number}），请于 {deadline:%Y-%m-%d} 前决定是否接单。",
@@ -492,7 +484,7 @@ def order_accept(*, actor: Any, order: Order) -> Order:
         after=snapshot(locked, ORDER_AUDIT_FIELDS),
     )
     notify(
-        recipients=_members(locked.enterprise, Role.ENTERPRISE),
+        recipients=active_members(locked.enterprise, "party.enterprise"),
         kind="order_accepted",
         title=f"服务商已接单：{locked.number}",
         body="服务商将与您联系并签订服务合同。",
@@ -567,8 +559,8 @@ def _release(*, actor: Any, order: Order, action: str, reason: str = "") -> Orde
     if reason:
         body += f" 原因：{reason}"
     url = reverse("orders:detail", args=[current.number])
-    recipients = list(_members(current.enterprise, Role.ENTERPRISE)) + list(
-        _members(current.provider, Role.PROVIDER)
+    recipients = list(active_members(current.enterprise, "party.enterprise")) + list(
+        active_members(current.provider, "party.provider")
     )
     notify(recipients=recipients, kind=kind, title=f"{title}：{current.number}", body=body, url=url)
     return current
@@ -594,7 +586,7 @@ def orders_sweep() -> dict[str, int]:
     ):
         with transaction.atomic():
             sent = notify(
-                recipients=_members(order.provider, Role.PROVIDER),
+                recipients=active_members(order.provider, "party.provider"),
                 kind="acceptance_due",
                 title=f"今日为接单截止日：{order.number}",
                 body=f"“{order.product.name}”的订单请于今天内接单或拒单，逾期将自动取消。",

@@ -26,6 +26,7 @@ from voucher.core import clock
 from voucher.core.choices import Channel, DeliveryStatus
 from voucher.core.models import Delivery, Notification, NotificationPreference, PendingNotice
 from voucher.core.notifications.kinds import KNOWN, MANDATORY, is_mandatory
+from voucher.core.permissions import roles_with
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,10 @@ def notify(
 
 
 def notify_members_later(
-    *, organisation_id: int, role: str, kind: str, title: str, body: str = "", url: str = ""
+    *, organisation_id: int, capability: str, kind: str, title: str, body: str = "", url: str = ""
 ) -> PendingNotice:
-    """Notify the active members of an organisation with ``role`` after the caller's transaction commits.
+    """Notify the active members of an organisation whose role holds ``capability`` (e.g.
+    ``"party.provider"``) after the caller's transaction commits.
 
     Writes one :class:`~voucher.core.models.PendingNotice` row in the caller's transaction (nothing else is
     read or written there) and hands it to a worker after commit (:func:`notice_dispatch`); a row whose
@@ -106,7 +108,7 @@ def notify_members_later(
     """
     notice = PendingNotice.objects.create(
         organisation_id=organisation_id,
-        role=role,
+        capability=capability,
         kind=kind,
         title=title,
         body=body,
@@ -138,7 +140,7 @@ def notice_dispatch(notice_id: int) -> int:
         if notice is None or notice.sent_at is not None:
             return 0
         recipients = get_user_model().objects.filter(
-            organisation_id=notice.organisation_id, role=notice.role, is_active=True
+            organisation_id=notice.organisation_id, role__in=roles_with(notice.capability), is_active=True
         )
         created = notify(
             recipients=recipients, kind=notice.kind, title=notice.title, body=notice.body, url=notice.url

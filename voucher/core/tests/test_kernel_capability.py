@@ -177,8 +177,6 @@ def test_kernel_capability_shared_helpers_are_defined_once(helper):
 
 #: files that name roles only to assign them (user creation and its checks), not to check them
 ASSIGNS_ROLES = {"accounts/services.py", "enterprises/services/authentication.py"}
-#: the order services and selectors still check roles directly; they move to capabilities separately
-NOT_YET_MOVED = {"orders/services.py", "orders/selectors.py"}
 
 
 def _layer_modules() -> list[Path]:
@@ -198,7 +196,7 @@ def test_kernel_capability_services_selectors_and_views_ask_capabilities_not_rol
     offenders = [
         path.relative_to(VOUCHER).as_posix()
         for path in modules
-        if path.relative_to(VOUCHER).as_posix() not in ASSIGNS_ROLES | NOT_YET_MOVED
+        if path.relative_to(VOUCHER).as_posix() not in ASSIGNS_ROLES
         and ROLE_CHECK.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
@@ -211,7 +209,7 @@ def test_kernel_capability_refusal_and_membership_helpers_are_not_copied(helper)
         path.relative_to(VOUCHER).as_posix()
         for path in VOUCHER.rglob("*.py")
         if "tests" not in path.parts
-        and path.relative_to(VOUCHER).as_posix() not in NOT_YET_MOVED | {"core/errors.py"}
+        and path.relative_to(VOUCHER).as_posix() != "core/errors.py"
         and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert copies == []

@@ -182,7 +182,7 @@ def test_tasks_a_pending_notice_reaches_the_members_after_commit_once(
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
         notice = notify_members_later(
             organisation_id=provider_user.organisation_id,
-            role="provider",
+            capability="party.provider",
             kind="order_placed",
             title="新订单",
         )
@@ -205,7 +205,7 @@ def test_tasks_a_notice_whose_publish_was_lost_is_published_again(provider_user)
         with transaction.atomic():
             notify_members_later(
                 organisation_id=provider_user.organisation_id,
-                role="provider",
+                capability="party.provider",
                 kind="order_placed",
                 title="新订单",
             )  # the test database never commits: the publish after commit is lost
