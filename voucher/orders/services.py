@@ -256,6 +256,7 @@ def order_place(
     enterprise's facts and an earlier submission with the same key are read in one query, and the
     order-time credit check is reused within the day (:func:`order_credit_check`).
     Raises ``Product.DoesNotExist`` for an unknown product id.
+    Kept whole: the launch-day hot path, tuned read by read, whose order of checks and queries is the contract.
     """
     can_place_order(actor).enforce()
     enterprise_id = actor.organisation_id
@@ -400,6 +401,7 @@ def _place_locked(
     contact_mobile: str,
     note: str,
 ) -> Order:
+    """Kept whole: the one locked transaction of the launch-day hot path (lock, recheck, reserve, write)."""
     programme = product.programme
     # The enterprise's own account row serialises that enterprise's orders (quota, hoarding, retries).
     account, submitted, holding = _lock_account(enterprise, product, key)

@@ -28,6 +28,8 @@ def programme_year_copy(*, actor: Any, source: ProgrammeYear, year: int) -> Prog
     """Start ``year`` as a copy of ``source``: every parameter, dates moved by the year difference,
     the same fields, directions, sub-types and requirements. The copy starts as a draft; ``source``
     is not changed.
+
+    Kept whole: one transaction that copies the year's tree parent by parent, read best top to bottom.
     """
     permissions.can_manage_programme(actor).enforce()
     if ProgrammeYear.objects.filter(year=year).exists():

@@ -147,7 +147,10 @@ def notice_publish(
     title: str = "",
 ) -> Notice:
     """V3: publish approved applications as a public notice; each becomes a product 公示中 and its
-    product name is locked (P2)."""
+    product name is locked (P2).
+
+    Kept whole: one transaction (check, lock, publish, tell) that reads best top to bottom.
+    """
     permissions.can_manage_notices(actor).enforce()
     errors: dict[str, list[str]] = {}
     if not applications:

@@ -188,7 +188,7 @@ def enterprise_classify(
     ``redeclaration_needs_evidence``, it needs a supporting statement (``evidence``) and waits, not in
     force, for :func:`classification_review`.
 
-    Kept as one function: it is a single transaction whose steps (verdict, hold or supersede, store,
+    Kept whole: it is a single transaction whose steps (verdict, hold or supersede, store,
     tell) read best in order; the checks and the messages live in the helpers above.
     """
     can_act_for_enterprise(actor, organisation).enforce()
