@@ -34,86 +34,95 @@ def _text(label: str, help_text: str = "", textarea: bool = False, **attrs: Any)
     return forms.CharField(label=label, required=False, help_text=help_text, widget=widget)
 
 
+def _add_category_fields(f: dict[str, forms.Field], programme: ProgrammeYear) -> None:
+    """The direction, sub-type, product-line and software-category choices of ``programme``."""
+    directions = list(
+        Direction.objects.filter(programme=programme)
+        .prefetch_related("subtypes", "requirements")
+        .order_by("number")
+    )
+    lines: dict[str, list[str]] = {}
+    for direction in directions:
+        for code, name in product_lines(direction):
+            lines.setdefault(code, []).append(f"{direction.name}·{name}")
+    f["direction"] = forms.ChoiceField(
+        label="服务产品所属类别",
+        required=False,
+        help_text="以上9类仅选一项",
+        choices=[("", "请选择")] + [(str(d.number), f"{d.number}. {d.name}") for d in directions],
+    )
+    f["subtype"] = forms.ChoiceField(
+        label="子类（仅数智转型系统）",
+        required=False,
+        choices=[("", "—")] + [(s.code, s.name) for d in directions for s in d.subtypes.all()],
+    )
+    f["product_line"] = forms.ChoiceField(
+        label="产品线（芯片测试和认证、能源管理体系建设咨询和认证）",
+        required=False,
+        choices=[("", "—")] + [(code, "；".join(names)) for code, names in lines.items()],
+    )
+    f["software_type"] = forms.ChoiceField(
+        label="软件类别（仅数字化转型通用软件）",
+        required=False,
+        choices=[("", "—"), *software_category_choices(programme)],
+        help_text="从列表中选择；标“指南除外”的工具类软件不予支持",
+    )
+
+
+def _add_product_fields(f: dict[str, forms.Field], programme: ProgrammeYear) -> None:
+    """The product, provider, figures, qualification, contact and price-proof fields."""
+    last = programme.year - 1
+    f["software_type_note"] = _text("软件类别说明", "软件类别选“其他”时填写")
+    f["product_name"] = _text(
+        "服务产品名称", "公示后不可修改；与上架、宣传、销售及合同名称完全一致；组合产品须拆分"
+    )
+    f["provider_name"] = _text("服务商名称", "需与营业执照一致")
+    f["summary"] = _text(
+        "服务产品简介", f"该产品功能、实现效果等，不超过{programme.product_summary_max_chars}字", True
+    )
+    f["price_amount"] = _text("日常销售/实际成交价格（元）", "例：100000", inputmode="decimal")
+    f["price_unit"] = _text("价格单位", "例：年、套、次（显示为“100000元/年”）")
+    f["pricing_basis"] = _text("定价依据", f"不超过{programme.pricing_basis_max_chars}字", True)
+    f["client_count"] = _text(
+        f"{last}年度该产品在北京地区签约企业家数",
+        "只填写数字，单位为“家”；同一企业按1家计",
+        inputmode="numeric",
+    )
+    f["revenue_wan"] = _text(
+        f"{last}年度该产品在北京地区营收（万元）", "只填写数字，单位为“万元”", inputmode="decimal"
+    )
+    f["has_ip"] = forms.BooleanField(label="知识产权", required=False)
+    f["has_sales_qualification"] = forms.BooleanField(label="销售资质", required=False)
+    f["has_sales_system"] = forms.BooleanField(label="销售体系", required=False)
+    f["has_after_sales"] = forms.BooleanField(label="售后服务", required=False)
+    f["cac_model_name"] = _text("网信办备案：模型名称", "仅大模型应用填写；其他产品留空，即“不涉及”")
+    f["cac_filing_unit"] = _text("网信办备案：备案单位")
+    f["cac_filing_number"] = _text("网信办备案：备案号")
+    f["market_share"] = _text("该产品市场份额占比", "例：6% 或 无法统计（选填）")
+    f["ranking"] = _text("全国/北京行业排名", "选填")
+    f["high_growth_count"] = _text(
+        "近两年服务的专精特新、小巨人、隐形冠军及上市高成长型企业数量",
+        "选填，只填写数字；填写后须上传企业名单",
+        inputmode="numeric",
+    )
+    f["contact_name"] = _text("申报联系人")
+    f["contact_mobile"] = _text("联系人手机号码", "11位中国大陆手机号码", inputmode="tel")
+    f["price_transactions"] = _text(
+        f"价格证明成交记录（近{programme.price_proof_months}个月）",
+        f"每行一笔：成交日期 金额，如“2025-03-01 100000”；建议录入{programme.price_proof_sets}套",
+        True,
+    )
+
+
 class ApplicationForm(PlatformForm):
     """The annex 2-1-1 form (all fields optional here: 临时保存 stores anything, the service checks the rest)."""
 
     def __init__(self, *args: Any, programme: ProgrammeYear, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        last = programme.year - 1
-        directions = list(
-            Direction.objects.filter(programme=programme)
-            .prefetch_related("subtypes", "requirements")
-            .order_by("number")
-        )
-        lines: dict[str, list[str]] = {}
-        for direction in directions:
-            for code, name in product_lines(direction):
-                lines.setdefault(code, []).append(f"{direction.name}·{name}")
-        f = self.fields
-        f["direction"] = forms.ChoiceField(
-            label="服务产品所属类别",
-            required=False,
-            help_text="以上9类仅选一项",
-            choices=[("", "请选择")] + [(str(d.number), f"{d.number}. {d.name}") for d in directions],
-        )
-        f["subtype"] = forms.ChoiceField(
-            label="子类（仅数智转型系统）",
-            required=False,
-            choices=[("", "—")] + [(s.code, s.name) for d in directions for s in d.subtypes.all()],
-        )
-        f["product_line"] = forms.ChoiceField(
-            label="产品线（芯片测试和认证、能源管理体系建设咨询和认证）",
-            required=False,
-            choices=[("", "—")] + [(code, "；".join(names)) for code, names in lines.items()],
-        )
-        f["software_type"] = forms.ChoiceField(
-            label="软件类别（仅数字化转型通用软件）",
-            required=False,
-            choices=[("", "—"), *software_category_choices(programme)],
-            help_text="从列表中选择；标“指南除外”的工具类软件不予支持",
-        )
-        f["software_type_note"] = _text("软件类别说明", "软件类别选“其他”时填写")
-        f["product_name"] = _text(
-            "服务产品名称", "公示后不可修改；与上架、宣传、销售及合同名称完全一致；组合产品须拆分"
-        )
-        f["provider_name"] = _text("服务商名称", "需与营业执照一致")
-        f["summary"] = _text(
-            "服务产品简介", f"该产品功能、实现效果等，不超过{programme.product_summary_max_chars}字", True
-        )
-        f["price_amount"] = _text("日常销售/实际成交价格（元）", "例：100000", inputmode="decimal")
-        f["price_unit"] = _text("价格单位", "例：年、套、次（显示为“100000元/年”）")
-        f["pricing_basis"] = _text("定价依据", f"不超过{programme.pricing_basis_max_chars}字", True)
-        f["client_count"] = _text(
-            f"{last}年度该产品在北京地区签约企业家数",
-            "只填写数字，单位为“家”；同一企业按1家计",
-            inputmode="numeric",
-        )
-        f["revenue_wan"] = _text(
-            f"{last}年度该产品在北京地区营收（万元）", "只填写数字，单位为“万元”", inputmode="decimal"
-        )
-        f["has_ip"] = forms.BooleanField(label="知识产权", required=False)
-        f["has_sales_qualification"] = forms.BooleanField(label="销售资质", required=False)
-        f["has_sales_system"] = forms.BooleanField(label="销售体系", required=False)
-        f["has_after_sales"] = forms.BooleanField(label="售后服务", required=False)
-        f["cac_model_name"] = _text("网信办备案：模型名称", "仅大模型应用填写；其他产品留空，即“不涉及”")
-        f["cac_filing_unit"] = _text("网信办备案：备案单位")
-        f["cac_filing_number"] = _text("网信办备案：备案号")
-        f["market_share"] = _text("该产品市场份额占比", "例：6% 或 无法统计（选填）")
-        f["ranking"] = _text("全国/北京行业排名", "选填")
-        f["high_growth_count"] = _text(
-            "近两年服务的专精特新、小巨人、隐形冠军及上市高成长型企业数量",
-            "选填，只填写数字；填写后须上传企业名单",
-            inputmode="numeric",
-        )
-        f["contact_name"] = _text("申报联系人")
-        f["contact_mobile"] = _text("联系人手机号码", "11位中国大陆手机号码", inputmode="tel")
-        f["price_transactions"] = _text(
-            f"价格证明成交记录（近{programme.price_proof_months}个月）",
-            f"每行一笔：成交日期 金额，如“2025-03-01 100000”；建议录入{programme.price_proof_sets}套",
-            True,
-        )
+        _add_category_fields(self.fields, programme)
+        _add_product_fields(self.fields, programme)
         for name in STARRED:
-            f[name].starred = True  # type: ignore[attr-defined]
+            self.fields[name].starred = True  # type: ignore[attr-defined]
         self.order_fields(FORM_FIELDS)
 
     def raw(self) -> dict[str, Any]:
