@@ -42,25 +42,15 @@ def pledge_text(classification: SizeClassification) -> list[str]:
     ]
 
 
-def pledge_pdf(*, classification: SizeClassification, order_number: str | None = None) -> bytes:
-    """Render the pledge for one classification (and, when given, one order)."""
+def _pledge_rows(
+    classification: SizeClassification,
+    auth: EnterpriseAuthentication | None,
+    account: QuotaAccount | None,
+    order_number: str | None,
+) -> list[tuple[str, str]]:
+    """The pledge's table: the enterprise, its classification, its quota and the order number."""
     org = classification.organisation
-    auth = EnterpriseAuthentication.objects.filter(organisation=org).first()
-    account = QuotaAccount.objects.filter(organisation=org, programme=classification.programme).first()
-    pdf = FPDF(format="A4")
-    pdf.set_title("中小微企业划型及用券承诺")
-    pdf.set_author(org.name)
-    pdf.set_creator("北京市中小企业服务券平台")
-    pdf.add_font(FONT, "", str(font_path()))
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-    pdf.set_font(FONT, size=18)
-    pdf.cell(0, 12, "中小微企业划型及用券承诺", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, size=10)
-    pdf.cell(0, 6, f"{classification.programme.title}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(4)
-
-    rows = [
+    return [
         ("企业名称", org.name),
         ("统一社会信用代码", org.uscc or ""),
         ("登记管理机关", f"{auth.division_code} {auth.division_name}" if auth else ""),
@@ -80,6 +70,27 @@ def pledge_pdf(*, classification: SizeClassification, order_number: str | None =
         ("年度服务券额度", format_cny(account.cap) if account else "—"),
         ("系统订单编号", order_number or "（下单后按订单生成）"),
     ]
+
+
+def pledge_pdf(*, classification: SizeClassification, order_number: str | None = None) -> bytes:
+    """Render the pledge for one classification (and, when given, one order)."""
+    org = classification.organisation
+    auth = EnterpriseAuthentication.objects.filter(organisation=org).first()
+    account = QuotaAccount.objects.filter(organisation=org, programme=classification.programme).first()
+    pdf = FPDF(format="A4")
+    pdf.set_title("中小微企业划型及用券承诺")
+    pdf.set_author(org.name)
+    pdf.set_creator("北京市中小企业服务券平台")
+    pdf.add_font(FONT, "", str(font_path()))
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+    pdf.set_font(FONT, size=18)
+    pdf.cell(0, 12, "中小微企业划型及用券承诺", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, size=10)
+    pdf.cell(0, 6, f"{classification.programme.title}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+
+    rows = _pledge_rows(classification, auth, account, order_number)
     pdf.set_font(FONT, size=11)
     with pdf.table(
         col_widths=(34, 66), text_align="LEFT", first_row_as_headings=False, line_height=7
