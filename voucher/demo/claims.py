@@ -153,6 +153,13 @@ def _fill(claim: Claim, provider: Any, *, complete: bool = True) -> Claim:
     )
     if not complete:
         return claim
+    _upload_remaining_materials(claim, provider, contract)
+    claim.refresh_from_db()
+    return claim
+
+
+def _upload_remaining_materials(claim: Claim, provider: Any, contract: Contract) -> None:
+    """Upload the invoice, its verification, the bank receipts, the industry proof when needed and the contract."""
     services.claim_material_upload(
         actor=provider,
         claim=claim,
@@ -186,8 +193,6 @@ def _fill(claim: Claim, provider: Any, *, complete: bool = True) -> Claim:
     services.claim_material_upload(
         actor=provider, claim=claim, kind=MaterialKind.CONTRACT, file=_contract_pdf(contract)
     )
-    claim.refresh_from_db()
-    return claim
 
 
 @transaction.atomic
