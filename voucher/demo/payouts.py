@@ -30,6 +30,7 @@ from voucher.orders.models import Order
 from voucher.payouts import services
 from voucher.payouts.models import PayeeAccount, PayoutBatch
 from voucher.payouts.selectors import BatchFilters
+from voucher.programmes.models import ProgrammeYear
 from voucher.programmes.selectors import programme_current
 
 BANKS = [
@@ -57,6 +58,68 @@ def _payees() -> None:
         )
 
 
+def _next_product(programme: ProgrammeYear, organisation: Organisation | None) -> Product | None:
+    """The cheapest product on sale, not marketing, that ``organisation`` holds no order for."""
+    held = Order.objects.filter(enterprise=organisation, status__in=HOLDING_STATUSES).values("product_id")
+    return (
+        Product.objects.filter(programme=programme, status=ProductStatus.ON_SALE, vouchers_left__gt=0)
+        .exclude(pk__in=held)
+        .exclude(direction__code="marketing")
+        .order_by("price_amount", "id")
+        .first()
+    )
+
+
+def _approved_claim(
+    *,
+    user: User,
+    product: Product,
+    reviewer: User,
+    moment: dt.datetime,
+    placed_at: dt.datetime,
+    idempotency_key: str,
+    contract_number: int,
+) -> Claim:
+    """Order ``product`` at ``placed_at``, contract it, claim it and approve the claim on ``moment``."""
+    with clock.frozen_at(placed_at):
+        order = order_services.order_place(
+            actor=user,
+            product=product,
+            idempotency_key=idempotency_key,
+            contact_name=user.display_name or "联系人",
+            contact_mobile=user.mobile or "13800138000",
+            note="演示订单（兑付）",
+        )
+    provider = _provider_user(order)
+    if provider is None:
+        raise LookupError("no provider user")
+    with clock.frozen_at(placed_at + dt.timedelta(hours=2)):
+        order = order_services.order_accept(actor=provider, order=order)
+    with clock.frozen_at(placed_at + dt.timedelta(days=1)):
+        contract = contract_services.contract_record(
+            actor=provider,
+            order=order,
+            terms=_terms(order, 1, contract_number),
+            counterparty_uscc=order.enterprise.uscc,
+        )
+        contract = contract_services.contract_confirm(actor=user, contract=contract)
+    with clock.frozen_at(moment - dt.timedelta(days=2)):
+        claim = claim_services.claim_start(actor=provider, contract=contract)
+        claim = _fill(claim, provider)
+        claim = claim_services.claim_submit(
+            actor=provider, claim=claim, confirmed=True, revision=claim.revision
+        )
+    with clock.frozen_at(moment):
+        claim = claim_services.claim_decide(
+            actor=reviewer,
+            claim=claim,
+            action="approve",
+            payout=contract.deduction,
+            reason="材料齐全，按合同抵用额度兑付。",
+        )
+    return claim
+
+
 def _claims_approved_on(
     moment: dt.datetime, needed: int, *, key: str = "demo-payout-order", enterprises: list[str] = ENTERPRISES
 ) -> list[Claim]:
@@ -75,56 +138,20 @@ def _claims_approved_on(
             user = User.objects.filter(username=username).select_related("organisation").first()
             if user is None:
                 continue
-            held = Order.objects.filter(enterprise=user.organisation, status__in=HOLDING_STATUSES).values(
-                "product_id"
-            )
-            product = (
-                Product.objects.filter(programme=programme, status=ProductStatus.ON_SALE, vouchers_left__gt=0)
-                .exclude(pk__in=held)
-                .exclude(direction__code="marketing")
-                .order_by("price_amount", "id")
-                .first()
-            )
+            product = _next_product(programme, user.organisation)
             if product is None:
                 continue
             try:
                 with transaction.atomic():
-                    with clock.frozen_at(placed_at):
-                        order = order_services.order_place(
-                            actor=user,
-                            product=product,
-                            idempotency_key=f"{key}-{username}-{round_}",
-                            contact_name=user.display_name or "联系人",
-                            contact_mobile=user.mobile or "13800138000",
-                            note="演示订单（兑付）",
-                        )
-                    provider = _provider_user(order)
-                    if provider is None:
-                        raise LookupError("no provider user")
-                    with clock.frozen_at(placed_at + dt.timedelta(hours=2)):
-                        order = order_services.order_accept(actor=provider, order=order)
-                    with clock.frozen_at(placed_at + dt.timedelta(days=1)):
-                        contract = contract_services.contract_record(
-                            actor=provider,
-                            order=order,
-                            terms=_terms(order, 1, 40 + round_ * 10 + len(made)),
-                            counterparty_uscc=order.enterprise.uscc,
-                        )
-                        contract = contract_services.contract_confirm(actor=user, contract=contract)
-                    with clock.frozen_at(moment - dt.timedelta(days=2)):
-                        claim = claim_services.claim_start(actor=provider, contract=contract)
-                        claim = _fill(claim, provider)
-                        claim = claim_services.claim_submit(
-                            actor=provider, claim=claim, confirmed=True, revision=claim.revision
-                        )
-                    with clock.frozen_at(moment):
-                        claim = claim_services.claim_decide(
-                            actor=reviewer,
-                            claim=claim,
-                            action="approve",
-                            payout=contract.deduction,
-                            reason="材料齐全，按合同抵用额度兑付。",
-                        )
+                    claim = _approved_claim(
+                        user=user,
+                        product=product,
+                        reviewer=reviewer,
+                        moment=moment,
+                        placed_at=placed_at,
+                        idempotency_key=f"{key}-{username}-{round_}",
+                        contract_number=40 + round_ * 10 + len(made),
+                    )
                 made.append(claim)
             except Exception:  # noqa: S112 — an enterprise without quota or a product without voucher is skipped
                 continue
