@@ -158,30 +158,7 @@ def _invoice_checks(claim: Claim, row: MaterialReading | None) -> list[Result]:
             CheckCode.INVOICE_SELLER, "销售方", row.seller_name, row.seller_tax_id, claim.provider, base
         ),
     ]
-    evidence = {**base, "issue_date": row.issue_date.isoformat() if row.issue_date else None}
-    evidence["signed_on"] = contract.signed_on.isoformat()
-    if row.issue_date is None:
-        results.append(
-            Result(CheckCode.INVOICE_ISSUE_DATE, CheckOutcome.UNKNOWN, f"{UNREAD}开票日期。", evidence)
-        )
-    elif row.issue_date < contract.signed_on:
-        results.append(
-            Result(
-                CheckCode.INVOICE_ISSUE_DATE,
-                CheckOutcome.FAIL,
-                f"发票开票日期 {row.issue_date:%Y-%m-%d} 早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
-                evidence,
-            )
-        )
-    else:
-        results.append(
-            Result(
-                CheckCode.INVOICE_ISSUE_DATE,
-                CheckOutcome.PASS,
-                f"发票开票日期 {row.issue_date:%Y-%m-%d} 不早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
-                evidence,
-            )
-        )
+    results.append(_issue_date_check(row, contract, base))
     expected, label = expected_invoice_amount(claim)
     if row.total is None:
         results.append(
@@ -199,6 +176,27 @@ def _invoice_checks(claim: Claim, row: MaterialReading | None) -> list[Result]:
     results.append(_items_check(claim, row, base))
     results.append(_unique_check(claim, row, base))
     return results
+
+
+def _issue_date_check(row: MaterialReading, contract: Any, base: dict[str, Any]) -> Result:
+    """The invoice is issued on or after the day the contract was signed."""
+    evidence = {**base, "issue_date": row.issue_date.isoformat() if row.issue_date else None}
+    evidence["signed_on"] = contract.signed_on.isoformat()
+    if row.issue_date is None:
+        return Result(CheckCode.INVOICE_ISSUE_DATE, CheckOutcome.UNKNOWN, f"{UNREAD}开票日期。", evidence)
+    if row.issue_date < contract.signed_on:
+        return Result(
+            CheckCode.INVOICE_ISSUE_DATE,
+            CheckOutcome.FAIL,
+            f"发票开票日期 {row.issue_date:%Y-%m-%d} 早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+            evidence,
+        )
+    return Result(
+        CheckCode.INVOICE_ISSUE_DATE,
+        CheckOutcome.PASS,
+        f"发票开票日期 {row.issue_date:%Y-%m-%d} 不早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+        evidence,
+    )
 
 
 def _party_check(code: str, role: str, name: str, tax_id: str, party: Any, base: dict[str, Any]) -> Result:
