@@ -75,6 +75,46 @@ def _payee_change(claim: Claim) -> Flag | None:
     )
 
 
+def _dated_before_contract_flag(claim: Claim, contract: Contract) -> Flag | None:
+    """The invoice or receipt dated before the contract was signed."""
+    early = [
+        f"{label} {day:%Y-%m-%d}"
+        for label, day in (("开票日期", claim.invoice_date), ("收款日期", claim.receipt_date))
+        if day is not None and day < contract.signed_on
+    ]
+    if early:
+        return Flag(
+            "dated_before_contract",
+            "票据日期早于合同",
+            f"{'、'.join(early)}早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
+        )
+    return None
+
+
+def _split_flag(order: Any, pair: Any, programme: Any) -> Flag | None:
+    """Orders of the same pair close in time whose deductions together exceed what one order can get."""
+    window = dt.timedelta(days=SPLIT_WINDOW_DAYS)
+    near = list(
+        pair.filter(
+            order__ordered_at__gte=order.ordered_at - window, order__ordered_at__lte=order.ordered_at + window
+        )
+        .select_related("order")
+        .order_by("order__ordered_at")
+    )
+    if len(near) >= 2:
+        together = sum((c.deduction for c in near), Decimal("0"))
+        one_order = max(share(c.order.listed_price, programme.subsidy_rate_cap) for c in near)
+        if together > one_order:
+            return Flag(
+                "split_orders",
+                "疑似拆分订单",
+                f"{SPLIT_WINDOW_DAYS} 天内该企业向同一服务商下单 {len(near)} 笔"
+                f"（{'、'.join(c.order.number for c in near)}），抵用额度合计 {format_cny(together)}，"
+                f"超过单笔订单最多可得的 {format_cny(one_order)}。",
+            )
+    return None
+
+
 def risk_flags(claim: Claim) -> list[Flag]:
     """Every flag that applies to ``claim`` now."""
     flags: list[Flag] = []
@@ -109,40 +149,12 @@ def risk_flags(claim: Claim) -> list[Flag]:
     shared = _shared_contacts(claim)
     if shared:
         flags.append(Flag("shared_contact", "企业与服务商信息相同", "；".join(shared) + "。"))
-    early = [
-        f"{label} {day:%Y-%m-%d}"
-        for label, day in (("开票日期", claim.invoice_date), ("收款日期", claim.receipt_date))
-        if day is not None and day < contract.signed_on
-    ]
-    if early:
-        flags.append(
-            Flag(
-                "dated_before_contract",
-                "票据日期早于合同",
-                f"{'、'.join(early)}早于合同签订日期 {contract.signed_on:%Y-%m-%d}。",
-            )
-        )
-    window = dt.timedelta(days=SPLIT_WINDOW_DAYS)
-    near = list(
-        pair.filter(
-            order__ordered_at__gte=order.ordered_at - window, order__ordered_at__lte=order.ordered_at + window
-        )
-        .select_related("order")
-        .order_by("order__ordered_at")
-    )
-    if len(near) >= 2:
-        together = sum((c.deduction for c in near), Decimal("0"))
-        one_order = max(share(c.order.listed_price, programme.subsidy_rate_cap) for c in near)
-        if together > one_order:
-            flags.append(
-                Flag(
-                    "split_orders",
-                    "疑似拆分订单",
-                    f"{SPLIT_WINDOW_DAYS} 天内该企业向同一服务商下单 {len(near)} 笔"
-                    f"（{'、'.join(c.order.number for c in near)}），抵用额度合计 {format_cny(together)}，"
-                    f"超过单笔订单最多可得的 {format_cny(one_order)}。",
-                )
-            )
+    dated = _dated_before_contract_flag(claim, contract)
+    if dated is not None:
+        flags.append(dated)
+    split = _split_flag(order, pair, programme)
+    if split is not None:
+        flags.append(split)
     payee = _payee_change(claim)
     if payee is not None:
         flags.append(payee)
@@ -196,6 +208,25 @@ def _duplicate_flags(claim: Claim) -> list[Flag]:
                     f"银行回单编号 {reference} 也用于：{_claims_shown(same)}。",
                 )
             )
+    reused = _duplicate_file_flag(claim)
+    if reused is not None:
+        flags.append(reused)
+    if reading is not None and reading.readable and reading.seller_tax_id:
+        provider_id = invoice_fields.tax_id(claim.provider.uscc)
+        if reading.seller_tax_id != provider_id:
+            flags.append(
+                Flag(
+                    "invoice_not_from_provider",
+                    "发票并非服务商开具",
+                    f"发票销售方为“{reading.seller_name or '—'}”（{reading.seller_tax_id}），"
+                    f"不是服务商{claim.provider.name}（{provider_id or '未登记信用代码'}）。",
+                )
+            )
+    return flags
+
+
+def _duplicate_file_flag(claim: Claim) -> Flag | None:
+    """A deal file of ``claim`` whose content (SHA-256) is also in another claim."""
     hashes = set(
         claim.materials.filter(superseded_at__isnull=True, kind__in=DEAL_FILE_KINDS).values_list(
             "sha256", flat=True
@@ -210,23 +241,10 @@ def _duplicate_flags(claim: Claim) -> list[Flag]:
         )
         if seen:
             files = "、".join(sorted({f"{m.get_kind_display()}“{m.original_name}”" for m in seen}))
-            flags.append(
-                Flag(
-                    "duplicate_file",
-                    "材料文件与其他申请相同",
-                    f"{files}与其他兑券申请中的文件内容完全相同（SHA-256 一致）："
-                    f"{_claims_shown(dict.fromkeys(m.claim for m in seen))}。",
-                )
+            return Flag(
+                "duplicate_file",
+                "材料文件与其他申请相同",
+                f"{files}与其他兑券申请中的文件内容完全相同（SHA-256 一致）："
+                f"{_claims_shown(dict.fromkeys(m.claim for m in seen))}。",
             )
-    if reading is not None and reading.readable and reading.seller_tax_id:
-        provider_id = invoice_fields.tax_id(claim.provider.uscc)
-        if reading.seller_tax_id != provider_id:
-            flags.append(
-                Flag(
-                    "invoice_not_from_provider",
-                    "发票并非服务商开具",
-                    f"发票销售方为“{reading.seller_name or '—'}”（{reading.seller_tax_id}），"
-                    f"不是服务商{claim.provider.name}（{provider_id or '未登记信用代码'}）。",
-                )
-            )
-    return flags
+    return None
