@@ -218,6 +218,77 @@ def _software_category_check(requirement: Requirement, application: Application)
     return CheckResult(code, title, PASS, f"软件类别“{label}”，名称和简介未见指南除外的工具类型。", evidence)
 
 
+def _cac_filing_check(code: str, title: str, params: dict[str, Any], application: Application) -> CheckResult:
+    """K: the CAC filing (model name, filing unit, filing number) is filled in."""
+    names = {
+        "model_name": "cac_model_name",
+        "filing_unit": "cac_filing_unit",
+        "filing_number": "cac_filing_number",
+    }
+    wanted = params.get("fields") or list(names)
+    values = {f: getattr(application, names.get(f, f"cac_{f}"), "") for f in wanted}
+    missing = [f for f, v in values.items() if not v]
+    if missing:
+        return CheckResult(
+            code, title, FAIL, "未完整填写网信办备案信息（模型名称、备案单位、备案号）。", values
+        )
+    return CheckResult(code, title, PASS, f"备案号：{application.cac_filing_number}。", values)
+
+
+def _qualification_check(
+    code: str,
+    title: str,
+    params: dict[str, Any],
+    dossier: ProviderDossier | None,
+    provider_files: list[Material],
+) -> CheckResult:
+    """K: the provider declares one of the qualifications asked for and has uploaded its proof."""
+    options: dict[str, str] = {
+        str(i["code"]): str(i.get("name") or i["code"])
+        for i in params.get("any_of", [])
+        if isinstance(i, dict)
+    }
+    held = [c for c in (dossier.qualifications if dossier else []) if c in options]
+    proofs = sum(1 for m in provider_files if m.kind == MaterialKind.QUALIFICATIONS)
+    evidence = {
+        "要求（任一）": "、".join(options.values()),
+        "已声明": "、".join(options[c] for c in held) or "无",
+        "资质证明文件": proofs,
+    }
+    if not held:
+        return CheckResult(code, title, FAIL, f"未声明具备{'或'.join(options.values())}。", evidence)
+    if proofs == 0:
+        return CheckResult(code, title, UNKNOWN, "已声明资质，但未上传资质证明文件。", evidence)
+    return CheckResult(
+        code, title, PASS, f"具备{'、'.join(options[c] for c in held)}，已上传证明。", evidence
+    )
+
+
+def _exclusive_lines_check(code: str, title: str, application: Application) -> CheckResult:
+    """K: the provider has not also applied for a product line exclusive with this one."""
+    codes = exclusive_lines(application.direction)  # type: ignore[arg-type]
+    names = dict(product_lines(application.direction))  # type: ignore[arg-type]
+    others = list(
+        Application.objects.filter(
+            organisation=application.organisation,
+            programme=application.programme,
+            direction=application.direction,
+        )
+        .exclude(pk=application.pk)
+        .exclude(status="rejected")
+        .filter(product_line__in=codes)
+        .exclude(product_line=application.product_line)
+        .values_list("product_name", "product_line")
+    )
+    evidence = {
+        "本产品线": names.get(application.product_line, application.product_line),
+        "冲突申报": [f"{n}（{names.get(c, c)}）" for n, c in others],
+    }
+    if others:
+        return CheckResult(code, title, FAIL, "同一服务商同时申请了咨询和认证产品。", evidence)
+    return CheckResult(code, title, PASS, "未同时申请互斥的产品线。", evidence)
+
+
 def check_requirement(
     requirement: Requirement,
     application: Application,
@@ -228,63 +299,13 @@ def check_requirement(
     code, title, params = requirement.code, requirement.title, requirement.params or {}
     kind = requirement.kind
     if kind == RequirementKind.CAC_FILING:
-        names = {
-            "model_name": "cac_model_name",
-            "filing_unit": "cac_filing_unit",
-            "filing_number": "cac_filing_number",
-        }
-        wanted = params.get("fields") or list(names)
-        values = {f: getattr(application, names.get(f, f"cac_{f}"), "") for f in wanted}
-        missing = [f for f, v in values.items() if not v]
-        if missing:
-            return CheckResult(
-                code, title, FAIL, "未完整填写网信办备案信息（模型名称、备案单位、备案号）。", values
-            )
-        return CheckResult(code, title, PASS, f"备案号：{application.cac_filing_number}。", values)
+        return _cac_filing_check(code, title, params, application)
     if kind == RequirementKind.PROVIDER_QUALIFICATION:
-        options: dict[str, str] = {
-            str(i["code"]): str(i.get("name") or i["code"])
-            for i in params.get("any_of", [])
-            if isinstance(i, dict)
-        }
-        held = [c for c in (dossier.qualifications if dossier else []) if c in options]
-        proofs = sum(1 for m in provider_files if m.kind == MaterialKind.QUALIFICATIONS)
-        evidence = {
-            "要求（任一）": "、".join(options.values()),
-            "已声明": "、".join(options[c] for c in held) or "无",
-            "资质证明文件": proofs,
-        }
-        if not held:
-            return CheckResult(code, title, FAIL, f"未声明具备{'或'.join(options.values())}。", evidence)
-        if proofs == 0:
-            return CheckResult(code, title, UNKNOWN, "已声明资质，但未上传资质证明文件。", evidence)
-        return CheckResult(
-            code, title, PASS, f"具备{'、'.join(options[c] for c in held)}，已上传证明。", evidence
-        )
+        return _qualification_check(code, title, params, dossier, provider_files)
     if kind == RequirementKind.EXCLUDED_PRODUCT_TYPES:
         return _software_category_check(requirement, application)
     if kind == RequirementKind.EXCLUSIVE_PRODUCT_LINES:
-        codes = exclusive_lines(application.direction)  # type: ignore[arg-type]
-        names = dict(product_lines(application.direction))  # type: ignore[arg-type]
-        others = list(
-            Application.objects.filter(
-                organisation=application.organisation,
-                programme=application.programme,
-                direction=application.direction,
-            )
-            .exclude(pk=application.pk)
-            .exclude(status="rejected")
-            .filter(product_line__in=codes)
-            .exclude(product_line=application.product_line)
-            .values_list("product_name", "product_line")
-        )
-        evidence = {
-            "本产品线": names.get(application.product_line, application.product_line),
-            "冲突申报": [f"{n}（{names.get(c, c)}）" for n, c in others],
-        }
-        if others:
-            return CheckResult(code, title, FAIL, "同一服务商同时申请了咨询和认证产品。", evidence)
-        return CheckResult(code, title, PASS, "未同时申请互斥的产品线。", evidence)
+        return _exclusive_lines_check(code, title, application)
     # Enterprise-side rules (K4): checked when an enterprise orders, not a provider condition.
     return CheckResult(
         code,
