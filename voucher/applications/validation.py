@@ -228,6 +228,36 @@ def _money(value: Any, number: int) -> Decimal:
     return amount
 
 
+def _parse_price_amount(value: Any, values: dict[str, Any], errors: Errors) -> None:
+    """The price in yuan (empty: none)."""
+    text = _text(value).replace("，", ",")
+    if not text:
+        values["price_amount"] = None
+    else:
+        try:
+            values["price_amount"] = to_money(text)
+        except MoneyError as exc:
+            _add(errors, "price_amount", f"价格：{exc}")
+
+
+def _parse_market_share(value: Any, values: dict[str, Any], errors: Errors) -> None:
+    """A percentage from 0 to 100, or “无法统计” (empty: none)."""
+    text = _text(value).replace("％", "%")
+    if not text:
+        values["market_share_percent"], values["market_share_unavailable"] = None, False
+    elif text == MARKET_SHARE_UNAVAILABLE:
+        values["market_share_percent"], values["market_share_unavailable"] = None, True
+    else:
+        try:
+            percent = _decimal(text.removesuffix("%"))
+        except ValueError:
+            percent = None
+        if percent is None or not (0 <= percent <= 100):
+            _add(errors, "market_share", "市场份额填写0–100之间的百分比（如“6%”）或“无法统计”。")
+        else:
+            values["market_share_percent"], values["market_share_unavailable"] = percent, False
+
+
 def parse_form(raw: Mapping[str, Any], *, programme: ProgrammeYear) -> tuple[dict[str, Any], Errors]:
     """Typed values for the fields present in ``raw`` and the values that cannot be stored.
 
@@ -258,14 +288,7 @@ def parse_form(raw: Mapping[str, Any], *, programme: ProgrammeYear) -> tuple[dic
         elif name in IP_SALES_FLAGS:
             values[name] = _bool(value)
         elif name == "price_amount":
-            text = _text(value).replace("，", ",")
-            if not text:
-                values[name] = None
-            else:
-                try:
-                    values[name] = to_money(text)
-                except MoneyError as exc:
-                    _add(errors, name, f"价格：{exc}")
+            _parse_price_amount(value, values, errors)
         elif name in {"client_count", "high_growth_count"}:
             try:
                 values[name] = _integer(value)
@@ -277,20 +300,7 @@ def parse_form(raw: Mapping[str, Any], *, programme: ProgrammeYear) -> tuple[dic
             except ValueError:
                 _add(errors, name, "营收只填写数字（最多两位小数），单位为“万元”。")
         elif name == "market_share":
-            text = _text(value).replace("％", "%")
-            if not text:
-                values["market_share_percent"], values["market_share_unavailable"] = None, False
-            elif text == MARKET_SHARE_UNAVAILABLE:
-                values["market_share_percent"], values["market_share_unavailable"] = None, True
-            else:
-                try:
-                    percent = _decimal(text.removesuffix("%"))
-                except ValueError:
-                    percent = None
-                if percent is None or not (0 <= percent <= 100):
-                    _add(errors, name, "市场份额填写0–100之间的百分比（如“6%”）或“无法统计”。")
-                else:
-                    values["market_share_percent"], values["market_share_unavailable"] = percent, False
+            _parse_market_share(value, values, errors)
         elif name == "price_transactions":
             try:
                 values[name] = parse_price_lines(value)
@@ -318,62 +328,46 @@ def _software_category_problems(errors: Errors, cats: SoftwareCategories | None,
         _add(errors, "software_type_note", "选择“其他”时请填写产品的软件类别说明。")
 
 
-def form_problems(
-    application: Application, *, organisation: Organisation, programme: ProgrammeYear
-) -> Errors:
-    """Every problem of the (already filled) form, each at its field (保存 and 提交, SPEC P2/P3)."""
-    a = application
-    errors: Errors = {}
-    direction = a.direction
-    if direction is None:
-        _add(errors, "direction", "请选择服务产品所属类别（9类仅选一项）。")
-    else:
-        subtypes = list(direction.subtypes.all())
-        if subtypes and a.subtype is None:
-            _add(errors, "subtype", f"“{direction.name}”须选择子类：{'、'.join(s.name for s in subtypes)}。")
-        lines = product_lines(direction)
-        if lines and a.product_line not in dict(lines):
-            _add(errors, "product_line", f"请选择产品线：{'、'.join(n for _, n in lines)}。")
-        _software_category_problems(errors, software_categories(direction, a.subtype), a)
-        exclusive = exclusive_lines(direction)
-        if a.product_line and a.product_line in exclusive:
-            clash = (
-                Application.objects.filter(
-                    organisation=organisation, programme=programme, direction=direction
-                )
-                .exclude(pk=a.pk)
-                .exclude(status=ApplicationStatus.REJECTED)
-                .exclude(product_line="")
-                .exclude(product_line=a.product_line)
-                .filter(product_line__in=exclusive)
-                .first()
-            )
-            if clash is not None:
-                names = dict(product_lines(direction))
-                _add(
-                    errors,
-                    "product_line",
-                    f"同一个服务商不得同时申请{'和'.join(names.get(c, c) for c in exclusive)}产品："
-                    f"本单位已申报“{clash.product_name or clash.folder_name}”（{names.get(clash.product_line, '')}）。",
-                )
-    if not a.product_name:
-        _add(errors, "product_name", "请填写服务产品名称。")
-    elif "+" in a.product_name or "＋" in a.product_name:
-        _add(errors, "product_name", "只能填写一个产品名称；组合产品须拆分为多张申请表。")
-    elif product_name_taken(a):
-        _add(errors, "product_name", f"本单位本年度已有名为“{a.product_name}”的申报产品，产品名称不能重复。")
-    if not a.provider_name:
-        _add(errors, "provider_name", "请填写服务商名称。")
-    elif identifier_key(a.provider_name) != identifier_key(organisation.name):
-        _add(errors, "provider_name", f"服务商名称须与营业执照一致：“{organisation.name}”。")
-    if not a.summary:
-        _add(errors, "summary", "请填写服务产品简介。")
-    elif len(a.summary) > programme.product_summary_max_chars:
-        _add(
-            errors,
-            "summary",
-            f"服务产品简介不超过{programme.product_summary_max_chars}字（当前{len(a.summary)}字）。",
+def _direction_problems(
+    errors: Errors,
+    a: Application,
+    direction: Direction,
+    *,
+    organisation: Organisation,
+    programme: ProgrammeYear,
+) -> None:
+    """The sub-type, product line and software category the direction asks for, and no exclusive product line
+    applied for beside another."""
+    subtypes = list(direction.subtypes.all())
+    if subtypes and a.subtype is None:
+        _add(errors, "subtype", f"“{direction.name}”须选择子类：{'、'.join(s.name for s in subtypes)}。")
+    lines = product_lines(direction)
+    if lines and a.product_line not in dict(lines):
+        _add(errors, "product_line", f"请选择产品线：{'、'.join(n for _, n in lines)}。")
+    _software_category_problems(errors, software_categories(direction, a.subtype), a)
+    exclusive = exclusive_lines(direction)
+    if a.product_line and a.product_line in exclusive:
+        clash = (
+            Application.objects.filter(organisation=organisation, programme=programme, direction=direction)
+            .exclude(pk=a.pk)
+            .exclude(status=ApplicationStatus.REJECTED)
+            .exclude(product_line="")
+            .exclude(product_line=a.product_line)
+            .filter(product_line__in=exclusive)
+            .first()
         )
+        if clash is not None:
+            names = dict(product_lines(direction))
+            _add(
+                errors,
+                "product_line",
+                f"同一个服务商不得同时申请{'和'.join(names.get(c, c) for c in exclusive)}产品："
+                f"本单位已申报“{clash.product_name or clash.folder_name}”（{names.get(clash.product_line, '')}）。",
+            )
+
+
+def _price_and_figures_problems(errors: Errors, a: Application, programme: ProgrammeYear) -> None:
+    """The price, its unit and basis, and last year's client count and revenue."""
     if a.price_amount is None:
         _add(errors, "price_amount", "请填写日常销售/实际成交价格（元）。")
     elif a.price_amount <= 0:
@@ -394,6 +388,38 @@ def form_problems(
         _add(errors, "revenue_wan", "请填写上年度该产品北京地区营收（万元，只填数字）。")
     elif a.revenue_wan < 0:
         _add(errors, "revenue_wan", "营收不能为负数。")
+
+
+def form_problems(
+    application: Application, *, organisation: Organisation, programme: ProgrammeYear
+) -> Errors:
+    """Every problem of the (already filled) form, each at its field (保存 and 提交, SPEC P2/P3)."""
+    a = application
+    errors: Errors = {}
+    direction = a.direction
+    if direction is None:
+        _add(errors, "direction", "请选择服务产品所属类别（9类仅选一项）。")
+    else:
+        _direction_problems(errors, a, direction, organisation=organisation, programme=programme)
+    if not a.product_name:
+        _add(errors, "product_name", "请填写服务产品名称。")
+    elif "+" in a.product_name or "＋" in a.product_name:
+        _add(errors, "product_name", "只能填写一个产品名称；组合产品须拆分为多张申请表。")
+    elif product_name_taken(a):
+        _add(errors, "product_name", f"本单位本年度已有名为“{a.product_name}”的申报产品，产品名称不能重复。")
+    if not a.provider_name:
+        _add(errors, "provider_name", "请填写服务商名称。")
+    elif identifier_key(a.provider_name) != identifier_key(organisation.name):
+        _add(errors, "provider_name", f"服务商名称须与营业执照一致：“{organisation.name}”。")
+    if not a.summary:
+        _add(errors, "summary", "请填写服务产品简介。")
+    elif len(a.summary) > programme.product_summary_max_chars:
+        _add(
+            errors,
+            "summary",
+            f"服务产品简介不超过{programme.product_summary_max_chars}字（当前{len(a.summary)}字）。",
+        )
+    _price_and_figures_problems(errors, a, programme)
     if not any(getattr(a, flag) for flag in IP_SALES_FLAGS):
         _add(errors, "ip_sales", "知识产权、销售资质、销售体系、售后服务至少选择一项。")
     if requires_cac_filing(direction):
