@@ -113,6 +113,42 @@ def credit_list_upload_check(file: Any) -> str:
     return name
 
 
+def _parse_row(line: int, cell: dict[str, Any], seen: dict[tuple[str, str], int]) -> ParsedRow | str:
+    """One data row, or its problems as one message; a valid row is remembered in ``seen`` by code and kind."""
+    problems = []
+    code = ""
+    try:
+        code = uscc_rules.validate_format(str(cell.get("uscc") or ""))
+    except uscc_rules.UsccRefused as exc:
+        problems.append(exc.reason)
+    name = str(cell.get("name") or "").strip()
+    if not name:
+        problems.append("单位名称不能为空。")
+    kind = KIND_ALIASES.get(str(cell.get("kind") or "").strip())
+    if kind is None:
+        problems.append("类型应为“严重失信”或“失信被执行人”。")
+    recorded_on = None
+    try:
+        recorded_on = _date(cell.get("recorded_on"))
+    except (ValueError, TypeError):
+        problems.append("认定日期格式不正确，应为 YYYY-MM-DD。")
+    if code and kind and (code, kind) in seen:
+        problems.append(f"与第 {seen[(code, kind)]} 行重复。")
+    if problems:
+        return "".join(problems)
+    assert kind is not None and recorded_on is not None
+    seen[(code, kind)] = line
+    return ParsedRow(
+        line=line,
+        uscc=code,
+        name=name,
+        kind=kind.value,
+        recorded_on=recorded_on,
+        source=str(cell.get("source") or "").strip()[:200],
+        note=str(cell.get("note") or "").strip()[:300],
+    )
+
+
 def parse_credit_list(
     file_name: str, content: bytes, *, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[ParsedRow], list[dict[str, Any]]]:
@@ -141,41 +177,11 @@ def parse_credit_list(
         cell = {key: raw[i] if i < len(raw) else None for key, i in index.items()}
         if all(v in (None, "") for v in cell.values()):
             continue
-        problems = []
-        code = ""
-        try:
-            code = uscc_rules.validate_format(str(cell.get("uscc") or ""))
-        except uscc_rules.UsccRefused as exc:
-            problems.append(exc.reason)
-        name = str(cell.get("name") or "").strip()
-        if not name:
-            problems.append("单位名称不能为空。")
-        kind = KIND_ALIASES.get(str(cell.get("kind") or "").strip())
-        if kind is None:
-            problems.append("类型应为“严重失信”或“失信被执行人”。")
-        recorded_on = None
-        try:
-            recorded_on = _date(cell.get("recorded_on"))
-        except (ValueError, TypeError):
-            problems.append("认定日期格式不正确，应为 YYYY-MM-DD。")
-        if code and kind and (code, kind) in seen:
-            problems.append(f"与第 {seen[(code, kind)]} 行重复。")
-        if problems:
-            errors.append({"line": line, "message": f"第 {line} 行：" + "".join(problems)})
+        parsed = _parse_row(line, cell, seen)
+        if isinstance(parsed, str):
+            errors.append({"line": line, "message": f"第 {line} 行：" + parsed})
             continue
-        assert kind is not None and recorded_on is not None
-        seen[(code, kind)] = line
-        rows.append(
-            ParsedRow(
-                line=line,
-                uscc=code,
-                name=name,
-                kind=kind.value,
-                recorded_on=recorded_on,
-                source=str(cell.get("source") or "").strip()[:200],
-                note=str(cell.get("note") or "").strip()[:300],
-            )
-        )
+        rows.append(parsed)
     if len(table) > MAX_ROWS + 1:
         errors.append({"line": MAX_ROWS + 2, "message": f"每次最多导入 {MAX_ROWS} 行，其余行未读取。"})
     return rows, errors
